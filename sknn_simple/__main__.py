@@ -1,0 +1,8 @@
+"""``python -m sknn_simple``: train on the digits data shipped with scikit-learn and report."""
+
+import sys
+
+from ._cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""The two-layer network as plain NumPy functions: no estimator, no scikit-learn.
+
+Notation (the same in the docs, the code and the tests)::
+
+    X  (n, d)   inputs, one row per sample (dense ndarray or SciPy sparse)
+    W1 (d, h)   b1 (h,)   hidden layer
+    W2 (h, k)   b2 (k,)   output layer
+    Z1 = X @ W1 + b1        (n, h)   hidden pre-activations
+    A1 = f(Z1)              (n, h)   hidden activations
+    Z2 = A1 @ W2 + b2       (n, k)   output logits
+    Y                       (n, k)   targets: one-hot rows (softmax output) or 0/1 (logistic)
+
+``k`` is 1 for a binary problem (one logistic unit), the number of classes for a multiclass
+problem (softmax) and the number of labels for a multilabel problem (independent logistic units).
+
+All parameters live in one flat vector ``theta`` laid out as ``[W1 | W2 | b1 | b2]``;
+:meth:`Layout.unpack` returns named views into it, so every solver, first-order or
+:func:`scipy.optimize.minimize`, updates the same memory without packing or copying.
+Weights come first so that the L2 penalty, which skips the biases, is one dot product.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit, log_expit, log_softmax
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Sizes of the network and the position of each parameter block inside ``theta``."""
+
+    n_features: int
+    n_hidden: int
+    n_outputs: int
+
+    @property
+    def n_weights(self):
+        """Number of entries of ``W1`` and ``W2`` (the penalized part of ``theta``)."""
+        return self.n_features * self.n_hidden + self.n_hidden * self.n_outputs
+
+    @property
+    def size(self):
+        """Length of ``theta``."""
+        return self.n_weights + self.n_hidden + self.n_outputs
+
+    def unpack(self, theta):
+        """Return views ``(W1, b1, W2, b2)`` into the flat vector ``theta``."""
+        d, h, k = self.n_features, self.n_hidden, self.n_outputs
+        end_W1 = d * h
+        end_W2 = end_W1 + h * k
+        end_b1 = end_W2 + h
+        W1 = theta[:end_W1].reshape(d, h)
+        W2 = theta[end_W1:end_W2].reshape(h, k)
+        b1 = theta[end_W2:end_b1]
+        b2 = theta[end_b1:]
+        return W1, b1, W2, b2
+
+
+# --- hidden activations --------------------------------------------------------------------------
+# Each activation works in place: ``forward`` turns Z1 into A1 = f(Z1); ``backward`` multiplies a
+# delta by f'(Z1), written through A1 so that Z1 need not be kept.
+
+
+def _identity(Z):
+    return Z
+
+
+def _identity_backward(A, delta):
+    return delta  # f(z) = z, f'(z) = 1
+
+
+def _relu(Z):
+    return np.maximum(Z, 0, out=Z)
+
+
+def _relu_backward(A, delta):
+    # f(z) = max(z, 0), f'(z) = 1 if z > 0 else 0, and z > 0 exactly when A > 0
+    return np.multiply(delta, A > 0, out=delta)
+
+
+def _sigmoid(Z):
+    return expit(Z, out=Z)
+
+
+def _sigmoid_backward(A, delta):
+    # f(z) = 1 / (1 + exp(-z)), f'(z) = f(z) (1 - f(z)) = A (1 - A)
+    delta *= A
+    delta *= 1 - A
+    return delta
+
+
+def _tanh(Z):
+    return np.tanh(Z, out=Z)
+
+
+def _tanh_backward(A, delta):
+    # f'(z) = 1 - tanh(z)^2 = 1 - A^2
+    delta *= 1 - A * A
+    return delta
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A hidden activation ``f`` with its in-place forward and backward steps."""
+
+    forward: Callable
+    backward: Callable
+    #: Glorot's bound is sqrt(init_factor / (fan_in + fan_out)); 2 for the sigmoid, as
+    #: scikit-learn's MLPClassifier uses, 6 otherwise.
+    init_factor: float = 6.0
+
+
+ACTIVATIONS = {
+    "identity": Activation(_identity, _identity_backward),
+    "relu": Activation(_relu, _relu_backward),
+    "sigmoid": Activation(_sigmoid, _sigmoid_backward, init_factor=2.0),
+    "tanh": Activation(_tanh, _tanh_backward),
+}
+ACTIVATIONS["logistic"] = ACTIVATIONS["sigmoid"]  # scikit-learn's name for the sigmoid
+
+
+# --- initialization and forward pass -------------------------------------------------------------
+
+
+def init_params(layout, activation, rng, dtype=np.float64):
+    """Glorot-uniform initial ``theta`` drawn from the ``numpy.random.RandomState`` ``rng``.
+
+    Draws happen in MLPClassifier's order (W1, b1, W2, b2), so the same ``random_state``
+    gives the same starting point as ``MLPClassifier(hidden_layer_sizes=(h,))``.
+    """
+    theta = np.empty(layout.size, dtype=dtype)
+    W1, b1, W2, b2 = layout.unpack(theta)
+    factor = ACTIVATIONS[activation].init_factor
+    for W, b in ((W1, b1), (W2, b2)):
+        bound = np.sqrt(factor / (W.shape[0] + W.shape[1]))
+        W[...] = rng.uniform(-bound, bound, W.shape)
+        b[...] = rng.uniform(-bound, bound, b.shape)
+    return theta
+
+
+def forward(theta, layout, X, activation, A1=None, Z2=None):
+    """Return the logits ``Z2`` (n, k) and the hidden activations ``A1`` (n, h).
+
+    ``A1`` and ``Z2``, if given, are preallocated C-contiguous arrays of the right shape
+    that receive the results (dense ``X`` only), so a training loop allocates nothing.
+    """
+    W1, b1, W2, b2 = layout.unpack(theta)
+    if A1 is None or not isinstance(X, np.ndarray):
+        A1 = X @ W1  # (n, h)
+    else:
+        np.matmul(X, W1, out=A1)
+    A1 += b1  # Z1 = X W1 + b1
+    ACTIVATIONS[activation].forward(A1)  # A1 = f(Z1), in place
+    if Z2 is None:
+        Z2 = A1 @ W2  # (n, k)
+    else:
+        np.matmul(A1, W2, out=Z2)
+    Z2 += b2
+    return Z2, A1
+
+
+# --- output layer: losses computed from logits ---------------------------------------------------
+
+
+def _softmax_cross_entropy(Z, Y):
+    """Per-row loss ``-sum_j Y_j log softmax(Z)_j``; overwrites ``Z`` with ``softmax(Z) - Y``.
+
+    With ``s = Z - max(Z)`` (so ``exp(s) <= 1`` and the row sum ``S >= 1``):
+    ``log softmax(Z) = s - log S``, hence the loss ``log S * sum_j Y_j - s . Y`` never takes
+    the log of a rounded-to-zero probability and never overflows.
+    """
+    Z -= Z.max(axis=1, keepdims=True)  # s, every entry <= 0
+    sY = np.einsum("ij,ij->i", Z, Y)  # (n,)   s . Y
+    np.exp(Z, out=Z)
+    S = Z.sum(axis=1)  # (n,)   in [1, k]
+    loss = np.log(S) * Y.sum(axis=1) - sY
+    Z /= S[:, None]  # softmax(Z)
+    Z -= Y  # d loss / dZ = softmax(Z) - Y   (softmax + cross-entropy, canonical link)
+    return loss
+
+
+def _logistic_cross_entropy(Z, Y):
+    """Per-row loss ``sum_j [softplus(z_j) - y_j z_j]``; overwrites ``Z`` with ``sigmoid(Z) - Y``.
+
+    ``-[y log p + (1 - y) log(1 - p)]`` with ``p = sigmoid(z)`` equals ``log(1 + e^z) - y z``;
+    ``np.logaddexp(0, z)`` evaluates ``log(1 + e^z)`` without overflow for any finite ``z``.
+    """
+    loss = (np.logaddexp(0, Z) - Y * Z).sum(axis=1)
+    expit(Z, out=Z)
+    Z -= Y  # d loss / dZ = sigmoid(Z) - Y   (logistic + cross-entropy, canonical link)
+    return loss
+
+
+OUTPUT_LOSSES = {"softmax": _softmax_cross_entropy, "logistic": _logistic_cross_entropy}
+
+
+def proba_from_logits(Z2, out_activation):
+    """Class (softmax) or label (logistic) probabilities from logits, computed in place."""
+    if out_activation == "softmax":
+        Z2 -= Z2.max(axis=1, keepdims=True)
+        np.exp(Z2, out=Z2)
+        Z2 /= Z2.sum(axis=1, keepdims=True)
+        return Z2
+    return expit(Z2, out=Z2)
+
+
+def log_proba_from_logits(Z2, out_activation):
+    """Log-probabilities from logits, without ever taking the log of a probability."""
+    if out_activation == "softmax":
+        return log_softmax(Z2, axis=1)
+    return log_expit(Z2)
+
+
+# --- loss and gradient ---------------------------------------------------------------------------
+
+
+def loss_and_grad(
+    theta,
+    layout,
+    X,
+    Y,
+    activation,
+    out_activation,
+    alpha=0.0,
+    sample_weight=None,
+    grad=None,
+    buffers=None,
+):
+    """Penalized, weighted cross-entropy and its exact gradient with respect to ``theta``.
+
+    The objective, with sample weights ``w`` (all ones when ``sample_weight`` is None) and
+    ``W = sum_i w_i``, is the one scikit-learn's MLPClassifier minimizes::
+
+        L(theta) = ( sum_i w_i * loss_i  +  alpha / 2 * (||W1||^2 + ||W2||^2) ) / W
+
+    Parameters
+    ----------
+    theta : ndarray of shape (layout.size,)
+    layout : Layout
+    X : ndarray or sparse matrix of shape (n, d)
+    Y : ndarray of shape (n, k), same dtype as ``theta``
+    activation : str, a key of ``ACTIVATIONS``
+    out_activation : {"softmax", "logistic"}
+    alpha : float
+    sample_weight : ndarray of shape (n,) or None
+    grad : ndarray of shape (layout.size,) or None
+        Receives the gradient; allocated when None.
+    buffers : tuple (A1, Z2, dZ1) of arrays of shapes (n, h), (n, k), (n, h), or None
+        Scratch space, allocated when None.
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray of shape (layout.size,)
+    """
+    n = X.shape[0]
+    A1, Z2, dZ1 = (None, None, None) if buffers is None else buffers
+    if grad is None:
+        grad = np.empty_like(theta)
+    W1, b1, W2, b2 = layout.unpack(theta)
+    dW1, db1, dW2, db2 = layout.unpack(grad)
+    weight_sum = n if sample_weight is None else sample_weight.sum()
+
+    # Forward pass, keeping A1 for the backward pass.
+    Z2, A1 = forward(theta, layout, X, activation, A1=A1, Z2=Z2)
+
+    # Loss; Z2 now holds d loss_i / d Z2 = P - Y for each row.
+    row_loss = OUTPUT_LOSSES[out_activation](Z2, Y)  # (n,)
+    dZ2 = Z2  # (n, k)
+    if sample_weight is None:
+        data_loss = row_loss.sum()
+    else:
+        data_loss = row_loss @ sample_weight
+        dZ2 *= sample_weight[:, None]
+    dZ2 /= weight_sum  # dL/dZ2 = w_i (P - Y) / W
+    weights = theta[: layout.n_weights]
+    loss = (data_loss + 0.5 * alpha * np.dot(weights, weights)) / weight_sum
+
+    # Output layer, Z2 = A1 W2 + b2:  dL/dW2 = A1^T dZ2,  dL/db2 = sum over rows of dZ2.
+    np.matmul(A1.T, dZ2, out=dW2)
+    dZ2.sum(axis=0, out=db2)
+
+    # Hidden layer: dL/dA1 = dZ2 W2^T,  dL/dZ1 = dL/dA1 * f'(Z1)  (elementwise).
+    if dZ1 is None:
+        dZ1 = dZ2 @ W2.T  # (n, h)
+    else:
+        np.matmul(dZ2, W2.T, out=dZ1)
+    ACTIVATIONS[activation].backward(A1, dZ1)
+
+    # Z1 = X W1 + b1:  dL/dW1 = X^T dZ1,  dL/db1 = sum over rows of dZ1.  (dL/dX is never needed.)
+    if isinstance(X, np.ndarray):
+        np.matmul(X.T, dZ1, out=dW1)
+    else:
+        dW1[...] = X.T @ dZ1
+    dZ1.sum(axis=0, out=db1)
+
+    # L2 penalty on the weights (not the biases): d/dW [alpha/2 ||W||^2 / W] = alpha W / W.
+    grad[: layout.n_weights] += (alpha / weight_sum) * weights
+    return float(loss), grad

@@ -1,0 +1,81 @@
+"""Pieces of the stochastic training loop that know nothing about the estimator.
+
+:class:`MiniBatches` cuts the training data into mini-batches with preallocated work arrays,
+:func:`run_epoch` walks through them once applying an update rule after each, and
+:func:`plateau_update` tells when a monitored value stopped improving. The estimator strings them
+together and owns everything a user sees (``verbose`` lines, warnings, fitted attributes).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._network import loss_and_grad
+
+
+class MiniBatches:
+    """Training data cut into mini-batches of at most ``batch_size`` rows.
+
+    Gathering a shuffled batch copies its rows into a preallocated array, and the forward and
+    backward passes write into preallocated arrays too, so an epoch allocates (almost) nothing.
+    """
+
+    def __init__(self, X, Y, sample_weight, batch_size, n_hidden):
+        n, d = X.shape
+        k = Y.shape[1]
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.slices = [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+        self.total_weight = n if sample_weight is None else float(sample_weight.sum())
+        m = batch_size
+        self._X = None if sp.issparse(X) else np.empty((m, d), dtype=Y.dtype)
+        self._Y = np.empty((m, k), dtype=Y.dtype)
+        self._work = (
+            np.empty((m, n_hidden), Y.dtype),
+            np.empty((m, k), Y.dtype),
+            np.empty((m, n_hidden), Y.dtype),
+        )  # A1, Z2, dZ1
+
+    def batch(self, rows):
+        """``(X_b, Y_b, w_b, work)`` for ``rows``: a slice (not copied) or an index array."""
+        if isinstance(rows, slice):
+            X_b, Y_b = self.X[rows], self.Y[rows]
+        else:
+            Y_b = np.take(self.Y, rows, axis=0, out=self._Y[: rows.size], mode="clip")
+            if self._X is None:
+                X_b = self.X[rows]
+            else:
+                X_b = np.take(self.X, rows, axis=0, out=self._X[: rows.size], mode="clip")
+        w_b = None if self.sample_weight is None else self.sample_weight[rows]
+        m = Y_b.shape[0]
+        return X_b, Y_b, w_b, tuple(buf[:m] for buf in self._work)
+
+
+def run_epoch(theta, grad, layout, batches, order, model, step):
+    """One pass over ``batches``; returns the epoch's mean (weighted) loss.
+
+    ``order`` is a permutation of the rows (or None to keep them in order); ``model`` holds the
+    keyword arguments of :func:`loss_and_grad` that don't change (activation, alpha, ...);
+    ``step(theta, grad)`` applies the update rule. Stops at the first batch whose loss is not
+    finite and returns NaN, leaving ``theta`` as it was before that batch.
+    """
+    accumulated = 0.0
+    for positions in batches.slices:
+        rows = positions if order is None else order[positions]
+        X_b, Y_b, w_b, work = batches.batch(rows)
+        loss, _ = loss_and_grad(
+            theta, layout, X_b, Y_b, sample_weight=w_b, grad=grad, buffers=work, **model
+        )
+        if not np.isfinite(loss):
+            return np.nan
+        step(theta, grad)
+        accumulated += loss * (Y_b.shape[0] if w_b is None else w_b.sum())
+    return accumulated / batches.total_weight
+
+
+def plateau_update(value, reference, count, tol):
+    """Track a monitored value where higher is better (a score, or minus a loss).
+
+    An epoch counts as "no improvement" when ``value`` does not beat ``reference`` (the best
+    value so far) by at least ``tol``; returns the new ``(reference, count)``.
+    """
+    count = count + 1 if value < reference + tol else 0
+    return max(reference, value), count

@@ -1,0 +1,366 @@
+"""The estimator's behaviour, with scikit-learn's MLPClassifier as an independent oracle."""
+
+import inspect
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import is_classifier
+from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score, train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sknn_simple import SimpleMLPClassifier
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+def targets(y, kind):
+    if kind == "multiclass":
+        return y
+    if kind == "binary":
+        return np.where(y > 4, "high", "low")
+    return np.c_[y > 4, y % 2 == 0, y % 3 == 0].astype(int)  # multilabel indicator
+
+
+# --- the same network and the same optimizer as MLPClassifier --------------------------------
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+def test_training_reproduces_mlpclassifier(digits, solver, activation, kind):
+    """Same random_state, same settings: the same weights after 15 epochs, up to rounding.
+
+    MLPClassifier is an independent implementation of the same model, initialization, loss,
+    shuffling and update rules, so this checks all of them at once.
+    """
+    X, _, y, _ = digits
+    y = targets(y, kind)
+    settings = dict(
+        solver=solver,
+        activation=activation,
+        random_state=0,
+        max_iter=15,
+        batch_size=64,
+        learning_rate_init=0.01,
+        tol=0.0,
+    )
+    ours = SimpleMLPClassifier(40, **settings).fit(X, y)
+    theirs = MLPClassifier((40,), **settings).fit(X, y)
+    for a, b in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-12)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    assert ours.t_ == theirs.t_ and ours.n_iter_ == theirs.n_iter_ == 15
+    assert (ours.n_layers_, ours.n_outputs_, ours.out_activation_) == (
+        theirs.n_layers_,
+        theirs.n_outputs_,
+        theirs.out_activation_,
+    )
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+
+
+def test_sample_weight_matches_mlpclassifier(digits):
+    X, _, y, _ = digits
+    sw = np.random.RandomState(0).uniform(0.2, 3, size=len(y))
+    settings = dict(random_state=0, max_iter=10, batch_size="auto", tol=0.0)
+    ours = SimpleMLPClassifier(30, **settings).fit(X, y, sample_weight=sw)
+    theirs = MLPClassifier((30,), **settings).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-10)
+
+
+def test_parameter_names_and_defaults_follow_mlpclassifier():
+    ours = inspect.signature(SimpleMLPClassifier).parameters
+    theirs = inspect.signature(MLPClassifier).parameters
+    shared = set(ours) & set(theirs)
+    assert len(shared) == len(ours) - 1  # all but hidden_layer_size
+    for name in shared:
+        assert ours[name].default == theirs[name].default, name
+    assert MLPClassifier().hidden_layer_sizes == (SimpleMLPClassifier().hidden_layer_size,)
+
+
+# --- accuracy --------------------------------------------------------------------------------
+
+
+def test_default_settings_reach_97_percent_on_digits(digits):
+    X_train, X_test, y_train, y_test = digits
+    model = SimpleMLPClassifier(random_state=0).fit(X_train, y_train)
+    assert model.score(X_test, y_test) >= 0.97
+
+
+def test_articles_full_batch_gradient_descent_reaches_95_percent_on_digits():
+    """The article's set-up (sigmoid, 128 hidden units, plain gradient descent on every sample at
+    once), with the pixels scaled by their true maximum, 16, instead of 255."""
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.2, random_state=42)
+    model = SimpleMLPClassifier(
+        128,
+        activation="sigmoid",
+        solver="sgd",
+        momentum=0.0,
+        batch_size="full",
+        learning_rate_init=1.0,
+        max_iter=500,
+        random_state=0,
+    )
+    model.fit(X_train, y_train)
+    assert model.score(X_test, y_test) >= 0.95
+
+
+# --- scikit-learn citizenship ----------------------------------------------------------------
+
+
+def test_is_a_classifier_and_cross_validation_stratifies():
+    assert is_classifier(SimpleMLPClassifier())
+    X, y = make_classification(60, 5, random_state=0)
+    scores = cross_val_score(SimpleMLPClassifier(max_iter=30, random_state=0), X, y, cv=3)
+    expected = cross_val_score(
+        SimpleMLPClassifier(max_iter=30, random_state=0), X, y, cv=StratifiedKFold(3)
+    )
+    np.testing.assert_array_equal(scores, expected)
+
+
+def test_pipeline_and_grid_search(digits):
+    X, _, y, _ = digits
+    grid = GridSearchCV(
+        make_pipeline(
+            StandardScaler(),
+            SimpleMLPClassifier(max_iter=100, learning_rate_init=0.01, random_state=0),
+        ),
+        {
+            "simplemlpclassifier__hidden_layer_size": [10, 30],
+            "simplemlpclassifier__alpha": [1e-4, 1e-1],
+        },
+        cv=3,
+    )
+    grid.fit(X[:600], y[:600])
+    assert set(grid.best_params_) == {
+        "simplemlpclassifier__hidden_layer_size",
+        "simplemlpclassifier__alpha",
+    }
+    assert grid.best_score_ > 0.8
+
+
+def test_pandas_dataframe_keeps_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = make_classification(50, 4, random_state=0)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    model = SimpleMLPClassifier(max_iter=5, random_state=0).fit(frame, pd.Series(y))
+    np.testing.assert_array_equal(model.feature_names_in_, ["a", "b", "c", "d"])
+    with pytest.warns(UserWarning, match="feature names"):  # scikit-learn's usual warning
+        from_array = model.predict_proba(X)
+    np.testing.assert_allclose(model.predict_proba(frame), from_array)
+
+
+# --- inputs and outputs ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+def test_output_shapes_and_probabilities(digits, kind):
+    X, _, y, _ = digits
+    y = targets(y, kind)
+    model = SimpleMLPClassifier(20, max_iter=20, random_state=0).fit(X, y)
+    proba = model.predict_proba(X)
+    n_columns = 3 if kind == "multilabel" else len(np.unique(y))
+    assert proba.shape == (len(X), n_columns)
+    assert ((proba >= 0) & (proba <= 1)).all()
+    np.testing.assert_allclose(model.predict_log_proba(X), np.log(proba), rtol=1e-10, atol=1e-12)
+    if kind == "multilabel":
+        np.testing.assert_array_equal(model.predict(X), (proba > 0.5).astype(int))
+    else:
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+        np.testing.assert_array_equal(model.predict(X), model.classes_[proba.argmax(axis=1)])
+
+
+def test_string_labels_give_the_same_model_as_integer_codes(digits):
+    X, _, y, _ = digits
+    names = np.array(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    )
+    sorted_names = np.sort(names)  # classes_ is sorted: map codes to names in the same order
+    a = SimpleMLPClassifier(20, max_iter=10, random_state=0).fit(X, y)
+    b = SimpleMLPClassifier(20, max_iter=10, random_state=0).fit(X, sorted_names[y])
+    np.testing.assert_array_equal(b.predict(X), sorted_names[a.predict(X)])
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_float32_in_float32_out(digits):
+    X, _, y, _ = digits
+    X32 = X.astype(np.float32)
+    model = SimpleMLPClassifier(20, max_iter=10, random_state=0).fit(X32, y)
+    assert all(w.dtype == np.float32 for w in model.coefs_ + model.intercepts_)
+    assert model.predict_proba(X32).dtype == np.float32
+    reference = SimpleMLPClassifier(20, max_iter=10, random_state=0).fit(X, y)
+    np.testing.assert_allclose(model.predict_proba(X32), reference.predict_proba(X), atol=1e-3)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_input_gives_the_dense_result(digits, fmt):
+    X, _, y, _ = digits
+    X = np.where(np.abs(X) < 0.5, 0.0, X)
+    dense = SimpleMLPClassifier(20, max_iter=10, random_state=0).fit(X, y)
+    sparse = SimpleMLPClassifier(20, max_iter=10, random_state=0).fit(
+        sp.csr_matrix(X).asformat(fmt), y
+    )
+    np.testing.assert_allclose(sparse.coefs_[0], dense.coefs_[0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), atol=1e-10
+    )
+
+
+def test_coefs_are_views_of_one_parameter_vector(digits):
+    X, _, y, _ = digits
+    model = SimpleMLPClassifier(7, max_iter=2, random_state=0).fit(X, y)
+    W1, W2 = model.coefs_
+    b1, b2 = model.intercepts_
+    assert [W1.shape, W2.shape, b1.shape, b2.shape] == [(64, 7), (7, 10), (7,), (10,)]
+    assert all(np.shares_memory(a, model._theta) for a in (W1, W2, b1, b2))
+
+
+def test_predict_before_fit_raises():
+    with pytest.raises(NotFittedError):
+        SimpleMLPClassifier().predict([[1.0, 2.0]])
+
+
+# --- training control ------------------------------------------------------------------------
+
+
+def test_warm_start_continues_weights_and_optimizer_state(digits):
+    """Two warm-started fits of 5 epochs equal one fit of 10 (Adam's moments carry over)."""
+    X, _, y, _ = digits
+    settings = dict(shuffle=False, tol=0.0, random_state=0)
+    once = SimpleMLPClassifier(20, max_iter=10, **settings).fit(X, y)
+    twice = SimpleMLPClassifier(20, max_iter=5, warm_start=True, **settings).fit(X, y).fit(X, y)
+    np.testing.assert_allclose(twice._theta, once._theta, rtol=1e-12)
+    assert twice.loss_curve_ == pytest.approx(once.loss_curve_, rel=1e-12)
+    assert twice.t_ == once.t_ and twice.n_iter_ == 5
+
+
+def test_warm_start_rejects_a_different_network(digits):
+    X, _, y, _ = digits
+    model = SimpleMLPClassifier(20, max_iter=2, warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match="hidden_layer_size changed from 20 to 30"):
+        model.set_params(hidden_layer_size=30).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_partial_fit_epochs_equal_fit_epochs(digits, solver):
+    X, _, y, _ = digits
+    settings = dict(solver=solver, shuffle=False, tol=0.0, random_state=0)
+    fitted = SimpleMLPClassifier(20, max_iter=4, **settings).fit(X, y)
+    streamed = SimpleMLPClassifier(20, **settings)
+    for _ in range(4):
+        streamed.partial_fit(X, y, classes=np.unique(y))
+    np.testing.assert_allclose(streamed._theta, fitted._theta, rtol=1e-12)
+    assert streamed.loss_curve_ == pytest.approx(fitted.loss_curve_, rel=1e-12)
+
+
+def test_partial_fit_needs_classes_first_and_rejects_new_ones():
+    X, y = make_classification(40, 4, n_classes=3, n_informative=3, n_redundant=0, random_state=0)
+    model = SimpleMLPClassifier(5)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        model.partial_fit(X, y)
+    model.partial_fit(X[y < 2], y[y < 2], classes=[0, 1, 2])  # a batch may lack a class
+    with pytest.raises(ValueError, match=r"classes not seen .*\[7\]"):
+        model.partial_fit(X, np.where(y == 2, 7, y))
+    with pytest.raises(ValueError, match="cannot change"):
+        model.partial_fit(X, y, classes=[0, 1, 2, 3])
+
+
+def test_early_stopping_keeps_the_best_epoch(digits):
+    X, _, y, _ = digits
+    model = SimpleMLPClassifier(
+        20,
+        early_stopping=True,
+        n_iter_no_change=3,
+        max_iter=300,
+        learning_rate_init=0.05,
+        random_state=0,
+    ).fit(X, y)
+    assert model.n_iter_ < 300
+    assert len(model.validation_scores_) == model.n_iter_ == len(model.loss_curve_)
+    assert model.best_validation_score_ == max(model.validation_scores_)
+    assert model.best_loss_ is None
+    # The kept weights are those of the best epoch, not of the last one.
+    best_epoch = int(np.argmax(model.validation_scores_))
+    replay = SimpleMLPClassifier(
+        20,
+        early_stopping=True,
+        n_iter_no_change=10_000,
+        max_iter=best_epoch + 1,
+        learning_rate_init=0.05,
+        random_state=0,
+    ).fit(X, y)
+    np.testing.assert_array_equal(replay._theta, model._theta)
+
+
+def test_early_stopping_split_keeps_duplicates_together():
+    from sknn_simple._split import validation_mask
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3)).repeat(3, axis=0)  # every row three times
+    y = np.arange(40).repeat(3) % 2
+    Y = np.c_[y].astype(float)
+    held_out = validation_mask(X, Y, None, 0.25, seed=1, stratify=True)
+    assert (held_out.reshape(40, 3) == held_out.reshape(40, 3)[:, :1]).all()
+    for c in (0, 1):  # stratified: about a quarter of each class
+        assert 0.15 < held_out[y == c].mean() < 0.35
+
+
+def test_verbose_prints_one_line_per_epoch(digits, capsys):
+    X, _, y, _ = digits
+    SimpleMLPClassifier(5, max_iter=3, verbose=True, random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(",")[0] for line in lines] == ["Iteration 1", "Iteration 2", "Iteration 3"]
+
+
+def test_max_iter_raises_convergence_warning(digits):
+    X, _, y, _ = digits
+    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+        SimpleMLPClassifier(5, max_iter=2).fit(X, y)
+
+
+def test_diverging_learning_rate_stops_with_finite_weights(digits):
+    X, _, y, _ = digits
+    model = SimpleMLPClassifier(
+        20, solver="sgd", learning_rate_init=1e4, momentum=0.9, random_state=0
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X * 1e3, y)
+    messages = [str(w.message) for w in caught]
+    assert any("became infinite or NaN" in m and "learning_rate_init" in m for m in messages)
+    assert not any(issubclass(w.category, RuntimeWarning) for w in caught), messages
+    assert np.isfinite(model._theta).all()
+    assert np.isfinite(model.loss_curve_).all()
+    assert np.isfinite(model.predict_proba(X)).all()
+
+
+def test_adaptive_rate_judges_a_new_plateau_from_the_current_value():
+    """scikit-learn#15596: after a lucky epoch, MLPClassifier compares every later epoch with it
+    and keeps dividing the rate. Here the reference restarts when the rate is cut, so steady
+    progress after the cut is recognized as progress."""
+    model = SimpleMLPClassifier(learning_rate="adaptive", n_iter_no_change=2, tol=0.0)
+    model._learning_rate, model.verbose = 1.0, False
+    model._plateau_reference, model._no_improvement_count, model.t_ = -np.inf, 0, 0
+    losses = [1.0, 0.1, 0.5, 0.5, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2]  # 0.1 was lucky
+    rates = []
+    for loss in losses:
+        assert not model._end_epoch(-loss, "Training loss")
+        rates.append(model._learning_rate)
+    # One cut after the plateau at 0.5, then none while the loss keeps falling.
+    assert rates == [1.0] * 4 + [0.2] * 7
