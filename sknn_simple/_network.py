@@ -59,7 +59,9 @@ class Layout:
 
 # --- hidden activations --------------------------------------------------------------------------
 # Each activation works in place: ``forward`` turns Z1 into A1 = f(Z1); ``backward`` multiplies a
-# delta by f'(Z1), written through A1 so that Z1 need not be kept.
+# delta by f'(Z1), written through A1 so that Z1 need not be kept. ``derivative`` and
+# ``second_derivative`` return f'(Z1) and f''(Z1), also from A1, for the curvature products of the
+# second-order solvers (None stands for a second derivative that is zero).
 
 
 def _identity(Z):
@@ -70,6 +72,10 @@ def _identity_backward(A, delta):
     return delta  # f(z) = z, f'(z) = 1
 
 
+def _identity_derivative(A):
+    return np.ones_like(A)
+
+
 def _relu(Z):
     return np.maximum(Z, 0, out=Z)
 
@@ -77,6 +83,10 @@ def _relu(Z):
 def _relu_backward(A, delta):
     # f(z) = max(z, 0), f'(z) = 1 if z > 0 else 0, and z > 0 exactly when A > 0
     return np.multiply(delta, A > 0, out=delta)
+
+
+def _relu_derivative(A):
+    return (A > 0).astype(A.dtype)  # f''(z) = 0 wherever it exists
 
 
 def _sigmoid(Z):
@@ -90,6 +100,14 @@ def _sigmoid_backward(A, delta):
     return delta
 
 
+def _sigmoid_derivative(A):
+    return A * (1 - A)
+
+
+def _sigmoid_second_derivative(A):
+    return A * (1 - A) * (1 - 2 * A)  # f'' = f' (1 - 2 f)
+
+
 def _tanh(Z):
     return np.tanh(Z, out=Z)
 
@@ -100,22 +118,38 @@ def _tanh_backward(A, delta):
     return delta
 
 
+def _tanh_derivative(A):
+    return 1 - A * A
+
+
+def _tanh_second_derivative(A):
+    return -2 * A * (1 - A * A)  # f'' = -2 f f'
+
+
 @dataclass(frozen=True)
 class Activation:
-    """A hidden activation ``f`` with its in-place forward and backward steps."""
+    """A hidden activation ``f``: in-place forward and backward steps, and its derivatives."""
 
     forward: Callable
     backward: Callable
+    derivative: Callable
+    second_derivative: Callable | None = None
     #: Glorot's bound is sqrt(init_factor / (fan_in + fan_out)); 2 for the sigmoid, as
     #: scikit-learn's MLPClassifier uses, 6 otherwise.
     init_factor: float = 6.0
 
 
 ACTIVATIONS = {
-    "identity": Activation(_identity, _identity_backward),
-    "relu": Activation(_relu, _relu_backward),
-    "sigmoid": Activation(_sigmoid, _sigmoid_backward, init_factor=2.0),
-    "tanh": Activation(_tanh, _tanh_backward),
+    "identity": Activation(_identity, _identity_backward, _identity_derivative),
+    "relu": Activation(_relu, _relu_backward, _relu_derivative),
+    "sigmoid": Activation(
+        _sigmoid,
+        _sigmoid_backward,
+        _sigmoid_derivative,
+        _sigmoid_second_derivative,
+        init_factor=2.0,
+    ),
+    "tanh": Activation(_tanh, _tanh_backward, _tanh_derivative, _tanh_second_derivative),
 }
 ACTIVATIONS["logistic"] = ACTIVATIONS["sigmoid"]  # scikit-learn's name for the sigmoid
 

@@ -13,6 +13,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_sco
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import has_fit_parameter
 
 from sknn_simple import SimpleMLPClassifier
 
@@ -74,6 +75,10 @@ def test_training_reproduces_mlpclassifier(digits, solver, activation, kind):
     np.testing.assert_array_equal(ours.classes_, theirs.classes_)
 
 
+@pytest.mark.skipif(
+    not has_fit_parameter(MLPClassifier(), "sample_weight"),
+    reason="MLPClassifier accepts sample_weight from scikit-learn 1.7 on",
+)
 def test_sample_weight_matches_mlpclassifier(digits):
     X, _, y, _ = digits
     sw = np.random.RandomState(0).uniform(0.2, 3, size=len(y))
@@ -364,3 +369,17 @@ def test_adaptive_rate_judges_a_new_plateau_from_the_current_value():
         rates.append(model._learning_rate)
     # One cut after the plateau at 0.5, then none while the loss keeps falling.
     assert rates == [1.0] * 4 + [0.2] * 7
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "identity"])
+@pytest.mark.parametrize("scale", [1e150, 1e-150])
+def test_extreme_inputs_give_finite_probabilities_without_warnings(digits, activation, scale):
+    X, _, y, _ = digits
+    X = X * scale
+    model = SimpleMLPClassifier(10, activation=activation, max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        model.fit(X, y)
+        proba, log_proba = model.predict_proba(X), model.predict_log_proba(X)
+    assert np.isfinite(proba).all() and np.isfinite(log_proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
