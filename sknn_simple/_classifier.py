@@ -7,11 +7,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.preprocessing import label_binarize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _optimizers
 from ._network import (
@@ -21,10 +21,33 @@ from ._network import (
     log_proba_from_logits,
     proba_from_logits,
 )
+from ._solvers import FullBatchObjective, minimize_full_batch
 from ._split import validation_mask
 from ._training import MiniBatches, plateau_update, run_epoch
+from ._validation import check_enough_classes, check_sample_weight, check_targets, encode_targets
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+_SECOND_ORDER_SOLVERS = ("lbfgs", "newton-cg")
+
+
+def _probability_bounds(dtype):
+    """The open interval (0, 1) in floating point: its smallest normal and largest values.
+
+    Softmax and sigmoid probabilities are never exactly 0 or 1; extreme logits only make them
+    round there. Reported probabilities are kept inside, so ``log(predict_proba)`` is finite and
+    equals ``predict_log_proba`` up to rounding, and multilabel probabilities stay in (0, 1).
+    """
+    info = np.finfo(dtype)
+    return info.smallest_normal, 1 - info.epsneg
+
+
+def _partial_fit_available(estimator):
+    if estimator.solver not in _STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            f"partial_fit is only available for the stochastic solvers 'sgd' and 'adam'; "
+            f"solver={estimator.solver!r} trains on the whole data set at once."
+        )
+    return True
 
 
 class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
@@ -45,9 +68,14 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         Hidden activation ``f``: ``max(z, 0)``, ``1 / (1 + exp(-z))`` (``"logistic"`` is
         scikit-learn's name for the same function), ``tanh(z)`` or ``z``.
 
-    solver : {"adam", "sgd"}, default="adam"
+    solver : {"adam", "sgd", "lbfgs", "newton-cg"}, default="adam"
         ``"sgd"``: mini-batch gradient descent with (Nesterov) momentum; with ``momentum=0`` and
         ``batch_size="full"`` it is plain full-batch gradient descent. ``"adam"``: Adam.
+        ``"lbfgs"``: full-batch L-BFGS (SciPy's L-BFGS-B). ``"newton-cg"``: a full-batch
+        trust-region Newton method whose conjugate-gradient steps use exact Hessian-vector
+        products (SciPy's ``trust-ncg``). The second-order solvers suit small and medium data
+        sets; they ignore the parameters of the stochastic ones (batch size, learning rate,
+        momentum, Adam's) and have no ``partial_fit``.
 
     alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha / 2 * (||W1||^2 + ||W2||^2)`` (biases are not
@@ -73,7 +101,8 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         Exponent of the ``"invscaling"`` schedule.
 
     max_iter : int, default=200
-        Maximum number of epochs (passes over the training data).
+        Maximum number of epochs (passes over the training data), or of iterations of a
+        second-order solver.
 
     shuffle : bool, default=True
         Whether to shuffle the samples at the start of each epoch.
@@ -84,10 +113,13 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
 
     tol : float, default=1e-4
         Minimum improvement of the training loss (or validation score) that resets the
-        ``n_iter_no_change`` counter.
+        ``n_iter_no_change`` counter. For ``"lbfgs"`` and ``"newton-cg"``, also the gradient
+        tolerance: they stop when the largest gradient component (L-BFGS) or the gradient's norm
+        (Newton) falls below it.
 
     verbose : bool, default=False
-        Print one line per epoch with the training loss (and validation score).
+        Print one line per epoch (or solver iteration) with the training loss, and the
+        validation score or, for the second-order solvers, the gradient norm.
 
     warm_start : bool, default=False
         If True, ``fit`` continues from the fitted weights **and the optimizer's state**
@@ -123,7 +155,12 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
 
     n_iter_no_change : int, default=10
         Epochs without an improvement of ``tol`` tolerated before stopping (or, with
-        ``learning_rate="adaptive"``, before dividing the learning rate by 5).
+        ``learning_rate="adaptive"``, before dividing the learning rate by 5). With a
+        second-order solver it applies to the validation score of ``early_stopping`` only.
+
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of ``"lbfgs"`` and ``"newton-cg"`` (checked after
+        each iteration for the latter).
 
     Attributes
     ----------
@@ -197,7 +234,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "hidden_layer_size": [Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions({"relu", "sigmoid", "logistic", "tanh", "identity"})],
-        "solver": [StrOptions(set(_STOCHASTIC_SOLVERS))],
+        "solver": [StrOptions({*_STOCHASTIC_SOLVERS, *_SECOND_ORDER_SOLVERS})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto", "full"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
@@ -217,6 +254,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -244,6 +282,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
     ):
         self.hidden_layer_size = hidden_layer_size
         self.activation = activation
@@ -267,6 +306,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
 
     # --- public API ------------------------------------------------------------------------------
 
@@ -293,6 +333,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch over ``X``, ``y``, continuing from the current weights.
@@ -337,10 +378,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
             ``classes_[argmax(predict_proba(X))]``; for a multilabel model, 1 where the
             label's probability exceeds 0.5.
         """
-        proba = self.predict_proba(X)
-        if self._is_multilabel:
-            return (proba > 0.5).astype(int)
-        return self.classes_[proba.argmax(axis=1)]
+        return self._decide(self.predict_proba(X))
 
     def predict_proba(self, X):
         """Predict probabilities.
@@ -354,16 +392,14 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Probability of each class, in the order of ``classes_`` (rows sum to 1), or of each
-            label for a multilabel model.
+            label for a multilabel model. Values stay strictly between 0 and 1: where extreme
+            logits would round a probability to 0 or 1, the nearest value inside is reported
+            (the smallest normal float, or ``1 - eps``).
         """
-        Z2 = self._logits(X)
-        if self.n_outputs_ == 1:
-            # binary: P(classes_[1]) = sigmoid(z), P(classes_[0]) = sigmoid(-z)
-            return proba_from_logits(np.hstack([-Z2, Z2]), "logistic")
-        return proba_from_logits(Z2, self.out_activation_)
+        return self._proba(self._logits(X))
 
     def predict_log_proba(self, X):
-        """Predict log-probabilities, computed from the logits without rounding to zero.
+        """Predict log-probabilities, computed from the logits.
 
         Parameters
         ----------
@@ -373,12 +409,17 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))``, finite even where a probability rounds to 0.
+            ``log(predict_proba(X))`` up to rounding, always finite: it is accurate for
+            probabilities near 1, and bounded below by the log of the smallest probability
+            ``predict_proba`` reports (about -708 in float64).
         """
         Z2 = self._logits(X)
         if self.n_outputs_ == 1:
-            return log_proba_from_logits(np.hstack([-Z2, Z2]), "logistic")
-        return log_proba_from_logits(Z2, self.out_activation_)
+            log_proba = log_proba_from_logits(np.hstack([-Z2, Z2]), "logistic")
+        else:
+            log_proba = log_proba_from_logits(Z2, self.out_activation_)
+        low, high = _probability_bounds(log_proba.dtype)
+        return np.clip(log_proba, np.log(low), np.log(high), out=log_proba)
 
     @property
     def coefs_(self):
@@ -416,31 +457,25 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         Z2, _ = forward(self._theta, self._layout, X, self.activation)
         return Z2
 
-    # --- training --------------------------------------------------------------------------------
+    def _proba(self, Z2):
+        if self.n_outputs_ == 1:
+            # binary: P(classes_[1]) = sigmoid(z), P(classes_[0]) = sigmoid(-z)
+            proba = proba_from_logits(np.hstack([-Z2, Z2]), "logistic")
+        else:
+            proba = proba_from_logits(Z2, self.out_activation_)
+        return np.clip(proba, *_probability_bounds(proba.dtype), out=proba)
+
+    def _decide(self, proba):
+        if self._is_multilabel:
+            return (proba > 0.5).astype(int)
+        return self.classes_[proba.argmax(axis=1)]
+
+    # --- training: validation and set-up ---------------------------------------------------------
 
     def _fit(self, X, y, sample_weight, incremental, classes=None):
         first_call = not hasattr(self, "classes_") or not (incremental or self.warm_start)
-        if (
-            first_call
-            and incremental
-            and classes is None
-            and not type_of_target(y).startswith("multilabel")
-        ):
-            raise ValueError(
-                "classes must be passed on the first call to partial_fit: the list "
-                "of every class that will ever appear, e.g. np.unique(y_all)."
-            )
-        if (
-            incremental
-            and not first_call
-            and classes is not None
-            and not np.array_equal(unique_labels(classes), self.classes_)
-        ):
-            raise ValueError(
-                f"classes={list(classes)} differs from the classes of the first "
-                f"partial_fit call, {self.classes_.tolist()}; the set of classes "
-                "cannot change. Refit from scratch to use new classes."
-            )
+        if incremental:
+            self._check_partial_fit_classes(y, classes, first_call)
         X, Y, sample_weight = self._validate_training_data(
             X, y, sample_weight, first_call, classes, incremental
         )
@@ -450,41 +485,58 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
             self._initialize(X, rng, early_stopping)
         else:
             self._check_warm_start_compatible(early_stopping)
-        # CSC slices rows slowly: train on CSR.
-        X = X.tocsr() if sp.issparse(X) else X
-        theta = self._theta
+        X = X.tocsr() if sp.issparse(X) else X  # CSC slices rows slowly: train on CSR
+        validation = None
+        if early_stopping:
+            X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, rng)
+        # Overflow during training shows up as a non-finite loss, which stops training with a
+        # clear ConvergenceWarning; NumPy's own warnings would only add noise.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            self._fit_stochastic(theta, X, Y, sample_weight, rng, incremental, early_stopping)
+            if self.solver in _STOCHASTIC_SOLVERS:
+                self._fit_stochastic(X, Y, sample_weight, rng, incremental, validation)
+            else:
+                self._fit_second_order(X, Y, sample_weight, validation)
         return self
 
+    def _check_partial_fit_classes(self, y, classes, first_call):
+        if first_call and classes is None and not type_of_target(y).startswith("multilabel"):
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: the list of every "
+                "class that will ever appear, e.g. np.unique(y_all)."
+            )
+        if (
+            not first_call
+            and classes is not None
+            and not np.array_equal(unique_labels(classes), self.classes_)
+        ):
+            raise ValueError(
+                f"classes={list(classes)} differs from the classes of the first partial_fit "
+                f"call, {self.classes_.tolist()}; the set of classes cannot change. Refit from "
+                "scratch to use new classes."
+            )
+
     def _validate_training_data(self, X, y, sample_weight, reset, classes, incremental):
-        dtype = (np.float64, np.float32) if reset else self._theta.dtype
         X, y = validate_data(
             self,
             X,
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            dtype=dtype,
+            dtype=(np.float64, np.float32) if reset else self._theta.dtype,
             reset=reset,
             ensure_min_samples=1 if incremental else 2,
         )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        target_type = type_of_target(y)
-        if target_type not in ("binary", "multiclass", "multilabel-indicator"):
-            raise ValueError(
-                f"Unsupported target type {target_type!r}: y must hold class labels "
-                "(one column) or a 0/1 multilabel indicator matrix."
-            )
+        y, target_type = check_targets(y)
         if reset:
             self._set_classes(y, classes, target_type)
-        Y = self._encode_targets(y, target_type)
-        sample_weight = _check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        elif self._is_multilabel != (target_type == "multilabel-indicator"):
+            kind = "a multilabel indicator matrix" if self._is_multilabel else "class labels"
+            raise ValueError(f"This model was fitted on {kind}; y must be of the same kind.")
+        Y = encode_targets(y, self.classes_, self._is_multilabel).astype(X.dtype, copy=False)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         if not incremental:
-            _check_enough_classes(Y, sample_weight, self._is_multilabel)
-        return X, Y.astype(X.dtype, copy=False), sample_weight
+            check_enough_classes(Y, sample_weight, self._is_multilabel)
+        return X, Y, sample_weight
 
     def _set_classes(self, y, classes, target_type):
         if target_type == "multilabel-indicator":
@@ -496,36 +548,18 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         n_classes = len(self.classes_)
         if n_classes < 2:
             raise ValueError(
-                f"y has 1 class ({self.classes_[0]!r}); a classifier needs samples "
-                "of at least 2 classes."
+                f"y has 1 class ({self.classes_[0]!r}); a classifier needs samples of at least "
+                "2 classes."
             )
         self.n_outputs_ = 1 if n_classes == 2 else n_classes
         self.out_activation_ = "logistic" if n_classes == 2 else "softmax"
-
-    def _encode_targets(self, y, target_type):
-        if self._is_multilabel != (target_type == "multilabel-indicator"):
-            kind = "a multilabel indicator matrix" if self._is_multilabel else "class labels"
-            raise ValueError(f"This model was fitted on {kind}; y must be of the same kind.")
-        if self._is_multilabel:
-            if y.shape[1] != self.n_outputs_:
-                raise ValueError(
-                    f"y has {y.shape[1]} labels; the model was fitted with {self.n_outputs_}."
-                )
-            return np.asarray(y.toarray() if sp.issparse(y) else y)
-        unseen = np.setdiff1d(unique_labels(y), self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y contains classes not seen at the first fit: {unseen.tolist()}; "
-                f"known classes: {self.classes_.tolist()}. Pass every class to the "
-                "first partial_fit call (classes=...), or refit."
-            )
-        return label_binarize(y, classes=self.classes_)
 
     def _initialize(self, X, rng, early_stopping):
         self._n_hidden = self.hidden_layer_size
         self.n_layers_ = 3
         self._theta = init_params(self._layout, self.activation, rng, X.dtype)
         self._optimizer_state = None
+        self._optimizer_solver = None
         self._n_updates = 0
         self._learning_rate = float(self.learning_rate_init)
         self.t_ = 0
@@ -535,10 +569,9 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
     def _check_warm_start_compatible(self, early_stopping):
         if self.hidden_layer_size != self._n_hidden:
             raise ValueError(
-                f"hidden_layer_size changed from {self._n_hidden} to "
-                f"{self.hidden_layer_size} since the model was fitted; continuing "
-                "training (warm_start / partial_fit) needs the same network. Set "
-                "warm_start=False to start afresh."
+                f"hidden_layer_size changed from {self._n_hidden} to {self.hidden_layer_size} "
+                "since the model was fitted; continuing training (warm_start / partial_fit) "
+                "needs the same network. Set warm_start=False to start afresh."
             )
         if early_stopping != (self.validation_scores_ is not None):
             # Early stopping was switched on or off: monitor the new quantity from scratch.
@@ -553,6 +586,31 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         else:
             self.validation_scores_ = self.best_validation_score_ = None
             self.best_loss_ = np.inf
+
+    def _hold_out(self, X, Y, sample_weight, rng):
+        seed = rng.randint(np.iinfo(np.int32).max)
+        held_out = validation_mask(
+            X, Y, sample_weight, self.validation_fraction, seed, stratify=not self._is_multilabel
+        )
+        w_val = None if sample_weight is None else sample_weight[held_out]
+        if not held_out.any() or (w_val is not None and not w_val.any()):
+            raise ValueError(
+                "The validation set for early stopping is empty: the data set is too small. "
+                "Increase validation_fraction, add samples, or set early_stopping=False."
+            )
+        train = ~held_out
+        w_train = None if sample_weight is None else sample_weight[train]
+        return X[train], Y[train], w_train, (X[held_out], Y[held_out], w_val)
+
+    # --- training: the solvers ---------------------------------------------------------------
+
+    def _model(self):
+        """The keyword arguments of the loss that come from the hyperparameters."""
+        return {
+            "activation": self.activation,
+            "out_activation": self.out_activation_,
+            "alpha": self.alpha,
+        }
 
     def _step_function(self, n_params, dtype):
         """The update rule ``step(theta, grad)`` of ``self.solver``, with its state arrays."""
@@ -593,20 +651,15 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
 
         return step
 
-    def _fit_stochastic(self, theta, X, Y, sample_weight, rng, incremental, early_stopping):
-        layout = self._layout
-        if early_stopping:
-            X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, rng)
+    def _fit_stochastic(self, X, Y, sample_weight, rng, incremental, validation):
+        theta, layout = self._theta, self._layout
         n_samples = X.shape[0]
         batches = MiniBatches(X, Y, sample_weight, self._batch_size(n_samples), layout.n_hidden)
         step = self._step_function(layout.size, theta.dtype)
-        model = dict(
-            activation=self.activation, out_activation=self.out_activation_, alpha=self.alpha
-        )
+        model = self._model()
         grad = np.empty_like(theta)
         # One batch holding every sample: its gradient does not depend on the order.
-        shuffle = self.shuffle and len(batches.slices) > 1
-        order = np.arange(n_samples) if shuffle else None
+        order = np.arange(n_samples) if self.shuffle and len(batches.slices) > 1 else None
         best_theta = theta.copy()
         self.n_iter_ = 0
         for _ in range(self.max_iter):
@@ -617,54 +670,93 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
                 loss = run_epoch(theta, grad, layout, batches, order, model, step)
             except KeyboardInterrupt:
                 theta[:] = start_theta
-                warnings.warn(
-                    f"Training interrupted by the user during epoch {self.n_iter_ + 1}; "
-                    "the weights from the end of the previous epoch were kept.",
-                    UserWarning,
-                    stacklevel=4,
-                )
+                self._warn_interrupted()
                 break
             if not (np.isfinite(loss) and np.isfinite(theta).all()):
                 theta[:] = start_theta
                 self._warn_non_finite()
                 break
-            self.n_iter_ += 1
-            self.t_ += n_samples
-            self.loss_ = loss
-            self.loss_curve_.append(loss)
-            if early_stopping:
-                score = self._validation_score(theta, *validation)
-                if score > self.best_validation_score_:
-                    best_theta[:] = theta
-                stop = self._end_epoch(score, self._record_validation(score))
-            else:
-                stop = self._end_epoch(-loss, self._record_loss(loss))
-            if stop or incremental:
+            if self._end_iteration(loss, theta, n_samples, validation, best_theta) or incremental:
                 break
         else:
             warnings.warn(
-                f"Stopped after max_iter={self.max_iter} epochs and the optimization "
-                "has not converged yet; increase max_iter or learning_rate_init.",
+                f"Stopped after max_iter={self.max_iter} epochs and the optimization has not "
+                "converged yet; increase max_iter or learning_rate_init.",
                 ConvergenceWarning,
                 stacklevel=4,
             )
-        if early_stopping and self.n_iter_ > 0:
+        if validation is not None and self.n_iter_ > 0:
             theta[:] = best_theta
 
-    def _record_loss(self, loss):
-        if self.verbose:
-            print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
-        self.best_loss_ = min(self.best_loss_, loss)
-        return "Training loss"
+    def _fit_second_order(self, X, Y, sample_weight, validation):
+        theta = self._theta
+        objective = FullBatchObjective(
+            self._layout, X, Y, self._model(), sample_weight, theta.dtype
+        )
+        best_theta = theta.copy()
 
-    def _record_validation(self, score):
+        def on_iteration(x, loss):
+            theta[:] = x
+            grad_norm = objective.grad_norm(x)
+            return self._end_iteration(
+                loss,
+                theta,
+                X.shape[0],
+                validation,
+                best_theta,
+                f", gradient norm = {grad_norm:.3e}",
+            )
+
+        self.n_iter_ = 0
+        try:
+            result = minimize_full_batch(
+                self.solver, objective, theta, self.max_iter, self.max_fun, self.tol, on_iteration
+            )
+        except KeyboardInterrupt:  # theta holds the last completed iteration
+            self._warn_interrupted()
+        else:
+            if np.isfinite(result.theta).all():
+                theta[:] = result.theta
+            if result.hit_limit:
+                warnings.warn(
+                    f"solver={self.solver!r} stopped after {result.n_iter} iterations and "
+                    f"{result.n_evaluations} loss evaluations (max_iter={self.max_iter}, "
+                    f"max_fun={self.max_fun}) and has not converged yet; increase max_iter or "
+                    "max_fun.",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
+            elif not result.converged:
+                warnings.warn(
+                    f"solver={self.solver!r} stopped without converging: {result.message}",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
+        if validation is not None and self.n_iter_ > 0:
+            theta[:] = best_theta
+
+    # --- training: after each epoch or iteration -------------------------------------------------
+
+    def _end_iteration(self, loss, theta, n_samples, validation, best_theta, detail=""):
+        """Record one epoch (or solver iteration); returns True when training should stop."""
+        self.n_iter_ += 1
+        self.t_ += n_samples
+        self.loss_ = loss
+        self.loss_curve_.append(loss)
+        line = f"Iteration {self.n_iter_}, loss = {loss:.8f}{detail}"
+        stochastic = self.solver in _STOCHASTIC_SOLVERS
+        if validation is None:
+            self.best_loss_ = min(self.best_loss_, loss)
+            self._print(line)
+            # Second-order solvers stop on their own gradient and step criteria.
+            return stochastic and self._end_epoch(-loss, "Training loss")
+        score = self._validation_score(theta, *validation)
+        if score > self.best_validation_score_:
+            best_theta[:] = theta
         self.validation_scores_.append(score)
         self.best_validation_score_ = max(self.best_validation_score_, score)
-        if self.verbose:
-            print(
-                f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}, validation score = {score:.6f}"
-            )
-        return "Validation score"
+        self._print(f"{line}, validation score = {score:.6f}")
+        return self._end_epoch(score, "Validation score")
 
     def _end_epoch(self, value, monitored):
         """Plateau bookkeeping and the learning-rate schedule; returns True to stop training."""
@@ -681,16 +773,28 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
             f"{monitored} did not improve more than tol={self.tol} for "
             f"{self.n_iter_no_change} consecutive epochs."
         )
-        if self.learning_rate == "adaptive" and self._learning_rate / 5 >= 1e-6:
+        adaptive = self.learning_rate == "adaptive" and self.solver in _STOCHASTIC_SOLVERS
+        if adaptive and self._learning_rate / 5 >= 1e-6:
             self._learning_rate /= 5
             # Judge the next plateau from where we are now, not from the best epoch ever seen.
             self._plateau_reference, self._no_improvement_count = value, 0
-            if self.verbose:
-                print(f"{message} Learning rate set to {self._learning_rate:g}.")
+            self._print(f"{message} Learning rate set to {self._learning_rate:g}.")
             return False
-        if self.verbose:
-            print(f"{message} Stopping.")
+        self._print(f"{message} Stopping.")
         return True
+
+    def _print(self, line):
+        if self.verbose:
+            print(line)
+
+    def _warn_interrupted(self):
+        warnings.warn(
+            f"Training interrupted by the user after {self.n_iter_} complete "
+            f"{'epochs' if self.solver in _STOCHASTIC_SOLVERS else 'iterations'}; the weights "
+            "at that point were kept.",
+            UserWarning,
+            stacklevel=5,
+        )
 
     def _warn_non_finite(self):
         epoch = self.n_iter_ + 1
@@ -703,32 +807,15 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
             stacklevel=5,
         )
 
-    def _hold_out(self, X, Y, sample_weight, rng):
-        seed = rng.randint(np.iinfo(np.int32).max)
-        held_out = validation_mask(
-            X, Y, sample_weight, self.validation_fraction, seed, stratify=not self._is_multilabel
-        )
-        w_val = None if sample_weight is None else sample_weight[held_out]
-        if not held_out.any() or (w_val is not None and not w_val.any()):
-            raise ValueError(
-                "The validation set for early stopping is empty: the data set is "
-                "too small. Increase validation_fraction, add samples, or set "
-                "early_stopping=False."
-            )
-        train = ~held_out
-        w_train = None if sample_weight is None else sample_weight[train]
-        validation = (X[held_out], Y[held_out], w_val)
-        return X[train], Y[train], w_train, validation
-
     def _validation_score(self, theta, X, Y, sample_weight):
-        """Accuracy (subset accuracy for multilabel) of the current weights on the held-out set."""
+        """Accuracy (subset accuracy for multilabel) of the weights ``theta`` on a held-out set."""
         Z2, _ = forward(theta, self._layout, X, self.activation)
+        proba = self._proba(Z2)  # decided as predict decides
         if self._is_multilabel:
-            correct = ((Z2 > 0) == (Y > 0.5)).all(axis=1)
-        elif self.n_outputs_ == 1:
-            correct = (Z2[:, 0] > 0) == (Y[:, 0] > 0.5)
+            correct = ((proba > 0.5) == (Y > 0.5)).all(axis=1)
         else:
-            correct = Z2.argmax(axis=1) == Y.argmax(axis=1)
+            truth = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
+            correct = proba.argmax(axis=1) == truth
         return float(np.average(correct, weights=sample_weight))
 
     def _batch_size(self, n_samples):
@@ -744,45 +831,3 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
                 stacklevel=5,
             )
         return min(self.batch_size, n_samples)
-
-
-def _check_sample_weight(sample_weight, n_samples, dtype):
-    """Validated ``sample_weight`` as a 1-D array of ``dtype``, or None."""
-    if sample_weight is None:
-        return None
-    if isinstance(sample_weight, Real):
-        sample_weight = np.full(n_samples, sample_weight)
-    sample_weight = check_array(
-        sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight"
-    )
-    if sample_weight.shape != (n_samples,):
-        raise ValueError(
-            f"sample_weight has shape {sample_weight.shape}; it must have one "
-            f"weight per sample, shape ({n_samples},)."
-        )
-    if (sample_weight < 0).any():
-        raise ValueError(
-            f"sample_weight has negative values (min {sample_weight.min()}); "
-            "weights must be non-negative."
-        )
-    if not sample_weight.any():
-        raise ValueError(
-            "sample_weight is zero for every sample; give at least one sample a positive weight."
-        )
-    return sample_weight
-
-
-def _check_enough_classes(Y, sample_weight, multilabel):
-    """A single-output classifier needs positive weight on at least two classes."""
-    if multilabel:
-        return
-    weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
-    if Y.shape[1] == 1:
-        per_class = np.array([weight @ (1 - Y[:, 0]), weight @ Y[:, 0]])
-    else:
-        per_class = weight @ Y
-    if np.count_nonzero(per_class > 0) < 2:
-        raise ValueError(
-            "Only 1 class has samples with positive weight; a classifier needs "
-            "samples of at least 2 classes."
-        )

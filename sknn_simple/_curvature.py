@@ -36,8 +36,7 @@ import numpy as np
 from ._network import ACTIVATIONS, forward, proba_from_logits
 
 
-def hessian_product(theta, layout, X, Y, activation, out_activation, alpha=0.0,
-                    sample_weight=None):
+def hessian_product(theta, layout, X, Y, activation, out_activation, alpha=0.0, sample_weight=None):
     """Return a function ``hvp(v)`` that computes ``H v``, the Hessian of the loss at ``theta``.
 
     The forward pass at ``theta`` is computed once, here; each call of ``hvp`` then costs one
@@ -47,8 +46,11 @@ def hessian_product(theta, layout, X, Y, activation, out_activation, alpha=0.0,
     n = X.shape[0]
     W1, _, W2, _ = layout.unpack(theta)
     weight_sum = n if sample_weight is None else sample_weight.sum()
-    w = np.full((n, 1), 1 / weight_sum, dtype=theta.dtype) if sample_weight is None else (
-        (sample_weight / weight_sum)[:, None])  # (n, 1)
+    w = (
+        np.full((n, 1), 1 / weight_sum, dtype=theta.dtype)
+        if sample_weight is None
+        else ((sample_weight / weight_sum)[:, None])
+    )  # (n, 1)
 
     Z2, A1 = forward(theta, layout, X, activation)
     P = proba_from_logits(Z2, out_activation)  # (n, k)

@@ -13,6 +13,9 @@ CONFIGURATIONS = [
     SimpleMLPClassifier(solver="sgd", momentum=0.0, batch_size="full", learning_rate_init=0.1),
     SimpleMLPClassifier(activation="sigmoid"),
     SimpleMLPClassifier(early_stopping=True, learning_rate_init=0.01),
+    SimpleMLPClassifier(solver="lbfgs"),
+    SimpleMLPClassifier(solver="newton-cg"),
+    SimpleMLPClassifier(solver="newton-cg", activation="tanh", early_stopping=True),
 ]
 
 
