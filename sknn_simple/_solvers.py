@@ -34,19 +34,26 @@ class FullBatchObjective:
         self.layout, self.X, self.Y, self.model = layout, X, Y, model
         self.sample_weight, self.dtype = sample_weight, dtype
         self.n_evaluations = 0
+        self.n_hessian_products = 0
         self._recent = []  # [(x, grad_norm)], newest last
         self._hvp_at = None  # (x, hvp) for the point of the current Newton step
+        self._buffers = None
 
     def _theta(self, x):
         return x if self.dtype == np.float64 else x.astype(self.dtype)
 
     def __call__(self, x):
+        if self._buffers is None:  # scratch arrays for the forward and backward passes
+            n, h, k = self.X.shape[0], self.layout.n_hidden, self.layout.n_outputs
+            self._buffers = tuple(np.empty(s, self.dtype) for s in ((n, h), (n, k), (n, h)))
+        # A fresh gradient array each time: SciPy may keep the previous one.
         loss, grad = loss_and_grad(
             self._theta(x),
             self.layout,
             self.X,
             self.Y,
             sample_weight=self.sample_weight,
+            buffers=self._buffers,
             **self.model,
         )
         self.n_evaluations += 1
@@ -65,6 +72,7 @@ class FullBatchObjective:
                 **self.model,
             )
             self._hvp_at = (x.copy(), hvp)
+        self.n_hessian_products += 1
         return self._hvp_at[1](self._theta(v)).astype(np.float64, copy=False)
 
     def grad_norm(self, x):

@@ -12,7 +12,6 @@ from sknn_simple._network import (
     Layout,
     forward,
     init_params,
-    log_proba_from_logits,
     loss_and_grad,
     proba_from_logits,
 )
@@ -153,9 +152,8 @@ def test_losses_are_stable_for_huge_logits(output):
         with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is exact
             loss, grad = loss_and_grad(theta, layout, X, Y, "relu", out_activation)
             Z2, _ = forward(theta, layout, X, "relu")
-            log_p = log_proba_from_logits(Z2.copy(), out_activation)
             p = proba_from_logits(Z2, out_activation)
-    assert np.isfinite(grad).all() and np.isfinite(log_p).all()
+    assert np.isfinite(grad).all()
     assert ((p >= 0) & (p <= 1)).all()
     if output == "binary":  # y = 1 with z = 1e150: the loss is softplus(-z) = 0
         assert loss == 0.0
