@@ -1,10 +1,13 @@
 """The estimator: validates input, encodes labels, runs the training loop, exposes the API."""
 
+import os
+import sys
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -18,6 +21,7 @@ from ._network import (
     Layout,
     forward,
     init_params,
+    loss_and_grad,
     proba_from_logits,
 )
 from ._solvers import FullBatchObjective, minimize_full_batch
@@ -28,6 +32,20 @@ from ._validation import check_enough_classes, check_sample_weight, check_target
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _SECOND_ORDER_SOLVERS = ("lbfgs", "newton-cg")
+
+
+def _warn(message, category):
+    """``warnings.warn`` pointing at the user's line that called into the estimator.
+
+    The call may pass through scikit-learn's ``fit`` wrappers and meta-estimators (Pipeline,
+    ...), so instead of a fixed ``stacklevel`` this skips the frames inside this package and
+    inside scikit-learn.
+    """
+    skipped = (os.path.dirname(__file__), os.path.dirname(sklearn.__file__))
+    frame, level = sys._getframe(1), 2  # stacklevel 2 is the caller of _warn
+    while frame is not None and frame.f_code.co_filename.startswith(skipped):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def _probability_bounds(dtype):
@@ -86,7 +104,8 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         training sample in each step. Larger than the number of samples: clipped, with a warning.
 
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Schedule of the step size, for both solvers (MLPClassifier applies it to "sgd" only).
+        Schedule of the step size of ``"sgd"`` and ``"adam"`` (MLPClassifier applies it to
+        "sgd" only).
         ``"invscaling"``: ``learning_rate_init / (t + 1) ** power_t`` after each epoch, ``t``
         the number of samples seen. ``"adaptive"``: divided by 5 whenever the monitored value
         (training loss, or validation score with ``early_stopping``) fails to improve by ``tol``
@@ -137,7 +156,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         In ``fit``, hold out ``validation_fraction`` of each class, stop when the validation
         accuracy has not improved by ``tol`` for ``n_iter_no_change`` epochs, and keep the weights
         of the best epoch. Identical rows always land on the same side of the split and a sample
-        of weight ``w`` is held out exactly like ``w`` copies of it (see the user guide).
+        of weight ``w`` is held out exactly like ``w`` copies of it. Works with every solver.
         ``partial_fit`` ignores it: it trains one epoch on the data it is given, and the caller
         decides when to stop.
 
@@ -213,7 +232,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
 
     See Also
     --------
-    sklearn.neural_network.MLPClassifier : Any number of hidden layers, and the L-BFGS solver.
+    sklearn.neural_network.MLPClassifier : Any number of hidden layers.
 
     Examples
     --------
@@ -484,14 +503,9 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
             X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, rng)
         # Overflow during training shows up as a non-finite loss, which stops training with a
         # clear ConvergenceWarning; NumPy's own warnings would only add noise.
-        stochastic = self.solver in _STOCHASTIC_SOLVERS
-        rows = self._batch_size(X.shape[0]) if stochastic else X.shape[0]
-        with (
-            np.errstate(over="ignore", invalid="ignore", divide="ignore"),
-            blas_threads(rows, X.shape[1], self._n_hidden),
-        ):
-            if stochastic:
-                self._fit_stochastic(X, Y, sample_weight, rng, incremental, validation, rows)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if self.solver in _STOCHASTIC_SOLVERS:
+                self._fit_stochastic(X, Y, sample_weight, rng, incremental, validation)
             else:
                 self._fit_second_order(X, Y, sample_weight, validation)
         return self
@@ -530,6 +544,14 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         elif self._is_multilabel != (target_type == "multilabel-indicator"):
             kind = "a multilabel indicator matrix" if self._is_multilabel else "class labels"
             raise ValueError(f"This model was fitted on {kind}; y must be of the same kind.")
+        elif not incremental and not self._is_multilabel:
+            present = unique_labels(y)
+            if not np.array_equal(present, self.classes_):
+                raise ValueError(
+                    "warm_start=True continues training the fitted model, so y must have the "
+                    f"same classes: the model has {self.classes_.tolist()}, y has "
+                    f"{present.tolist()}. Set warm_start=False to train a new model."
+                )
         Y = encode_targets(y, self.classes_, self._is_multilabel).astype(X.dtype, copy=False)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         if not incremental:
@@ -546,8 +568,8 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         n_classes = len(self.classes_)
         if n_classes < 2:
             raise ValueError(
-                f"y has 1 class ({self.classes_[0]!r}); a classifier needs samples of at least "
-                "2 classes."
+                f"y has 1 class ({self.classes_.tolist()[0]!r}); a classifier needs samples of "
+                "at least 2 classes."
             )
         self.n_outputs_ = 1 if n_classes == 2 else n_classes
         self.out_activation_ = "logistic" if n_classes == 2 else "softmax"
@@ -649,10 +671,30 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
 
         return step
 
-    def _fit_stochastic(self, X, Y, sample_weight, rng, incremental, validation, batch_size):
+    def _blas_threads(self, X, Y, sample_weight, rows, work=None):
+        """``blas_threads`` for steps on ``rows`` rows; the trial is a step on the first ones."""
+        X_b, Y_b = X[:rows], Y[:rows]
+        w_b = None if sample_weight is None else sample_weight[:rows]
+        grad = np.empty_like(self._theta)
+        layout, model = self._layout, self._model()
+
+        def trial():
+            loss_and_grad(
+                self._theta, layout, X_b, Y_b, sample_weight=w_b, grad=grad, buffers=work, **model
+            )
+
+        return blas_threads(rows * X.shape[1] * layout.n_hidden, trial)
+
+    def _fit_stochastic(self, X, Y, sample_weight, rng, incremental, validation):
+        batch_size = self._batch_size(X.shape[0])
+        batches = MiniBatches(X, Y, sample_weight, batch_size, self._n_hidden)
+        work = batches.batch(slice(0, batch_size))[3]
+        with self._blas_threads(X, Y, sample_weight, batch_size, work):
+            self._run_epochs(batches, rng, incremental, validation)
+
+    def _run_epochs(self, batches, rng, incremental, validation):
         theta, layout = self._theta, self._layout
-        n_samples = X.shape[0]
-        batches = MiniBatches(X, Y, sample_weight, batch_size, layout.n_hidden)
+        n_samples = batches.X.shape[0]
         step = self._step_function(layout.size, theta.dtype)
         model = self._model()
         grad = np.empty_like(theta)
@@ -677,12 +719,14 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
             if self._end_iteration(loss, theta, n_samples, validation, best_theta) or incremental:
                 break
         else:
-            warnings.warn(
+            _warn(
                 f"Stopped after max_iter={self.max_iter} epochs and the optimization has not "
-                "converged yet; increase max_iter or learning_rate_init.",
+                "converged yet. Increase max_iter; if the loss falls slowly, scale the inputs "
+                "(e.g. with StandardScaler) or raise learning_rate_init.",
                 ConvergenceWarning,
-                stacklevel=4,
             )
+        if self.n_iter_ >= 2 and self.loss_curve_[-1] > self.loss_curve_[-self.n_iter_]:
+            self._warn_diverged(self.loss_curve_[-self.n_iter_], self.loss_curve_[-1])
         if validation is not None and self.n_iter_ > 0:
             theta[:] = best_theta
 
@@ -707,31 +751,37 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
 
         self.n_iter_ = 0
         try:
-            result = minimize_full_batch(
-                self.solver, objective, theta, self.max_iter, self.max_fun, self.tol, on_iteration
-            )
+            # The trial uses up to 4,096 rows: enough to show how the products scale.
+            with self._blas_threads(X, Y, sample_weight, min(X.shape[0], 4096)):
+                result = minimize_full_batch(
+                    self.solver,
+                    objective,
+                    theta,
+                    self.max_iter,
+                    self.max_fun,
+                    self.tol,
+                    on_iteration,
+                )
         except KeyboardInterrupt:  # theta holds the last completed iteration
             self._warn_interrupted()
         else:
             if np.isfinite(result.theta).all():
                 theta[:] = result.theta
             if result.hit_limit:
-                warnings.warn(
+                _warn(
                     f"solver={self.solver!r} stopped after {result.n_iter} iterations and "
                     f"{result.n_evaluations} loss evaluations (max_iter={self.max_iter}, "
                     f"max_fun={self.max_fun}) and has not converged yet; increase max_iter or "
                     "max_fun.",
                     ConvergenceWarning,
-                    stacklevel=4,
                 )
             elif not result.converged:
-                warnings.warn(
+                _warn(
                     f"solver={self.solver!r} stopped after {result.n_iter} iterations with the "
                     f"gradient norm at {objective.grad_norm(result.theta):.3g}, above tol="
                     f"{self.tol}: {result.message} (A tol near machine precision cannot be "
                     "reached; otherwise try another solver or scale the inputs.)",
                     ConvergenceWarning,
-                    stacklevel=4,
                 )
         # Work done, for benchmarks: loss-and-gradient evaluations and Hessian-vector products.
         self._n_loss_evaluations = objective.n_evaluations
@@ -792,23 +842,30 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
             print(line)
 
     def _warn_interrupted(self):
-        warnings.warn(
+        _warn(
             f"Training interrupted by the user after {self.n_iter_} complete "
             f"{'epochs' if self.solver in _STOCHASTIC_SOLVERS else 'iterations'}; the weights "
             "at that point were kept.",
             UserWarning,
-            stacklevel=5,
+        )
+
+    def _warn_diverged(self, first, last):
+        _warn(
+            f"The training loss rose from {first:.4g} after the first epoch to {last:.4g} after "
+            f"the last: training diverged (learning_rate_init={self.learning_rate_init} is "
+            "probably too large for this data). Lower learning_rate_init, or scale the inputs "
+            "(e.g. with StandardScaler).",
+            ConvergenceWarning,
         )
 
     def _warn_non_finite(self):
         epoch = self.n_iter_ + 1
-        warnings.warn(
+        _warn(
             f"Training stopped in epoch {epoch}: the loss or the weights became infinite or NaN "
             f"(learning_rate_init={self.learning_rate_init} is probably too large for this data). "
             f"The weights from the end of epoch {epoch - 1} were kept. Lower "
             "learning_rate_init, or scale the inputs (e.g. with StandardScaler).",
             ConvergenceWarning,
-            stacklevel=5,
         )
 
     def _validation_score(self, theta, X, Y, sample_weight):
@@ -828,10 +885,9 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         if self.batch_size == "full":
             return n_samples
         if self.batch_size > n_samples:
-            warnings.warn(
+            _warn(
                 f"batch_size={self.batch_size} is larger than the {n_samples} training "
                 f"samples; using batch_size={n_samples}.",
                 UserWarning,
-                stacklevel=5,
             )
         return min(self.batch_size, n_samples)

@@ -9,6 +9,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from . import __version__
 from ._classifier import SimpleMLPClassifier
 
 
@@ -37,9 +38,11 @@ def demo(random_state=0):
 def main(argv=None):
     """Run the command line; returns the process exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m sknn_simple",
-        description="A one-hidden-layer neural network classifier for scikit-learn.",
+        prog="sknn-simple",
+        description="A one-hidden-layer neural network classifier for scikit-learn "
+        "(also runs as: python -m sknn_simple).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "command",
         nargs="?",

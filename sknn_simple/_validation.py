@@ -39,9 +39,9 @@ def encode_targets(y, classes, multilabel):
     unseen = np.setdiff1d(unique_labels(y), classes)
     if unseen.size:
         raise ValueError(
-            f"y contains classes not seen at the first fit: {unseen.tolist()}; known classes: "
+            f"y contains classes the model does not know: {unseen.tolist()}; its classes are "
             f"{classes.tolist()}. Pass every class to the first partial_fit call (classes=...), "
-            "or refit."
+            "or train a new model."
         )
     return label_binarize(y, classes=classes)
 

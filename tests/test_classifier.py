@@ -280,7 +280,7 @@ def test_partial_fit_needs_classes_first_and_rejects_new_ones():
     with pytest.raises(ValueError, match="classes must be passed on the first call"):
         model.partial_fit(X, y)
     model.partial_fit(X[y < 2], y[y < 2], classes=[0, 1, 2])  # a batch may lack a class
-    with pytest.raises(ValueError, match=r"classes not seen .*\[7\]"):
+    with pytest.raises(ValueError, match=r"classes the model does not know: \[7\]"):
         model.partial_fit(X, np.where(y == 2, 7, y))
     with pytest.raises(ValueError, match="cannot change"):
         model.partial_fit(X, y, classes=[0, 1, 2, 3])
@@ -383,3 +383,28 @@ def test_extreme_inputs_give_finite_probabilities_without_warnings(digits, activ
         proba, log_proba = model.predict_proba(X), model.predict_log_proba(X)
     assert np.isfinite(proba).all() and np.isfinite(log_proba).all()
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_finite_divergence_is_reported():
+    """A loss that explodes but stays finite must not pass for convergence."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    model = SimpleMLPClassifier(solver="sgd", learning_rate_init=100, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="training diverged"):
+        model.fit(X * 1000, y)
+
+
+def test_warm_start_rejects_different_classes(digits):
+    X, _, y, _ = digits
+    model = SimpleMLPClassifier(5, max_iter=2, warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match=r"same classes: .* y has \[0, 1, 2\]"):
+        model.fit(X[y < 3], y[y < 3])
+
+
+def test_warnings_point_at_the_callers_line(digits):
+    X, _, y, _ = digits
+    pipe = make_pipeline(StandardScaler(), SimpleMLPClassifier(5, max_iter=1))
+    with pytest.warns(ConvergenceWarning) as record:
+        pipe.fit(X, y)
+    assert record[0].filename == __file__
