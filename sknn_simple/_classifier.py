@@ -16,7 +16,16 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+try:  # scikit-learn >= 1.9: experimental callbacks (ProgressBar, ScoringMonitor, ...)
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # older versions: no callbacks, nothing else changes
+
+    class CallbackSupportMixin:
+        """Stand-in without callbacks for scikit-learn < 1.9."""
+
+
 from . import _optimizers
+from ._monitor import TrainingMonitor
 from ._network import (
     Layout,
     forward,
@@ -27,8 +36,15 @@ from ._network import (
 from ._solvers import FullBatchObjective, minimize_full_batch
 from ._split import validation_mask
 from ._threads import blas_threads
-from ._training import MiniBatches, plateau_update, run_epoch
-from ._validation import check_enough_classes, check_sample_weight, check_targets, encode_targets
+from ._training import MiniBatches, run_epoch
+from ._validation import (
+    check_enough_classes,
+    check_sample_weight,
+    check_targets,
+    class_weight_table,
+    encode_targets,
+    weigh_by_class,
+)
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _SECOND_ORDER_SOLVERS = ("lbfgs", "newton-cg")
@@ -65,10 +81,16 @@ def _partial_fit_available(estimator):
             f"partial_fit is only available for the stochastic solvers 'sgd' and 'adam'; "
             f"solver={estimator.solver!r} trains on the whole data set at once."
         )
+    if isinstance(estimator.class_weight, str) and estimator.class_weight == "balanced":
+        raise AttributeError(
+            "partial_fit is not available with class_weight='balanced', which needs the class "
+            "frequencies of the whole data set. Pass them as a dict instead, e.g. dict(zip("
+            "classes, compute_class_weight('balanced', classes=classes, y=y_all)))."
+        )
     return True
 
 
-class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
+class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """A neural network with one hidden layer, trained on the cross-entropy.
 
     The network computes ``A1 = f(X @ W1 + b1)`` and the logits ``Z2 = A1 @ W2 + b2``, then class
@@ -153,15 +175,35 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         Use Nesterov's momentum with ``"sgd"``.
 
     early_stopping : bool, default=False
-        In ``fit``, hold out ``validation_fraction`` of each class, stop when the validation
-        accuracy has not improved by ``tol`` for ``n_iter_no_change`` epochs, and keep the weights
-        of the best epoch. Identical rows always land on the same side of the split and a sample
-        of weight ``w`` is held out exactly like ``w`` copies of it. Works with every solver.
-        ``partial_fit`` ignores it: it trains one epoch on the data it is given, and the caller
-        decides when to stop.
+        In ``fit``, stop when the validation loss (or accuracy, see ``scoring``) has not
+        improved by ``tol`` for ``n_iter_no_change`` epochs, and keep the weights of the best
+        epoch. The validation set
+        is ``X_val, y_val`` if given to ``fit``, else ``validation_fraction`` of each class held
+        out from the training data: identical rows always land on the same side of that split,
+        and a sample of weight ``w`` is held out exactly like ``w`` copies of it. Works with
+        every solver. ``partial_fit`` ignores it: it trains one epoch on the data it is given,
+        and the caller decides when to stop.
 
     validation_fraction : float, default=0.1
-        Share of the (weighted) training data held out when ``early_stopping`` is True.
+        Share of the (weighted) training data held out when ``early_stopping`` is True and no
+        ``X_val`` is given.
+
+    scoring : {"loss", "accuracy"}, default="loss"
+        What early stopping watches on the validation set: the cross-entropy (smooth, the
+        default, as in HistGradientBoostingClassifier) or the accuracy (MLPClassifier's choice;
+        coarse on small validation sets, where it can stop early on a plateau of ties).
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``: ``{label: weight}``, or
+        ``"balanced"`` for ``n_samples / (n_classes * count(label))``. Not for multilabel
+        targets; with ``partial_fit`` only a dict (the counts of the whole data set are
+        unknown there).
+
+    dropout : float, default=0.0
+        Probability of dropping each hidden unit during training ("inverted" dropout: kept
+        units are scaled by ``1 / (1 - dropout)``, so nothing changes at prediction time).
+        Only for ``"sgd"`` and ``"adam"``. The validation score and ``predict`` use the whole
+        network.
 
     beta_1 : float, default=0.9
         Decay rate of Adam's first-moment estimate, in [0, 1).
@@ -200,7 +242,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         Names of the features seen during ``fit``, when ``X`` has string column names.
 
     n_iter_ : int
-        Epochs run by the last call to ``fit`` (1 for each ``partial_fit``).
+        Epochs (or solver iterations) run by the last call to ``fit`` (1 for ``partial_fit``).
 
     t_ : int
         Number of training samples processed since the weights were initialized.
@@ -215,10 +257,21 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         Lowest ``loss_`` so far; None when ``early_stopping`` is True.
 
     validation_scores_ : list of float or None
-        Validation accuracy after each epoch; None when ``early_stopping`` is False.
+        Validation accuracy after each epoch; None without a validation set (no
+        ``early_stopping`` and no ``X_val``).
+
+    validation_loss_curve_ : list of float or None
+        Validation cross-entropy (without the penalty: scikit-learn's ``log_loss``) after each
+        epoch; None without a validation set.
 
     best_validation_score_ : float or None
-        Best validation accuracy; None when ``early_stopping`` is False.
+        Best validation accuracy; None without a validation set.
+
+    history_ : list of dict
+        One record per epoch or iteration, over all calls that trained these weights, with keys
+        ``epoch``, ``loss``, ``validation_loss``, ``validation_score``, ``learning_rate``,
+        ``gradient_norm`` (second-order solvers) and ``seconds`` (training time so far); NaN
+        where a value does not apply. ``pandas.DataFrame(model.history_)`` makes it a table.
 
     n_layers_ : int
         Number of layers, input and output included: always 3.
@@ -274,6 +327,9 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "scoring": [StrOptions({"loss", "accuracy"})],
     }
 
     def __init__(
@@ -302,6 +358,9 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        class_weight=None,
+        dropout=0.0,
+        scoring="loss",
     ):
         self.hidden_layer_size = hidden_layer_size
         self.activation = activation
@@ -326,11 +385,14 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.class_weight = class_weight
+        self.dropout = dropout
+        self.scoring = scoring
 
     # --- public API ------------------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Train the network on ``X``, ``y``.
 
         Parameters
@@ -345,12 +407,28 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; a weight of ``w`` counts like ``w`` copies of the sample.
 
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            A validation set, scored after every epoch (``validation_scores_``,
+            ``validation_loss_curve_``, ``history_``) and, with ``early_stopping=True``, used
+            for early stopping instead of a ``validation_fraction`` split. It must be
+            preprocessed like ``X``: in a Pipeline, route it with
+            ``Pipeline(..., transform_input=["X_val"])`` (see the user guide).
+
+        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
+            Labels of ``X_val``; required with it.
+
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples.
+
         Returns
         -------
         self : SimpleMLPClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        validation_data = None
+        if X_val is not None or y_val is not None:
+            validation_data = (X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, incremental=False, validation_data=validation_data)
 
     @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -484,30 +562,58 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
 
     # --- training: validation and set-up ---------------------------------------------------------
 
-    def _fit(self, X, y, sample_weight, incremental, classes=None):
+    def _fit(self, X, y, sample_weight, incremental, classes=None, validation_data=None):
+        X_given, y_given = X, y  # what callbacks see
         first_call = not hasattr(self, "classes_") or not (incremental or self.warm_start)
         if incremental:
             self._check_partial_fit_classes(y, classes, first_call)
+        self._check_solver_options(incremental)
         X, Y, sample_weight = self._validate_training_data(
             X, y, sample_weight, first_call, classes, incremental
         )
+        validation = None
+        if validation_data is not None:
+            validation = self._validate_validation_data(*validation_data, dtype=X.dtype)
         rng = check_random_state(self.random_state)
         early_stopping = self.early_stopping and not incremental
         if first_call:
-            self._initialize(X, rng, early_stopping)
+            self._initialize(X, rng)
         else:
-            self._check_warm_start_compatible(early_stopping)
+            self._check_warm_start_compatible()
+        self._reset_monitor_if_needed(early_stopping or validation is not None, early_stopping)
         X = X.tocsr() if sp.issparse(X) else X  # CSC slices rows slowly: train on CSR
-        validation = None
-        if early_stopping:
+        if early_stopping and validation is None:
             X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, rng)
+
+        stochastic = self.solver in _STOCHASTIC_SOLVERS
+        # A second-order solver's loop opens the task of the next iteration before knowing
+        # whether it will run: one more than max_iter (as in LogisticRegression).
+        max_subtasks = 1 if incremental else self.max_iter + (not stochastic)
+        callback_context, callback_data = self._start_callbacks(
+            X_given, y_given, sample_weight, max_subtasks
+        )
+        monitor = TrainingMonitor(
+            self,
+            X.shape[0],
+            validation,
+            early_stopping,
+            stochastic,
+            callback_context,
+            callback_data,
+        )
+        self.n_iter_ = 0
         # Overflow during training shows up as a non-finite loss, which stops training with a
         # clear ConvergenceWarning; NumPy's own warnings would only add noise.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if self.solver in _STOCHASTIC_SOLVERS:
-                self._fit_stochastic(X, Y, sample_weight, rng, incremental, validation)
+            if stochastic:
+                self._fit_stochastic(X, Y, sample_weight, rng, incremental, monitor)
             else:
-                self._fit_second_order(X, Y, sample_weight, validation)
+                self._fit_second_order(X, Y, sample_weight, monitor)
+        monitor.finish(self._theta)
+        if callback_context is not None:
+            callback_context.call_on_fit_task_end(
+                estimator=self, reconstruction_attributes={}, **callback_data
+            )
         return self
 
     def _check_partial_fit_classes(self, y, classes, first_call):
@@ -525,6 +631,14 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"classes={list(classes)} differs from the classes of the first partial_fit "
                 f"call, {self.classes_.tolist()}; the set of classes cannot change. Refit from "
                 "scratch to use new classes."
+            )
+
+    def _check_solver_options(self, incremental):
+        if self.dropout > 0 and self.solver not in _STOCHASTIC_SOLVERS:
+            raise ValueError(
+                f"dropout={self.dropout} needs a stochastic solver ('sgd' or 'adam'): "
+                f"solver={self.solver!r} minimizes one fixed loss, which random masks would "
+                "change at every step. Set dropout=0 or choose solver='adam'."
             )
 
     def _validate_training_data(self, X, y, sample_weight, reset, classes, incremental):
@@ -554,9 +668,36 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
                 )
         Y = encode_targets(y, self.classes_, self._is_multilabel).astype(X.dtype, copy=False)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        self._class_weights = None  # per class, from the training data; for X_val too
+        if self.class_weight is not None:
+            self._class_weights = class_weight_table(
+                self.class_weight, self.classes_, Y, sample_weight, self._is_multilabel
+            )
+            sample_weight = weigh_by_class(self._class_weights, Y, sample_weight, X.dtype)
         if not incremental:
             check_enough_classes(Y, sample_weight, self._is_multilabel)
         return X, Y, sample_weight
+
+    def _validate_validation_data(self, X_val, y_val, sample_weight_val, dtype):
+        if X_val is None or y_val is None:
+            raise ValueError("X_val and y_val must be given together.")
+        X_val, y_val = validate_data(
+            self,
+            X_val,
+            y_val,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=dtype,
+            reset=False,
+        )
+        y_val, target_type = check_targets(y_val)
+        if self._is_multilabel != (target_type == "multilabel-indicator"):
+            raise ValueError("y_val must be of the same kind as y (class labels or multilabel).")
+        Y_val = encode_targets(y_val, self.classes_, self._is_multilabel).astype(dtype)
+        sample_weight_val = check_sample_weight(sample_weight_val, X_val.shape[0], dtype)
+        if self._class_weights is not None:
+            sample_weight_val = weigh_by_class(self._class_weights, Y_val, sample_weight_val, dtype)
+        return X_val, Y_val, sample_weight_val
 
     def _set_classes(self, y, classes, target_type):
         if target_type == "multilabel-indicator":
@@ -574,7 +715,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         self.n_outputs_ = 1 if n_classes == 2 else n_classes
         self.out_activation_ = "logistic" if n_classes == 2 else "softmax"
 
-    def _initialize(self, X, rng, early_stopping):
+    def _initialize(self, X, rng):
         self._n_hidden = self.hidden_layer_size
         self.n_layers_ = 3
         self._theta = init_params(self._layout, self.activation, rng, X.dtype)
@@ -582,30 +723,35 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         self._optimizer_solver = None
         self._n_updates = 0
         self._learning_rate = float(self.learning_rate_init)
+        self._training_seconds = 0.0
         self.t_ = 0
         self.loss_curve_ = []
-        self._initialize_monitor(early_stopping)
+        self.history_ = []
+        self._monitor_mode = None
 
-    def _check_warm_start_compatible(self, early_stopping):
+    def _check_warm_start_compatible(self):
         if self.hidden_layer_size != self._n_hidden:
             raise ValueError(
                 f"hidden_layer_size changed from {self._n_hidden} to {self.hidden_layer_size} "
                 "since the model was fitted; continuing training (warm_start / partial_fit) "
                 "needs the same network. Set warm_start=False to start afresh."
             )
-        if early_stopping != (self.validation_scores_ is not None):
-            # Early stopping was switched on or off: monitor the new quantity from scratch.
-            self._initialize_monitor(early_stopping)
 
-    def _initialize_monitor(self, early_stopping):
+    def _reset_monitor_if_needed(self, has_validation, early_stopping):
+        """(Re)initialize what is monitored when this fit monitors something new."""
+        mode = (has_validation, early_stopping)
+        if mode == self._monitor_mode:
+            return
+        self._monitor_mode = mode
         self._no_improvement_count = 0
         self._plateau_reference = -np.inf
-        if early_stopping:
-            self.validation_scores_, self.best_validation_score_ = [], -np.inf
-            self.best_loss_ = None
+        if has_validation:
+            self.validation_scores_, self.validation_loss_curve_ = [], []
+            self.best_validation_score_ = -np.inf
         else:
-            self.validation_scores_ = self.best_validation_score_ = None
-            self.best_loss_ = np.inf
+            self.validation_scores_ = self.validation_loss_curve_ = None
+            self.best_validation_score_ = None
+        self.best_loss_ = None if early_stopping else np.inf
 
     def _hold_out(self, X, Y, sample_weight, rng):
         seed = rng.randint(np.iinfo(np.int32).max)
@@ -622,7 +768,20 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         w_train = None if sample_weight is None else sample_weight[train]
         return X[train], Y[train], w_train, (X[held_out], Y[held_out], w_val)
 
-    # --- training: the solvers ---------------------------------------------------------------
+    def _start_callbacks(self, X, y, sample_weight, max_subtasks):
+        """Root context of scikit-learn's callbacks (1.9+) and the data they receive."""
+        if not getattr(self, "_skl_callbacks", None):
+            return None, None
+        data = {
+            "X": X,
+            "y": y,
+            "metadata": {} if sample_weight is None else {"sample_weight": sample_weight},
+        }
+        context = self._init_callback_context(max_subtasks=max_subtasks)
+        context.call_on_fit_task_begin(estimator=self, **data)
+        return context, data
+
+    # --- training: the solvers -------------------------------------------------------------------
 
     def _model(self):
         """The keyword arguments of the loss that come from the hyperparameters."""
@@ -685,27 +844,29 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
 
         return blas_threads(rows * X.shape[1] * layout.n_hidden, trial)
 
-    def _fit_stochastic(self, X, Y, sample_weight, rng, incremental, validation):
+    def _fit_stochastic(self, X, Y, sample_weight, rng, incremental, monitor):
         batch_size = self._batch_size(X.shape[0])
-        batches = MiniBatches(X, Y, sample_weight, batch_size, self._n_hidden)
+        dropout = None
+        if self.dropout > 0:  # masks come from their own generator, seeded by random_state
+            dropout = (self.dropout, np.random.default_rng(rng.randint(np.iinfo(np.int32).max)))
+        batches = MiniBatches(X, Y, sample_weight, batch_size, self._n_hidden, dropout)
         work = batches.batch(slice(0, batch_size))[3]
         with self._blas_threads(X, Y, sample_weight, batch_size, work):
-            self._run_epochs(batches, rng, incremental, validation)
+            self._run_epochs(batches, rng, incremental, monitor)
 
-    def _run_epochs(self, batches, rng, incremental, validation):
+    def _run_epochs(self, batches, rng, incremental, monitor):
         theta, layout = self._theta, self._layout
-        n_samples = batches.X.shape[0]
         step = self._step_function(layout.size, theta.dtype)
         model = self._model()
         grad = np.empty_like(theta)
         # One batch holding every sample: its gradient does not depend on the order.
+        n_samples = batches.X.shape[0]
         order = np.arange(n_samples) if self.shuffle and len(batches.slices) > 1 else None
-        best_theta = theta.copy()
-        self.n_iter_ = 0
         for _ in range(self.max_iter):
             if order is not None:
                 rng.shuffle(order)
             start_theta = theta.copy()
+            monitor.begin_iteration()
             try:
                 loss = run_epoch(theta, grad, layout, batches, order, model, step)
             except KeyboardInterrupt:
@@ -716,7 +877,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
                 theta[:] = start_theta
                 self._warn_non_finite()
                 break
-            if self._end_iteration(loss, theta, n_samples, validation, best_theta) or incremental:
+            if monitor.end_iteration(loss, theta) or incremental:
                 break
         else:
             _warn(
@@ -727,29 +888,21 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         if self.n_iter_ >= 2 and self.loss_curve_[-1] > self.loss_curve_[-self.n_iter_]:
             self._warn_diverged(self.loss_curve_[-self.n_iter_], self.loss_curve_[-1])
-        if validation is not None and self.n_iter_ > 0:
-            theta[:] = best_theta
 
-    def _fit_second_order(self, X, Y, sample_weight, validation):
+    def _fit_second_order(self, X, Y, sample_weight, monitor):
         theta = self._theta
         objective = FullBatchObjective(
             self._layout, X, Y, self._model(), sample_weight, theta.dtype
         )
-        best_theta = theta.copy()
 
         def on_iteration(x, loss):
             theta[:] = x
-            grad_norm = objective.grad_norm(x)
-            return self._end_iteration(
-                loss,
-                theta,
-                X.shape[0],
-                validation,
-                best_theta,
-                f", gradient norm = {grad_norm:.3e}",
-            )
+            stop = monitor.end_iteration(loss, theta, objective.grad_norm(x))
+            if not stop:
+                monitor.begin_iteration()
+            return stop
 
-        self.n_iter_ = 0
+        monitor.begin_iteration()
         try:
             # The trial uses up to 4,096 rows: enough to show how the products scale.
             with self._blas_threads(X, Y, sample_weight, min(X.shape[0], 4096)):
@@ -786,66 +939,19 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
         # Work done, for benchmarks: loss-and-gradient evaluations and Hessian-vector products.
         self._n_loss_evaluations = objective.n_evaluations
         self._n_hessian_products = objective.n_hessian_products
-        if validation is not None and self.n_iter_ > 0:
-            theta[:] = best_theta
 
-    # --- training: after each epoch or iteration -------------------------------------------------
-
-    def _end_iteration(self, loss, theta, n_samples, validation, best_theta, detail=""):
-        """Record one epoch (or solver iteration); returns True when training should stop."""
-        self.n_iter_ += 1
-        self.t_ += n_samples
-        self.loss_ = loss
-        self.loss_curve_.append(loss)
-        line = f"Iteration {self.n_iter_}, loss = {loss:.8f}{detail}"
-        stochastic = self.solver in _STOCHASTIC_SOLVERS
-        if validation is None:
-            self.best_loss_ = min(self.best_loss_, loss)
-            self._print(line)
-            # Second-order solvers stop on their own gradient and step criteria.
-            return stochastic and self._end_epoch(-loss, "Training loss")
-        score = self._validation_score(theta, *validation)
-        if score > self.best_validation_score_:
-            best_theta[:] = theta
-        self.validation_scores_.append(score)
-        self.best_validation_score_ = max(self.best_validation_score_, score)
-        self._print(f"{line}, validation score = {score:.6f}")
-        return self._end_epoch(score, "Validation score")
-
-    def _end_epoch(self, value, monitored):
-        """Plateau bookkeeping and the learning-rate schedule; returns True to stop training."""
-        self._plateau_reference, self._no_improvement_count = plateau_update(
-            value, self._plateau_reference, self._no_improvement_count, self.tol
-        )
-        if self.learning_rate == "invscaling":
-            self._learning_rate = _optimizers.invscaling_rate(
-                self.learning_rate_init, self.t_, self.power_t
-            )
-        if self._no_improvement_count <= self.n_iter_no_change:
-            return False
-        message = (
-            f"{monitored} did not improve more than tol={self.tol} for "
-            f"{self.n_iter_no_change} consecutive epochs."
-        )
-        adaptive = self.learning_rate == "adaptive" and self.solver in _STOCHASTIC_SOLVERS
-        if adaptive and self._learning_rate / 5 >= 1e-6:
-            self._learning_rate /= 5
-            # Judge the next plateau from where we are now, not from the best epoch ever seen.
-            self._plateau_reference, self._no_improvement_count = value, 0
-            self._print(f"{message} Learning rate set to {self._learning_rate:g}.")
-            return False
-        self._print(f"{message} Stopping.")
-        return True
+    # --- messages ----------------------------------------------------------------------------
 
     def _print(self, line):
         if self.verbose:
             print(line)
 
     def _warn_interrupted(self):
+        kept = "best" if self.early_stopping else "last complete"
         _warn(
             f"Training interrupted by the user after {self.n_iter_} complete "
             f"{'epochs' if self.solver in _STOCHASTIC_SOLVERS else 'iterations'}; the weights "
-            "at that point were kept.",
+            f"of the {kept} one were kept and the model can be used.",
             UserWarning,
         )
 
@@ -867,17 +973,6 @@ class SimpleMLPClassifier(ClassifierMixin, BaseEstimator):
             "learning_rate_init, or scale the inputs (e.g. with StandardScaler).",
             ConvergenceWarning,
         )
-
-    def _validation_score(self, theta, X, Y, sample_weight):
-        """Accuracy (subset accuracy for multilabel) of the weights ``theta`` on a held-out set."""
-        Z2, _ = forward(theta, self._layout, X, self.activation)
-        proba = self._proba(Z2)  # decided as predict decides
-        if self._is_multilabel:
-            correct = ((proba > 0.5) == (Y > 0.5)).all(axis=1)
-        else:
-            truth = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
-            correct = proba.argmax(axis=1) == truth
-        return float(np.average(correct, weights=sample_weight))
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

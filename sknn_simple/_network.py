@@ -173,25 +173,33 @@ def init_params(layout, activation, rng, dtype=np.float64):
     return theta
 
 
+def hidden_layer(theta, layout, X, activation, out=None):
+    """Hidden activations ``A1 = f(X @ W1 + b1)``, shape (n, h), written to ``out`` if given."""
+    W1, b1, _, _ = layout.unpack(theta)
+    if out is None or not isinstance(X, np.ndarray):
+        A1 = X @ W1  # (n, h)
+    else:
+        A1 = np.matmul(X, W1, out=out)
+    A1 += b1  # Z1 = X W1 + b1
+    return ACTIVATIONS[activation].forward(A1)  # A1 = f(Z1), in place
+
+
+def output_layer(theta, layout, H, out=None):
+    """Logits ``Z2 = H @ W2 + b2``, shape (n, k), written to ``out`` if given."""
+    _, _, W2, b2 = layout.unpack(theta)
+    Z2 = H @ W2 if out is None else np.matmul(H, W2, out=out)  # (n, k)
+    Z2 += b2
+    return Z2
+
+
 def forward(theta, layout, X, activation, A1=None, Z2=None):
     """Return the logits ``Z2`` (n, k) and the hidden activations ``A1`` (n, h).
 
     ``A1`` and ``Z2``, if given, are preallocated C-contiguous arrays of the right shape
     that receive the results (dense ``X`` only), so a training loop allocates nothing.
     """
-    W1, b1, W2, b2 = layout.unpack(theta)
-    if A1 is None or not isinstance(X, np.ndarray):
-        A1 = X @ W1  # (n, h)
-    else:
-        np.matmul(X, W1, out=A1)
-    A1 += b1  # Z1 = X W1 + b1
-    ACTIVATIONS[activation].forward(A1)  # A1 = f(Z1), in place
-    if Z2 is None:
-        Z2 = A1 @ W2  # (n, k)
-    else:
-        np.matmul(A1, W2, out=Z2)
-    Z2 += b2
-    return Z2, A1
+    A1 = hidden_layer(theta, layout, X, activation, out=A1)
+    return output_layer(theta, layout, A1, out=Z2), A1
 
 
 # --- output layer: losses computed from logits ---------------------------------------------------
@@ -266,6 +274,7 @@ def loss_and_grad(
     sample_weight=None,
     grad=None,
     buffers=None,
+    dropout_mask=None,
 ):
     """Penalized, weighted cross-entropy and its exact gradient with respect to ``theta``.
 
@@ -288,6 +297,9 @@ def loss_and_grad(
         Receives the gradient; allocated when None.
     buffers : tuple (A1, Z2, dZ1) of arrays of shapes (n, h), (n, k), (n, h), or None
         Scratch space, allocated when None.
+    dropout_mask : ndarray of shape (n, h) or None
+        Inverted-dropout multipliers of the hidden units: 0 where a unit is dropped,
+        ``1 / (1 - p)`` where it is kept. None: no dropout.
 
     Returns
     -------
@@ -298,12 +310,15 @@ def loss_and_grad(
     A1, Z2, dZ1 = (None, None, None) if buffers is None else buffers
     if grad is None:
         grad = np.empty_like(theta)
-    W1, b1, W2, b2 = layout.unpack(theta)
+    W2 = layout.unpack(theta)[2]
     dW1, db1, dW2, db2 = layout.unpack(grad)
     weight_sum = n if sample_weight is None else sample_weight.sum()
 
-    # Forward pass, keeping A1 for the backward pass.
-    Z2, A1 = forward(theta, layout, X, activation, A1=A1, Z2=Z2)
+    # Forward pass, keeping A1 for the backward pass. With inverted dropout the output layer
+    # sees H = A1 * M, where M is 0 for a dropped unit and 1 / (1 - p) for a kept one.
+    A1 = hidden_layer(theta, layout, X, activation, out=A1)
+    H = A1 if dropout_mask is None else A1 * dropout_mask  # (n, h)
+    Z2 = output_layer(theta, layout, H, out=Z2)
 
     # Loss; Z2 now holds d loss_i / d Z2 = P - Y for each row.
     row_loss = OUTPUT_LOSSES[out_activation](Z2, Y)  # (n,)
@@ -317,15 +332,17 @@ def loss_and_grad(
     weights = theta[: layout.n_weights]
     loss = (data_loss + 0.5 * alpha * np.dot(weights, weights)) / weight_sum
 
-    # Output layer, Z2 = A1 W2 + b2:  dL/dW2 = A1^T dZ2,  dL/db2 = sum over rows of dZ2.
-    np.matmul(A1.T, dZ2, out=dW2)
+    # Output layer, Z2 = H W2 + b2:  dL/dW2 = H^T dZ2,  dL/db2 = sum over rows of dZ2.
+    np.matmul(H.T, dZ2, out=dW2)
     dZ2.sum(axis=0, out=db2)
 
-    # Hidden layer: dL/dA1 = dZ2 W2^T,  dL/dZ1 = dL/dA1 * f'(Z1)  (elementwise).
+    # Hidden layer: dL/dH = dZ2 W2^T,  dL/dA1 = dL/dH * M,  dL/dZ1 = dL/dA1 * f'(Z1).
     if dZ1 is None:
         dZ1 = dZ2 @ W2.T  # (n, h)
     else:
         np.matmul(dZ2, W2.T, out=dZ1)
+    if dropout_mask is not None:
+        dZ1 *= dropout_mask
     ACTIVATIONS[activation].backward(A1, dZ1)
 
     # Z1 = X W1 + b1:  dL/dW1 = X^T dZ1,  dL/db1 = sum over rows of dZ1.  (dL/dX is never needed.)

@@ -19,10 +19,11 @@ class MiniBatches:
     backward passes write into preallocated arrays too, so an epoch allocates (almost) nothing.
     """
 
-    def __init__(self, X, Y, sample_weight, batch_size, n_hidden):
+    def __init__(self, X, Y, sample_weight, batch_size, n_hidden, dropout=None):
         n, d = X.shape
         k = Y.shape[1]
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.dropout = dropout  # None, or (rate p, numpy Generator) for the masks
         self.slices = [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
         self.total_weight = n if sample_weight is None else float(sample_weight.sum())
         m = batch_size
@@ -48,6 +49,15 @@ class MiniBatches:
         m = Y_b.shape[0]
         return X_b, Y_b, w_b, tuple(buf[:m] for buf in self._work)
 
+    def dropout_mask(self, m):
+        """A fresh inverted-dropout mask for ``m`` rows (0 or ``1 / (1 - p)``), or None."""
+        if self.dropout is None:
+            return None
+        p, generator = self.dropout
+        A1 = self._work[0]
+        keep = generator.random((m, A1.shape[1]), dtype=A1.dtype) >= p  # probability 1 - p
+        return keep * A1.dtype.type(1 / (1 - p))
+
 
 def run_epoch(theta, grad, layout, batches, order, model, step):
     """One pass over ``batches``; returns the epoch's mean (weighted) loss.
@@ -61,8 +71,17 @@ def run_epoch(theta, grad, layout, batches, order, model, step):
     for positions in batches.slices:
         rows = positions if order is None else order[positions]
         X_b, Y_b, w_b, work = batches.batch(rows)
+        mask = batches.dropout_mask(Y_b.shape[0])
         loss, _ = loss_and_grad(
-            theta, layout, X_b, Y_b, sample_weight=w_b, grad=grad, buffers=work, **model
+            theta,
+            layout,
+            X_b,
+            Y_b,
+            sample_weight=w_b,
+            grad=grad,
+            buffers=work,
+            dropout_mask=mask,
+            **model,
         )
         if not np.isfinite(loss):
             return np.nan

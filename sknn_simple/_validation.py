@@ -86,3 +86,58 @@ def check_enough_classes(Y, sample_weight, multilabel):
             "Only 1 class has samples with positive weight; a classifier needs samples of at "
             "least 2 classes."
         )
+
+
+def class_weight_table(class_weight, classes, Y, sample_weight, multilabel):
+    """The weight of each class: shape (n_classes,), or (n_labels, 2) for multilabel targets.
+
+    ``"balanced"`` gives class ``c`` the weight ``W / (n * W_c)``, where ``W_c`` is the total
+    sample weight of class ``c``, ``W`` that of all samples and ``n`` the number of classes with
+    positive weight (for multilabel targets, separately for the 0s and 1s of each label). With
+    unit sample weights this is scikit-learn's ``compute_class_weight("balanced")``; counting
+    weight rather than rows keeps a sample of weight ``k`` equivalent to ``k`` copies of it.
+    """
+    weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight.astype(np.float64)
+    if multilabel:
+        if not (isinstance(class_weight, str) and class_weight == "balanced"):
+            raise ValueError(
+                "For multilabel targets class_weight must be 'balanced' (each label's two "
+                "classes balanced, the weights multiplied over labels) or None; use "
+                "sample_weight for anything else."
+            )
+        ones = weight @ Y  # (n_labels,) weight of the 1s of each label
+        per_value = np.stack([weight.sum() - ones, ones], axis=1)  # (n_labels, 2)
+        return _balanced(per_value)
+    if isinstance(class_weight, dict):
+        unknown = set(class_weight) - set(classes.tolist())
+        if unknown:
+            raise ValueError(
+                f"class_weight has classes that are not in the data: {sorted(unknown, key=str)}"
+                f"; the classes are {classes.tolist()}."
+            )
+        return np.array([float(class_weight.get(c, 1.0)) for c in classes.tolist()])
+    per_class = (
+        weight @ Y if Y.shape[1] > 1 else np.array([weight @ (1 - Y[:, 0]), weight @ Y[:, 0]])
+    )
+    return _balanced(per_class[None, :])[0]
+
+
+def _balanced(totals):
+    """Row-wise ``W / (n * W_c)`` over the positive entries of ``totals`` (0 elsewhere)."""
+    positive = totals > 0
+    n_present = positive.sum(axis=1, keepdims=True)
+    grand = totals.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(positive, grand / (n_present * totals), 0.0)
+
+
+def weigh_by_class(table, Y, sample_weight, dtype):
+    """``sample_weight`` (or ones) times the class weight of each sample, from its encoding."""
+    if table.ndim == 2:  # multilabel: product over labels of the weight of each 0/1
+        labels = np.arange(Y.shape[1])
+        weights = np.prod(table[labels, (Y > 0.5).astype(np.intp)], axis=1)
+    else:
+        codes = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(np.intp)
+        weights = table[codes]
+    weights = weights.astype(dtype)
+    return weights if sample_weight is None else weights * sample_weight

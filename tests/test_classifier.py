@@ -92,7 +92,8 @@ def test_parameter_names_and_defaults_follow_mlpclassifier():
     ours = inspect.signature(SimpleMLPClassifier).parameters
     theirs = inspect.signature(MLPClassifier).parameters
     shared = set(ours) & set(theirs)
-    assert len(shared) == len(ours) - 1  # all but hidden_layer_size
+    # Ours only: the int form of hidden_layer_sizes, and two things MLPClassifier lacks.
+    assert set(ours) - shared == {"hidden_layer_size", "class_weight", "dropout", "scoring"}
     for name in shared:
         assert ours[name].default == theirs[name].default, name
     assert MLPClassifier().hidden_layer_sizes == (SimpleMLPClassifier().hidden_layer_size,)
@@ -355,17 +356,22 @@ def test_diverging_learning_rate_stops_with_finite_weights(digits):
     assert np.isfinite(model.predict_proba(X)).all()
 
 
-def test_adaptive_rate_judges_a_new_plateau_from_the_current_value():
+def test_adaptive_rate_judges_a_new_plateau_from_the_current_value(digits):
     """scikit-learn#15596: after a lucky epoch, MLPClassifier compares every later epoch with it
     and keeps dividing the rate. Here the reference restarts when the rate is cut, so steady
     progress after the cut is recognized as progress."""
-    model = SimpleMLPClassifier(learning_rate="adaptive", n_iter_no_change=2, tol=0.0)
-    model._learning_rate, model.verbose = 1.0, False
-    model._plateau_reference, model._no_improvement_count, model.t_ = -np.inf, 0, 0
+    from sknn_simple._monitor import TrainingMonitor
+
+    X, _, y, _ = digits
+    model = SimpleMLPClassifier(
+        5, learning_rate="adaptive", n_iter_no_change=2, tol=0.0, learning_rate_init=1.0, max_iter=1
+    ).fit(X, y)
+    monitor = TrainingMonitor(model, len(X), None, early_stopping=False, stochastic=True)
+    model._plateau_reference, model._no_improvement_count = -np.inf, 0
     losses = [1.0, 0.1, 0.5, 0.5, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2]  # 0.1 was lucky
     rates = []
     for loss in losses:
-        assert not model._end_epoch(-loss, "Training loss")
+        assert not monitor.end_iteration(loss, model._theta)
         rates.append(model._learning_rate)
     # One cut after the plateau at 0.5, then none while the loss keeps falling.
     assert rates == [1.0] * 4 + [0.2] * 7

@@ -1,0 +1,368 @@
+"""Training control: class weights, validation sets, dropout, schedules, history, callbacks."""
+
+import warnings
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss, recall_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.fixes import parse_version
+
+from sknn_simple import SimpleMLPClassifier
+from sknn_simple._network import Layout, loss_and_grad
+
+from .test_network import ACTIVATION_NAMES, make_problem, numerical_gradient, relative_error
+
+SKLEARN_VERSION = parse_version(sklearn.__version__)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.25, random_state=0)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_val), y_train, y_val
+
+
+# --- class_weight ------------------------------------------------------------------------------
+
+
+def test_balanced_class_weight_raises_minority_recall():
+    X, y = make_classification(
+        4000, 10, n_informative=4, weights=[0.95], flip_y=0.02, class_sep=0.6, random_state=0
+    )
+    X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
+    settings = dict(hidden_layer_size=20, max_iter=100, random_state=0)
+    plain = SimpleMLPClassifier(**settings).fit(X_train, y_train)
+    balanced = SimpleMLPClassifier(class_weight="balanced", **settings).fit(X_train, y_train)
+    plain_recall = recall_score(y_test, plain.predict(X_test))
+    balanced_recall = recall_score(y_test, balanced.predict(X_test))
+    assert balanced_recall > plain_recall + 0.1, (plain_recall, balanced_recall)
+
+
+def test_class_weight_multiplies_sample_weight(digits):
+    """A class weight is the same as multiplying the weights of that class's samples."""
+    X, _, y, _ = digits
+    settings = dict(hidden_layer_size=10, max_iter=5, random_state=0, shuffle=False)
+    weights = {c: 1.0 + c for c in range(10)}
+    sw = np.random.RandomState(0).uniform(0.5, 2, size=len(y))
+    by_class = SimpleMLPClassifier(class_weight=weights, **settings).fit(X, y, sample_weight=sw)
+    by_sample = SimpleMLPClassifier(**settings).fit(X, y, sample_weight=sw * (1.0 + y))
+    np.testing.assert_allclose(by_class._theta, by_sample._theta, rtol=1e-10)
+
+
+def test_class_weight_errors(digits):
+    X, _, y, _ = digits
+    with pytest.raises(ValueError, match=r"not in the data: \[12\]"):
+        SimpleMLPClassifier(class_weight={12: 3.0}, max_iter=1).fit(X, y)
+    with pytest.raises(ValueError, match="For multilabel targets class_weight must be"):
+        SimpleMLPClassifier(class_weight={0: 2.0}, max_iter=1).fit(X, np.c_[y > 4, y % 2])
+    balanced = SimpleMLPClassifier(class_weight="balanced")
+    assert not hasattr(balanced, "partial_fit")
+    with pytest.raises(AttributeError) as excinfo:
+        balanced.partial_fit(X, y, classes=range(10))
+    assert "needs the class frequencies of the whole data set" in str(excinfo.value.__cause__)
+
+
+# --- an explicit validation set --------------------------------------------------------------
+
+
+def test_validation_scores_are_those_of_the_given_set(digits):
+    """After every epoch, the recorded score and loss are the model's on exactly X_val."""
+    X, X_val, y, y_val = digits
+    model = SimpleMLPClassifier(20, max_iter=1, warm_start=True, random_state=0)
+    for epoch in range(4):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X, y, X_val=X_val, y_val=y_val)
+        assert len(model.validation_scores_) == len(model.validation_loss_curve_) == epoch + 1
+        assert model.validation_scores_[-1] == pytest.approx(model.score(X_val, y_val), rel=1e-12)
+        assert model.validation_loss_curve_[-1] == pytest.approx(
+            log_loss(y_val, model.predict_proba(X_val)), rel=1e-9
+        )
+
+
+def test_early_stopping_on_a_given_validation_set_keeps_its_best_epoch(digits):
+    X, X_val, y, y_val = digits
+    sw_val = np.random.RandomState(0).uniform(0.5, 2, size=len(y_val))
+    model = SimpleMLPClassifier(
+        20,
+        early_stopping=True,
+        n_iter_no_change=3,
+        learning_rate_init=0.05,
+        max_iter=300,
+        random_state=0,
+    )
+    model.fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=sw_val)
+    assert model.n_iter_ < 300
+    best = int(np.argmin(model.validation_loss_curve_))
+    kept_loss = log_loss(y_val, model.predict_proba(X_val), sample_weight=sw_val)
+    assert kept_loss == pytest.approx(model.validation_loss_curve_[best], rel=1e-9)
+    assert model.score(X_val, y_val, sample_weight=sw_val) == pytest.approx(
+        model.validation_scores_[best], rel=1e-12
+    )
+    # The whole training set was used: nothing was held out of it.
+    assert model.t_ == model.n_iter_ * len(X)
+
+
+def test_accuracy_scoring_picks_the_most_accurate_epoch(digits):
+    X, X_val, y, y_val = digits
+    model = SimpleMLPClassifier(
+        20,
+        early_stopping=True,
+        scoring="accuracy",
+        n_iter_no_change=3,
+        learning_rate_init=0.05,
+        random_state=0,
+    )
+    model.fit(X, y, X_val=X_val, y_val=y_val)
+    assert model.score(X_val, y_val) == pytest.approx(max(model.validation_scores_))
+    assert model.best_validation_score_ == max(model.validation_scores_)
+
+
+def test_validation_set_errors(digits):
+    X, X_val, y, y_val = digits
+    with pytest.raises(ValueError, match="must be given together"):
+        SimpleMLPClassifier(max_iter=1).fit(X, y, X_val=X_val)
+    with pytest.raises(ValueError, match="X has 3 features"):
+        SimpleMLPClassifier(max_iter=1).fit(X, y, X_val=X_val[:, :3], y_val=y_val)
+    with pytest.raises(ValueError, match=r"does not know: \[11\]"):
+        SimpleMLPClassifier(max_iter=1).fit(X, y, X_val=X_val, y_val=np.full(len(y_val), 11))
+
+
+def test_validation_set_routed_through_a_pipeline(digits):
+    """Pipeline(transform_input=["X_val"]) scales X_val with the scaler fitted on X."""
+    X, X_val, y, y_val = digits
+    raw_X, raw_X_val = X * 7 + 3, X_val * 7 + 3  # undo-able "unscaled" data
+    with sklearn.config_context(enable_metadata_routing=True):
+        net = SimpleMLPClassifier(20, early_stopping=True, random_state=0)
+        net.set_fit_request(X_val=True, y_val=True)
+        pipe = Pipeline([("scale", StandardScaler()), ("net", net)], transform_input=["X_val"])
+        pipe.fit(raw_X, y, X_val=raw_X_val, y_val=y_val)
+    # The kept (best) epoch's recorded validation loss is the pipeline's loss on raw X_val:
+    # X_val was scaled by the fitted scaler before it reached the network.
+    best = int(np.argmin(pipe[-1].validation_loss_curve_))
+    assert log_loss(y_val, pipe.predict_proba(raw_X_val)) == pytest.approx(
+        pipe[-1].validation_loss_curve_[best], rel=1e-9
+    )
+
+
+# --- dropout -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+@pytest.mark.parametrize("output", ["binary", "multiclass", "multilabel"])
+def test_dropout_gradient_with_a_fixed_mask(activation, output):
+    layout, X, Y, theta, sw, out_activation = make_problem(output)
+    rng = np.random.RandomState(1)
+    mask = (rng.uniform(size=(X.shape[0], layout.n_hidden)) >= 0.3) / 0.7
+
+    def loss(t):
+        return loss_and_grad(
+            t, layout, X, Y, activation, out_activation, 0.1, sw, dropout_mask=mask
+        )[0]
+
+    _, grad = loss_and_grad(
+        theta, layout, X, Y, activation, out_activation, 0.1, sw, dropout_mask=mask
+    )
+    assert relative_error(grad, numerical_gradient(loss, theta)) < 1e-6
+
+
+def test_dropout_with_all_units_kept_changes_nothing():
+    layout, X, Y, theta, sw, _ = make_problem("multiclass")
+    ones = np.ones((X.shape[0], layout.n_hidden))
+    a = loss_and_grad(theta, layout, X, Y, "relu", "softmax", 0.1, sw)
+    b = loss_and_grad(theta, layout, X, Y, "relu", "softmax", 0.1, sw, dropout_mask=ones)
+    assert a[0] == b[0]
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_dropout_trains_stochastically_and_predicts_deterministically(digits):
+    X, X_val, y, y_val = digits
+    plain = SimpleMLPClassifier(50, max_iter=30, random_state=0).fit(X, y)
+    dropped = SimpleMLPClassifier(50, dropout=0.3, max_iter=30, random_state=0).fit(X, y)
+    assert not np.allclose(plain._theta, dropped._theta)
+    np.testing.assert_array_equal(dropped.predict_proba(X_val), dropped.predict_proba(X_val))
+    assert dropped.score(X_val, y_val) > 0.9
+    again = SimpleMLPClassifier(50, dropout=0.3, max_iter=30, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(again._theta, dropped._theta)  # masks follow random_state
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cg"])
+def test_dropout_needs_a_stochastic_solver(digits, solver):
+    X, _, y, _ = digits
+    with pytest.raises(ValueError, match="dropout=0.2 needs a stochastic solver"):
+        SimpleMLPClassifier(solver=solver, dropout=0.2).fit(X, y)
+
+
+# --- schedules and history ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_invscaling_schedule_applies_to_both_solvers(digits, solver):
+    X, _, y, _ = digits
+    model = SimpleMLPClassifier(
+        10,
+        solver=solver,
+        learning_rate="invscaling",
+        power_t=0.25,
+        learning_rate_init=0.01,
+        max_iter=4,
+        tol=0.0,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    rates = [record["learning_rate"] for record in model.history_]
+    expected = [0.01] + [0.01 / (epoch * len(X) + 1) ** 0.25 for epoch in (1, 2, 3)]
+    np.testing.assert_allclose(rates, expected)
+
+
+def test_history_records_each_epoch(digits):
+    X, X_val, y, y_val = digits
+    model = SimpleMLPClassifier(10, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y, X_val=X_val, y_val=y_val)
+    assert [r["epoch"] for r in model.history_] == [1, 2, 3, 4, 5]
+    assert [r["loss"] for r in model.history_] == model.loss_curve_
+    assert [r["validation_score"] for r in model.history_] == model.validation_scores_
+    seconds = [r["seconds"] for r in model.history_]
+    assert seconds == sorted(seconds) and seconds[0] > 0
+    assert all(np.isnan(r["gradient_norm"]) for r in model.history_)
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(model.history_)
+    assert list(frame.columns) == [
+        "epoch",
+        "loss",
+        "validation_loss",
+        "validation_score",
+        "learning_rate",
+        "gradient_norm",
+        "seconds",
+    ]
+    assert len(frame) == 5
+
+
+def test_history_of_a_second_order_solver(digits):
+    X, _, y, _ = digits
+    model = SimpleMLPClassifier(10, solver="lbfgs", max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    assert len(model.history_) == 3
+    assert all(r["gradient_norm"] > 0 for r in model.history_)
+    assert all(np.isnan(r["validation_loss"]) for r in model.history_)
+
+
+# --- interrupting ------------------------------------------------------------------------------
+
+
+def test_ctrl_c_keeps_the_weights_so_far(digits, monkeypatch):
+    import sknn_simple._classifier as classifier_module
+
+    X, X_val, y, y_val = digits
+    real_run_epoch, calls = classifier_module.run_epoch, []
+
+    def interrupted_on_epoch_4(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real_run_epoch(*args, **kwargs)
+
+    monkeypatch.setattr(classifier_module, "run_epoch", interrupted_on_epoch_4)
+    model = SimpleMLPClassifier(20, max_iter=50, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by the user after 3 complete epochs"):
+        model.fit(X, y)
+    assert model.n_iter_ == 3 and len(model.loss_curve_) == 3
+    # The model is usable, with exactly the weights of three complete epochs.
+    monkeypatch.setattr(classifier_module, "run_epoch", real_run_epoch)
+    three = SimpleMLPClassifier(20, max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        three.fit(X, y)
+    np.testing.assert_array_equal(model._theta, three._theta)
+    np.testing.assert_array_equal(model.predict(X_val), three.predict(X_val))
+
+
+# --- scikit-learn's callbacks --------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    SKLEARN_VERSION < parse_version("1.9"),
+    reason="scikit-learn's callback API (sklearn.callback) arrived in 1.9",
+)
+def test_progress_bar_and_scoring_monitor_see_every_epoch(digits):
+    pytest.importorskip("rich")
+    from sklearn.callback import ProgressBar, ScoringMonitor
+
+    X, _, y, _ = digits
+    monitor = ScoringMonitor(scoring="accuracy")
+    model = SimpleMLPClassifier(10, max_iter=6, random_state=0)
+    model.set_callbacks(ProgressBar(), monitor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    log = monitor.get_logs()
+    epochs = [row for row in log.data if row["task_name"] == "epoch"]
+    assert [row["task_id"] for row in epochs] == list(range(6))
+    # Each entry scores the weights at the end of that epoch.
+    assert epochs[-1]["accuracy"] == pytest.approx(model.score(X, y))
+    assert all(0 < row["accuracy"] <= 1 for row in epochs)
+
+
+@pytest.mark.skipif(
+    SKLEARN_VERSION < parse_version("1.9"),
+    reason="scikit-learn's callback API (sklearn.callback) arrived in 1.9",
+)
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_a_callback_can_stop_training(digits, solver):
+    X, _, y, _ = digits
+
+    class StopAfterTwo:
+        def setup(self, estimator, context):
+            self.ends = 0
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context):
+            pass
+
+        def on_fit_task_end(self, estimator, context):
+            if context.parent is not None:
+                self.ends += 1
+            return self.ends >= 2
+
+    model = SimpleMLPClassifier(10, solver=solver, max_iter=50, random_state=0)
+    model.set_callbacks(StopAfterTwo()).fit(X, y)
+    assert model.n_iter_ == 2
+
+
+def test_layout_sizes():
+    assert Layout(3, 4, 2).size == 3 * 4 + 4 + 4 * 2 + 2
+
+
+def test_balanced_weights_match_scikit_learn_and_count_sample_weight():
+    from sklearn.utils.class_weight import compute_class_weight
+
+    from sknn_simple._validation import class_weight_table
+
+    y = np.array([0, 0, 0, 1, 2, 2, 0, 1, 0, 0])
+    classes = np.unique(y)
+    Y = np.eye(3)[y]
+    expected = compute_class_weight("balanced", classes=classes, y=y)
+    np.testing.assert_allclose(class_weight_table("balanced", classes, Y, None, False), expected)
+    # integer weights count like repeated rows
+    counts = np.array([1, 2, 0, 3, 1, 1, 2, 1, 1, 1])
+    repeated = np.repeat(y, counts)
+    np.testing.assert_allclose(
+        class_weight_table("balanced", classes, Y, counts.astype(float), False),
+        compute_class_weight("balanced", classes=classes, y=repeated),
+    )
