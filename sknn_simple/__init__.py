@@ -1,7 +1,8 @@
 """sknn_simple: a one-hidden-layer neural network classifier in NumPy, for scikit-learn."""
 
 from ._classifier import SimpleMLPClassifier
+from ._persistence import ModelFileError, load, save
 
 __version__ = "0.1.0"
 
-__all__ = ["SimpleMLPClassifier", "__version__"]
+__all__ = ["ModelFileError", "SimpleMLPClassifier", "__version__", "load", "save"]
