@@ -8,6 +8,8 @@ type and shape *before* reading it, and then the consistency of the whole model,
 tampered, foreign or newer-format file raises :class:`ModelFileError` and nothing else.
 """
 
+import hashlib
+import io
 import json
 import math
 import os
@@ -21,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 FORMAT = "sknn_simple model"
 FORMAT_VERSION = 1
 _METADATA = "metadata"
+_CHECKSUM = "metadata_sha256"
 #: Largest archive member read, in bytes: far above any model this package trains in memory.
 MAX_ARRAY_BYTES = 2**31
 
@@ -84,8 +87,21 @@ def save(model, path):
         },
         "classifier": net_meta,
     }
-    arrays[_METADATA] = np.frombuffer(json.dumps(metadata).encode("utf-8"), dtype=np.uint8)
-    np.savez(path, **arrays)
+    entries = {name: _npy_bytes(array) for name, array in arrays.items()}
+    metadata["digests"] = {name: hashlib.sha256(raw).hexdigest() for name, raw in entries.items()}
+    text = json.dumps(metadata).encode("utf-8")
+    entries[_METADATA] = _npy_bytes(np.frombuffer(text, dtype=np.uint8))
+    entries[_CHECKSUM] = _npy_bytes(np.frombuffer(hashlib.sha256(text).digest(), np.uint8))
+    # A standard .npz archive (np.load reads it), written entry by entry.
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, raw in entries.items():
+            archive.writestr(f"{name}.npy", raw)
+
+
+def _npy_bytes(array):
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
+    return buffer.getvalue()
 
 
 def _split_pipeline(model):
@@ -206,7 +222,7 @@ def load(path):
         raise
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ModelFileError(
-            f"{path}: not a sknn_simple model file (not a valid archive: {exc})."
+            f"{where}: not a sknn_simple model file (not a valid archive: {exc})."
         ) from None
     try:
         with archive:
@@ -232,42 +248,50 @@ def load(path):
 
 
 class _Archive:
-    """Reads arrays from the archive after checking their declared type and shape."""
+    """Reads verified arrays: digest first, then declared type and shape, then the data."""
 
     def __init__(self, archive):
         self.archive = archive
         self.members = {info.filename: info for info in archive.infolist()}
+        self.digests = {}
 
     def has(self, name):
         return f"{name}.npy" in self.members
 
-    def read(self, name, kinds, shape=None, ndim=None):
-        """Array ``name`` whose dtype kind is in ``kinds`` and whose shape is as given."""
+    def raw(self, name):
+        """The bytes of entry ``name`` (zipfile checks their CRC-32)."""
         info = self.members.get(f"{name}.npy")
         if info is None:
             raise ModelFileError(f"the entry {name!r} is missing")
         if info.file_size > MAX_ARRAY_BYTES:
             raise ModelFileError(f"the entry {name!r} is implausibly large")
-        with self.archive.open(info) as f:
-            version = np.lib.format.read_magic(f)
-            if version not in _HEADER_READERS:
-                raise ModelFileError(f"the entry {name!r} has an unknown array format {version}")
-            declared_shape, _, dtype = _HEADER_READERS[version](f)
-            if dtype.hasobject or dtype.kind not in kinds or dtype.names is not None:
-                raise ModelFileError(f"the entry {name!r} has the unexpected type {dtype}")
-            if shape is not None and tuple(declared_shape) != tuple(shape):
-                raise ModelFileError(
-                    f"the entry {name!r} has shape {declared_shape}, expected {tuple(shape)}"
-                )
-            if ndim is not None and len(declared_shape) != ndim:
-                raise ModelFileError(
-                    f"the entry {name!r} has {len(declared_shape)} dimensions, expected {ndim}"
-                )
-            n_bytes = math.prod(declared_shape) * dtype.itemsize
-            if n_bytes > info.file_size:
-                raise ModelFileError(f"the entry {name!r} is truncated")
-        with self.archive.open(info) as f:
-            array = np.lib.format.read_array(f, allow_pickle=False)
+        return self.archive.read(info)
+
+    def read(self, name, kinds, shape=None, ndim=None, raw=None):
+        """Array ``name`` whose dtype kind is in ``kinds`` and whose shape is as given."""
+        if raw is None:
+            raw = self.raw(name)
+            if hashlib.sha256(raw).hexdigest() != self.digests.get(name):
+                raise ModelFileError(f"the entry {name!r} is corrupted (digest mismatch)")
+        f = io.BytesIO(raw)
+        version = np.lib.format.read_magic(f)
+        if version not in _HEADER_READERS:
+            raise ModelFileError(f"the entry {name!r} has an unknown array format {version}")
+        declared_shape, _, dtype = _HEADER_READERS[version](f)
+        if dtype.hasobject or dtype.kind not in kinds or dtype.names is not None:
+            raise ModelFileError(f"the entry {name!r} has the unexpected type {dtype}")
+        if shape is not None and tuple(declared_shape) != tuple(shape):
+            raise ModelFileError(
+                f"the entry {name!r} has shape {declared_shape}, expected {tuple(shape)}"
+            )
+        if ndim is not None and len(declared_shape) != ndim:
+            raise ModelFileError(
+                f"the entry {name!r} has {len(declared_shape)} dimensions, expected {ndim}"
+            )
+        if math.prod(declared_shape) * dtype.itemsize > len(raw):
+            raise ModelFileError(f"the entry {name!r} is truncated")
+        f.seek(0)
+        array = np.lib.format.read_array(f, allow_pickle=False)
         if array.dtype.kind in "fc" and not np.isfinite(array).all() and name in _FINITE:
             raise ModelFileError(f"the entry {name!r} holds infinite or NaN values")
         return array
@@ -300,11 +324,14 @@ def _load_archive(archive):
 
 
 def _read_metadata(archive):
-    if not archive.has(_METADATA):
+    if not archive.has(_METADATA) or not archive.has(_CHECKSUM):
         raise ModelFileError("not a sknn_simple model file (no metadata entry)")
-    raw = archive.read(_METADATA, "u", ndim=1)
-    if raw.dtype != np.uint8:
+    raw = archive.read(_METADATA, "u", ndim=1, raw=archive.raw(_METADATA))
+    checksum = archive.read(_CHECKSUM, "u", shape=(32,), raw=archive.raw(_CHECKSUM))
+    if raw.dtype != np.uint8 or checksum.dtype != np.uint8:
         raise ModelFileError("the metadata entry is not text")
+    if hashlib.sha256(raw.tobytes()).digest() != checksum.tobytes():
+        raise ModelFileError("the metadata is corrupted (checksum mismatch)")
     try:
         metadata = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -320,6 +347,10 @@ def _read_metadata(archive):
             f"{metadata.get('package_version')!r}; this version reads up to {FORMAT_VERSION}. "
             "Upgrade sknn_simple to load it."
         )
+    digests = metadata.get("digests")
+    if not isinstance(digests, dict) or not all(isinstance(v, str) for v in digests.values()):
+        raise ModelFileError("the metadata lacks the entries' digests")
+    archive.digests = digests
     return metadata
 
 

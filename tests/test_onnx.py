@@ -1,0 +1,62 @@
+"""ONNX export: onnxruntime must reproduce labels and probabilities (extra ``onnx``)."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+pytest.importorskip("skl2onnx")
+ort = pytest.importorskip("onnxruntime")
+
+from skl2onnx import to_onnx  # noqa: E402
+
+import sknn_simple.onnx  # noqa: E402, F401  (registers the converter)
+from sknn_simple import SimpleMLPClassifier  # noqa: E402
+
+
+def run(onx, X):
+    session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+    return session.run(None, {session.get_inputs()[0].name: X})
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X.astype(np.float32), y
+
+
+TARGETS = {
+    "binary": lambda y: y > 4,
+    "multiclass": lambda y: y,
+    "strings": lambda y: np.array(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    )[y],
+    "multilabel": lambda y: np.c_[y > 4, y % 2 == 0, y % 3 == 0].astype(int),
+}
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "identity"])
+@pytest.mark.parametrize("kind", list(TARGETS))
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_onnxruntime_matches_predict_and_predict_proba(digits, activation, kind):
+    X, y = digits
+    model = SimpleMLPClassifier(16, activation=activation, max_iter=15, random_state=0)
+    model.fit(X, TARGETS[kind](y))
+    labels, proba = run(to_onnx(model, X[:1], options={"zipmap": False}), X)
+    np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-5)
+    np.testing.assert_array_equal(labels, model.predict(X))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_pipeline_with_a_scaler_converts(digits):
+    X, y = digits
+    pipe = make_pipeline(StandardScaler(), SimpleMLPClassifier(16, max_iter=15, random_state=0))
+    pipe.fit(X, y)
+    labels, proba = run(to_onnx(pipe, X[:1], options={"zipmap": False}), X)
+    np.testing.assert_allclose(proba, pipe.predict_proba(X), atol=1e-5)
+    np.testing.assert_array_equal(labels, pipe.predict(X))
+    # With skl2onnx's default ZipMap the probabilities come as one dict per row.
+    _, rows = run(to_onnx(pipe, X[:1]), X[:3])
+    assert sorted(rows[0]) == list(range(10))
+    np.testing.assert_allclose([rows[0][c] for c in range(10)], proba[0], atol=1e-6)
