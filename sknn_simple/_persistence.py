@@ -68,6 +68,8 @@ def save(model, path):
     check_is_fitted(net)
     arrays, net_meta = _classifier_state(net)
     step_names = []
+    if scalers and getattr(model, "feature_names_in_", None) is not None:
+        arrays["pipeline_feature_names_in"] = np.asarray(model.feature_names_in_, dtype=str)
     for i, (name, scaler) in enumerate(scalers):
         check_is_fitted(scaler)
         step_names.append(name)
@@ -320,6 +322,9 @@ def _load_archive(archive):
         (name, _load_scaler(archive, i, params, net.n_features_in_))
         for i, (name, params) in enumerate(zip(names, scaler_params, strict=False))
     ]
+    if steps and archive.has("pipeline_feature_names_in"):
+        names_in = archive.read("pipeline_feature_names_in", "U", shape=(net.n_features_in_,))
+        steps[0][1].feature_names_in_ = names_in.astype(object)
     return Pipeline([*steps, (names[-1], net)])
 
 
