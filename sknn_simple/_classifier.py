@@ -28,6 +28,7 @@ from . import _optimizers
 from ._monitor import TrainingMonitor
 from ._network import (
     Layout,
+    baseline_loss,
     forward,
     init_params,
     loss_and_grad,
@@ -886,8 +887,11 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "(e.g. with StandardScaler) or raise learning_rate_init.",
                 ConvergenceWarning,
             )
-        if self.n_iter_ >= 2 and self.loss_curve_[-1] > self.loss_curve_[-self.n_iter_]:
-            self._warn_diverged(self.loss_curve_[-self.n_iter_], self.loss_curve_[-1])
+        losses = self.loss_curve_[len(self.loss_curve_) - self.n_iter_ :]  # this call's epochs
+        if len(losses) >= 2:
+            baseline = baseline_loss(batches.Y, self.out_activation_, batches.sample_weight)
+            if losses[-1] > losses[0] or min(losses) > baseline:
+                self._warn_diverged(losses[0], losses[-1], min(losses), baseline)
 
     def _fit_second_order(self, X, Y, sample_weight, monitor):
         theta = self._theta
@@ -918,27 +922,38 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         except KeyboardInterrupt:  # theta holds the last completed iteration
             self._warn_interrupted()
         else:
-            if np.isfinite(result.theta).all():
-                theta[:] = result.theta
-            if result.hit_limit:
-                _warn(
-                    f"solver={self.solver!r} stopped after {result.n_iter} iterations and "
-                    f"{result.n_evaluations} loss evaluations (max_iter={self.max_iter}, "
-                    f"max_fun={self.max_fun}) and has not converged yet; increase max_iter or "
-                    "max_fun.",
-                    ConvergenceWarning,
-                )
-            elif not result.converged:
-                _warn(
-                    f"solver={self.solver!r} stopped after {result.n_iter} iterations with the "
-                    f"gradient norm at {objective.grad_norm(result.theta):.3g}, above tol="
-                    f"{self.tol}: {result.message} (A tol near machine precision cannot be "
-                    "reached; otherwise try another solver or scale the inputs.)",
-                    ConvergenceWarning,
-                )
+            self._finish_second_order(result, objective, theta)
         # Work done, for benchmarks: loss-and-gradient evaluations and Hessian-vector products.
         self._n_loss_evaluations = objective.n_evaluations
         self._n_hessian_products = objective.n_hessian_products
+
+    def _finish_second_order(self, result, objective, theta):
+        """Keep the solver's weights (unless a value overflowed) and say why it stopped."""
+        if result.theta is None:  # theta holds the last completed iteration
+            _warn(
+                f"solver={self.solver!r} stopped after {self.n_iter_} iterations: "
+                f"{result.message}. The weights of the last finite iteration were kept. Scale "
+                "the inputs (e.g. with StandardScaler).",
+                ConvergenceWarning,
+            )
+            return
+        theta[:] = result.theta
+        if result.hit_limit:
+            _warn(
+                f"solver={self.solver!r} stopped after {result.n_iter} iterations and "
+                f"{result.n_evaluations} loss evaluations (max_iter={self.max_iter}, "
+                f"max_fun={self.max_fun}) and has not converged yet; increase max_iter or "
+                "max_fun.",
+                ConvergenceWarning,
+            )
+        elif not result.converged:
+            _warn(
+                f"solver={self.solver!r} stopped after {result.n_iter} iterations with the "
+                f"gradient norm at {objective.grad_norm(result.theta):.3g}, above tol="
+                f"{self.tol}: {result.message} (A tol near machine precision cannot be "
+                "reached; otherwise try another solver or scale the inputs.)",
+                ConvergenceWarning,
+            )
 
     # --- messages ----------------------------------------------------------------------------
 
@@ -955,12 +970,18 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             UserWarning,
         )
 
-    def _warn_diverged(self, first, last):
+    def _warn_diverged(self, first, last, lowest, baseline):
+        if last > first:
+            what = f"The training loss rose from {first:.4g} after the first epoch to {last:.4g}"
+        else:
+            what = (
+                f"The training loss never fell below {baseline:.4g}, the loss of always "
+                f"predicting the class frequencies (lowest: {lowest:.4g})"
+            )
         _warn(
-            f"The training loss rose from {first:.4g} after the first epoch to {last:.4g} after "
-            f"the last: training diverged (learning_rate_init={self.learning_rate_init} is "
-            "probably too large for this data). Lower learning_rate_init, or scale the inputs "
-            "(e.g. with StandardScaler).",
+            f"{what}: training failed. If the loss rose or jumped, learning_rate_init="
+            f"{self.learning_rate_init} is probably too large for this data; if it fell slowly, "
+            "train longer or scale the inputs (e.g. with StandardScaler).",
             ConvergenceWarning,
         )
 

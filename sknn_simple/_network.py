@@ -260,6 +260,23 @@ def proba_from_logits(Z2, out_activation):
     return _flush_tiny(expit(Z2, out=Z2))
 
 
+def baseline_loss(Y, out_activation, sample_weight=None):
+    """The smallest cross-entropy of a constant prediction: the entropy of the label shares.
+
+    The best constant prediction is the (weighted) share ``q`` of each class (of the 1s of each
+    label); its loss is ``-sum_c q_c log q_c`` (summed over labels for logistic outputs). The
+    penalized optimum of the network is never worse: ``W1 = W2 = 0`` with ``b2 = log q``
+    reaches it, penalty-free.
+    """
+    weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
+    shares = (weight @ Y) / weight.sum()  # (k,)
+    if out_activation == "softmax":
+        return float(-np.sum(shares * np.log(np.where(shares > 0, shares, 1.0))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        entropy = -(shares * np.log(shares) + (1 - shares) * np.log1p(-shares))
+    return float(np.nansum(entropy))
+
+
 # --- loss and gradient ---------------------------------------------------------------------------
 
 

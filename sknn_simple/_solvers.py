@@ -22,6 +22,13 @@ from scipy.optimize import minimize
 from ._curvature import hessian_product
 from ._network import loss_and_grad
 
+#: The solvers square norms and take dot products of gradients: beyond this they overflow.
+_LARGEST_NORM = 1e150
+
+
+class NonFiniteError(ArithmeticError):
+    """A loss, gradient or curvature product overflowed: the solver cannot go on."""
+
 
 class FullBatchObjective:
     """Loss, gradient and Hessian products of the whole training set, as SciPy calls them.
@@ -58,6 +65,8 @@ class FullBatchObjective:
         )
         self.n_evaluations += 1
         self._recent = [*self._recent[-2:], (x.copy(), float(np.linalg.norm(grad)))]
+        if not np.isfinite(loss) or not np.linalg.norm(grad) < _LARGEST_NORM:
+            raise NonFiniteError("the loss or its gradient overflowed")
         return loss, grad.astype(np.float64, copy=False)
 
     def hessp(self, x, v):
@@ -73,7 +82,10 @@ class FullBatchObjective:
             )
             self._hvp_at = (x.copy(), hvp)
         self.n_hessian_products += 1
-        return self._hvp_at[1](self._theta(v)).astype(np.float64, copy=False)
+        product = self._hvp_at[1](self._theta(v))
+        if not np.linalg.norm(product) < _LARGEST_NORM:
+            raise NonFiniteError("the curvature (Hessian-vector product) overflowed")
+        return product.astype(np.float64, copy=False)
 
     def grad_norm(self, x):
         """Norm of the gradient at ``x`` if it was evaluated recently, else NaN."""
@@ -87,7 +99,7 @@ class FullBatchObjective:
 class SolverResult:
     """What a second-order solver returns to the estimator."""
 
-    theta: np.ndarray  # float64
+    theta: np.ndarray | None  # float64; None when a value overflowed
     n_iter: int
     n_evaluations: int
     converged: bool
@@ -123,7 +135,12 @@ def minimize_full_batch(method, objective, theta, max_iter, max_fun, tol, on_ite
             "hessp": objective.hessp,
             "options": {"maxiter": max_iter, "gtol": tol},
         }
-    result = minimize(objective, theta.astype(np.float64), jac=True, callback=callback, **settings)
+    try:
+        result = minimize(
+            objective, theta.astype(np.float64), jac=True, callback=callback, **settings
+        )
+    except NonFiniteError as exc:  # the caller keeps the last completed iterate
+        return SolverResult(None, -1, objective.n_evaluations, False, False, str(exc))
     # status 1: the iteration (or, for L-BFGS-B, evaluation) limit was reached
     hit_limit = result.status == 1 or state["out_of_budget"]
     converged = result.status == 0 or state["stopped"]

@@ -397,7 +397,7 @@ def test_finite_divergence_is_reported():
 
     X, y = load_iris(return_X_y=True)
     model = SimpleMLPClassifier(solver="sgd", learning_rate_init=100, random_state=0)
-    with pytest.warns(ConvergenceWarning, match="training diverged"):
+    with pytest.warns(ConvergenceWarning, match="training failed"):
         model.fit(X * 1000, y)
 
 

@@ -208,3 +208,77 @@ def test_demo_runs_and_saves(tmp_path, capsys, monkeypatch):
     accuracy = float(out.split("4. test: accuracy ")[1].split()[0])
     assert accuracy > 0.95
     assert load(tmp_path / "digits.npz").predict(np.zeros((1, 64))).shape == (1,)
+
+
+# --- fuzzing the CSV input -----------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+OUTCOMES = []
+CELL = st.one_of(
+    st.integers(-5, 5).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["", " ", "a", "red", "1e400", "nan", "inf", "-0", "1,5", '"', "\\", "é"]),
+    st.text(max_size=4),
+)
+
+
+@st.composite
+def csv_texts(draw):
+    """A valid data set, then 0 to 3 corruptions of it."""
+    n_rows, n_features = draw(st.integers(2, 10)), draw(st.integers(1, 3))
+    table = [[f"x{i}" for i in range(n_features)] + ["y"]]
+    table += [
+        [repr(draw(st.floats(-10, 10))) for _ in range(n_features)] + [str(row % 2)]
+        for row in range(n_rows)
+    ]
+    for _ in range(draw(st.integers(0, 3))):
+        row = draw(st.integers(0, len(table) - 1))
+        kind = draw(
+            st.sampled_from(["cell", "drop field", "extra field", "drop row", "duplicate header"])
+        )
+        if kind == "cell":
+            table[row][draw(st.integers(0, len(table[row]) - 1))] = draw(CELL)
+        elif kind == "drop field" and table[row]:
+            table[row].pop()
+        elif kind == "extra field":
+            table[row].append(draw(CELL))
+        elif kind == "drop row":
+            table.pop(row)
+        elif kind == "duplicate header" and len(table[0]) > 1:
+            table[0][0] = table[0][-1]
+    text = "\n".join(",".join(row) for row in table)
+    if draw(st.integers(0, 4)) == 0:
+        text = text[: draw(st.integers(0, len(text)))]  # truncated
+    return text
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=csv_texts(), binary=st.integers(0, 9).map(lambda draw: draw == 0))
+def test_fuzzed_csv_files_fit_or_fail_in_one_line(tmp_path, capsys, text, binary):
+    path = tmp_path / "fuzz.csv"
+    if binary:
+        path.write_bytes(text.encode("utf-16"))  # not UTF-8
+    else:
+        path.write_text(text, encoding="utf-8")
+    code = main(
+        ["fit", str(path), "--target", "y", "--param", "max_iter=2", "-o", str(tmp_path / "m.npz")]
+    )
+    _, err = capsys.readouterr()
+    assert code in (0, 1)
+    OUTCOMES.append(code)
+    if code == 1:
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_csv_fuzzer_reached_both_outcomes():
+    """Runs after the fuzzer (same module): it produced usable files and broken ones."""
+    if OUTCOMES:  # the fuzzer ran in this session
+        assert 0 in OUTCOMES and 1 in OUTCOMES

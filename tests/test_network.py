@@ -161,3 +161,17 @@ def test_losses_are_stable_for_huge_logits(output):
         assert loss == pytest.approx(2e150, rel=1e-12)
     else:  # logits (-1e150, 0, 1e150), y = (1, 0, 0): 1e150 + log 2 + 1e150
         assert loss == pytest.approx(2e150, rel=1e-12)
+
+
+@pytest.mark.parametrize("output", list(OUTPUTS))
+def test_baseline_loss_is_the_loss_of_the_best_constant_prediction(output):
+    """With W1 = W2 = 0 and b2 = log of the label shares, the loss is the baseline."""
+    from sknn_simple._network import baseline_loss
+
+    layout, X, Y, theta, sw, out_activation = make_problem(output)
+    shares = (sw @ Y) / sw.sum()
+    theta = np.zeros(layout.size)
+    b2 = layout.unpack(theta)[3]
+    b2[:] = np.log(shares) if out_activation == "softmax" else np.log(shares / (1 - shares))
+    loss, _ = loss_and_grad(theta, layout, X, Y, "relu", out_activation, 1.0, sw)
+    assert loss == pytest.approx(baseline_loss(Y, out_activation, sw), rel=1e-12)

@@ -1,0 +1,257 @@
+"""Bad input, case by case: the error type, and a message that names what is wrong.
+
+Each case is (what it does, expected exception, pattern the message must match). A message
+that only a NumPy internal could produce would not match any of these patterns.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from sknn_simple import SimpleMLPClassifier
+
+RNG = np.random.RandomState(0)
+X = RNG.normal(size=(30, 4))
+y = np.arange(30) % 3
+
+
+def fit(X_=X, y_=y, **params):
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            SimpleMLPClassifier(**{"max_iter": 2, **params}).fit(X_, y_)
+
+    return run
+
+
+def fit_with(**fit_params):
+    def run():
+        SimpleMLPClassifier(max_iter=2).fit(X, y, **fit_params)
+
+    return run
+
+
+def predict_with(X_new, method="predict"):
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = SimpleMLPClassifier(max_iter=2).fit(X, y)
+        getattr(model, method)(X_new)
+
+    return run
+
+
+def with_nan(A, value=np.nan):
+    A = np.array(A, dtype=float)
+    A.flat[3] = value
+    return A
+
+
+def partial_fit_twice(first_classes, second_y, second_classes=None):
+    def run():
+        model = SimpleMLPClassifier()
+        model.partial_fit(X, y, classes=first_classes)
+        model.partial_fit(X, second_y, classes=second_classes)
+
+    return run
+
+
+CASES = {
+    # --- X --------------------------------------------------------------------------------------
+    "NaN in X at fit": (fit(with_nan(X)), ValueError, "Input X contains NaN"),
+    "inf in X at fit": (fit(with_nan(X, np.inf)), ValueError, "Input X contains infinity"),
+    "NaN in X at predict": (predict_with(with_nan(X)), ValueError, "Input X contains NaN"),
+    "inf in X at predict_proba": (
+        predict_with(with_nan(X, -np.inf), "predict_proba"),
+        ValueError,
+        "Input X contains infinity",
+    ),
+    "empty X": (fit(np.empty((0, 4)), np.empty(0)), ValueError, "0 sample"),
+    "one sample": (fit(X[:1], y[:1]), ValueError, "1 sample"),
+    "length mismatch": (fit(X, y[:-1]), ValueError, "inconsistent numbers of samples"),
+    "wrong number of features at predict": (
+        predict_with(X[:, :3]),
+        ValueError,
+        "X has 3 features, but SimpleMLPClassifier is expecting 4",
+    ),
+    "3-D X": (fit(X.reshape(30, 2, 2)), ValueError, "Found array with dim 3"),
+    "1-D X": (fit(X[:, 0]), ValueError, "Expected 2D array, got 1D array instead"),
+    "complex X": (fit(X + 1j), ValueError, "Complex data not supported"),
+    "strings in X": (
+        fit(np.array([["a", "b"]] * 30, dtype=object)),
+        ValueError,
+        "could not convert string to float",
+    ),
+    # --- y --------------------------------------------------------------------------------------
+    "one class": (fit(X, np.zeros(30)), ValueError, r"y has 1 class \(0.0\)"),
+    "continuous y": (fit(X, RNG.normal(size=30)), ValueError, "Unknown label type"),
+    "NaN in y": (
+        fit(X, with_nan(y.astype(float)[:, None])[:, 0]),
+        ValueError,
+        "Input y contains NaN",
+    ),
+    "multiclass-multioutput y": (
+        fit(X, np.c_[y, y]),
+        ValueError,
+        "Unsupported target type 'multiclass-multioutput'",
+    ),
+    "one class left by sample_weight": (
+        fit_with(sample_weight=(y == 1).astype(float)),
+        ValueError,
+        "Only 1 class has samples with positive weight",
+    ),
+    # --- sample_weight, class_weight, validation set -------------------------------------------
+    "sample_weight of the wrong length": (
+        fit_with(sample_weight=np.ones(29)),
+        ValueError,
+        r"sample_weight has shape \(29,\); it must have one "
+        r"weight per sample, shape \(30,\)",
+    ),
+    "sample_weight 2-D": (
+        fit_with(sample_weight=np.ones((30, 1))),
+        ValueError,
+        r"sample_weight has shape \(30, 1\)",
+    ),
+    "negative sample_weight": (
+        fit_with(sample_weight=np.r_[-1.0, np.ones(29)]),
+        ValueError,
+        "sample_weight has negative values",
+    ),
+    "all-zero sample_weight": (
+        fit_with(sample_weight=np.zeros(30)),
+        ValueError,
+        "sample_weight is zero for every sample",
+    ),
+    "NaN in sample_weight": (
+        fit_with(sample_weight=with_nan(np.ones((30, 1)))[:, 0]),
+        ValueError,
+        "Input sample_weight contains NaN",
+    ),
+    "class_weight for an unknown class": (
+        fit(class_weight={7: 2.0}),
+        ValueError,
+        r"class_weight has classes that are not in the data: "
+        r"\[7\]",
+    ),
+    "class_weight dict for multilabel": (
+        fit(X, np.c_[y == 0, y == 1], class_weight={0: 1}),
+        ValueError,
+        "For multilabel targets class_weight must be 'balanced'",
+    ),
+    "X_val without y_val": (
+        fit_with(X_val=X),
+        ValueError,
+        "X_val and y_val must be given together",
+    ),
+    "X_val with other features": (
+        fit_with(X_val=X[:, :2], y_val=y),
+        ValueError,
+        "X has 2 features",
+    ),
+    # --- partial_fit and predict ----------------------------------------------------------------
+    "partial_fit without classes": (
+        lambda: SimpleMLPClassifier().partial_fit(X, y),
+        ValueError,
+        "classes must be passed on the first call",
+    ),
+    "partial_fit with changing classes": (
+        partial_fit_twice([0, 1, 2], y, [0, 1, 2, 3]),
+        ValueError,
+        "the set of classes cannot change",
+    ),
+    "partial_fit with a new label": (
+        partial_fit_twice([0, 1, 2], np.where(y == 2, 5, y)),
+        ValueError,
+        r"classes the model does not know: \[5\]",
+    ),
+    "partial_fit with a second-order solver": (
+        lambda: SimpleMLPClassifier(solver="lbfgs").partial_fit(X, y, classes=[0, 1, 2]),
+        AttributeError,
+        "has no attribute 'partial_fit'",
+    ),
+    "predict before fit": (
+        lambda: SimpleMLPClassifier().predict(X),
+        NotFittedError,
+        "This SimpleMLPClassifier instance is not fitted yet",
+    ),
+    "predict_proba before fit": (
+        lambda: SimpleMLPClassifier().predict_proba(X),
+        NotFittedError,
+        "not fitted yet",
+    ),
+    "warm start with other classes": (
+        lambda: SimpleMLPClassifier(max_iter=1, warm_start=True).fit(X, y).fit(X, y % 2),
+        ValueError,
+        "y must have the same classes",
+    ),
+    "warm start with another hidden size": (
+        lambda: (
+            SimpleMLPClassifier(max_iter=1, warm_start=True)
+            .fit(X, y)
+            .set_params(hidden_layer_size=5)
+            .fit(X, y)
+        ),
+        ValueError,
+        "hidden_layer_size changed from 100 to 5",
+    ),
+    "dropout with lbfgs": (
+        fit(solver="lbfgs", dropout=0.5),
+        ValueError,
+        "dropout=0.5 needs a stochastic solver",
+    ),
+}
+
+# Every parameter, out of range or of the wrong type: scikit-learn's parameter validation names
+# the parameter, what it must be and what it got.
+BAD_PARAMETERS = {
+    "hidden_layer_size": [0, -3, 2.5, "10", (10,)],
+    "activation": ["softmax", None],
+    "solver": ["newton", "LBFGS"],
+    "alpha": [-1e-4, "0.1"],
+    "batch_size": [0, "big", 2.5],
+    "learning_rate": ["fast"],
+    "learning_rate_init": [0.0, -1.0],
+    "power_t": [-0.5],
+    "max_iter": [0, 1.5],
+    "shuffle": ["yes"],
+    "random_state": ["seed"],
+    "tol": [-1.0],
+    "verbose": ["loud"],
+    "warm_start": [2],
+    "momentum": [1.5, -0.1],
+    "nesterovs_momentum": ["no"],
+    "early_stopping": ["sometimes"],
+    "validation_fraction": [0.0, 1.0],
+    "beta_1": [1.0],
+    "beta_2": [-0.1],
+    "epsilon": [0.0],
+    "n_iter_no_change": [0],
+    "max_fun": [0],
+    "class_weight": ["auto", 3],
+    "dropout": [1.0, -0.2],
+    "scoring": ["f1"],
+}
+for name, values in BAD_PARAMETERS.items():
+    for value in values:
+        CASES[f"{name}={value!r}"] = (
+            fit(**{name: value}),
+            ValueError,
+            f"The '{name}' parameter of SimpleMLPClassifier must be",
+        )
+
+
+def test_the_table_is_large():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_gives_a_clear_error(case):
+    action, error, pattern = CASES[case]
+    with pytest.raises(error, match=pattern):
+        action()
+
+
+def test_every_parameter_is_covered():
+    assert set(BAD_PARAMETERS) == set(SimpleMLPClassifier().get_params())
