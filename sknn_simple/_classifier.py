@@ -239,7 +239,7 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     n_features_in_ : int
         Number of features seen during ``fit``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
         Names of the features seen during ``fit``, when ``X`` has string column names.
 
     n_iter_ : int

@@ -48,7 +48,9 @@ def sgd_step(theta, grad, state, scratch, learning_rate, momentum, nesterov):
 
 
 def adam_step(theta, grad, state, scratch, step, learning_rate, beta_1, beta_2, epsilon):
-    """One Adam step (Kingma & Ba, 2015); ``step`` counts updates, starting at 1::
+    """One Adam step (Kingma & Ba, 2015).
+
+    ``step`` counts the updates, starting at 1::
 
     m     <- beta_1 * m + (1 - beta_1) * g
     v     <- beta_2 * v + (1 - beta_2) * g^2

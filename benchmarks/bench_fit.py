@@ -1,0 +1,190 @@
+"""Training speed, accuracy, memory and prediction throughput against MLPClassifier.
+
+For every case (data set x hidden size x solver x dtype x BLAS threads), ours and scikit-learn's
+MLPClassifier are fitted with the same settings (``hidden_layer_size=h`` vs
+``hidden_layer_sizes=(h,)``, same solver, batch size, ``tol=0`` and a fixed number of epochs so
+both run the same number), alternating, ``--repeats`` times; the table gives medians of the
+per-round ratios. Also measured in the same run: the test accuracy of both, the peak memory
+allocated during ``fit`` (tracemalloc, in a separate untimed fit), ``predict_proba`` throughput,
+and the FLOP rate of our training as a fraction of this machine's matrix-product rate.
+
+    python benchmarks/bench_fit.py                 # everything (about 20 minutes on 2 cores)
+    python benchmarks/bench_fit.py --quick         # digits and a 12,000 x 784 problem
+
+Threads: "1" runs everything inside ``threadpool_limits(1)``; "auto" leaves the machine's
+default, which MLPClassifier uses as it is and ours narrows per fit (sknn_simple/_threads.py).
+For "auto" we also time ours with the thread choice switched off ("all") to show the choice
+is within 10 % of the better of one and all threads.
+"""
+
+import argparse
+import contextlib
+import statistics
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+from _common import median_ratio, print_table
+from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+import sknn_simple._classifier as classifier_module
+from sknn_simple import SimpleMLPClassifier
+
+
+def datasets(quick):
+    X, y = load_digits(return_X_y=True)
+    yield "digits", X, y, [100], 30
+    n = 12_000 if quick else 60_000
+    X, y = make_classification(n, 784, n_informative=60, n_classes=10, random_state=0)
+    yield f"{n // 1000}k x 784", X, y, ([100] if quick else [100, 512]), 2
+
+
+def gemm_rate(dtype, threads):
+    """This machine's matrix-product rate (FLOP/s) on a large square product."""
+    a = np.random.RandomState(0).normal(size=(1500, 1500)).astype(dtype)
+    with threadpool_limits(threads):
+        a @ a
+        start, reps = time.perf_counter(), 4
+        for _ in range(reps):
+            a @ a
+        return reps * 2 * 1500**3 / (time.perf_counter() - start)
+
+
+@contextlib.contextmanager
+def all_threads():
+    """Ours with the per-fit thread choice switched off (for the 'all' column)."""
+    real = classifier_module.blas_threads
+    classifier_module.blas_threads = lambda *args, **kwargs: contextlib.nullcontext()
+    try:
+        yield
+    finally:
+        classifier_module.blas_threads = real
+
+
+def make(which, h, solver, epochs):
+    settings = dict(solver=solver, max_iter=epochs, tol=0.0, random_state=0)
+    if which == "mlp":
+        return MLPClassifier((h,), **settings)
+    return SimpleMLPClassifier(h, **settings)
+
+
+def timed_fit(model, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        model.fit(X, y)
+        return (time.perf_counter() - start) / max(model.n_iter_, 1), model
+
+
+def peak_fit_memory(model, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        tracemalloc.start()
+        model.fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def predict_rate(model, X, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.predict_proba(X)
+        times.append(time.perf_counter() - start)
+    return len(X) / statistics.median(times)
+
+
+def run_case(name, data, h, solver, dtype, threads, epochs, repeats, gemm):
+    X_train, X_test, y_train, y_test = data
+    X_train, X_test = X_train.astype(dtype), X_test.astype(dtype)
+    limit = threadpool_limits(1) if threads == "1" else contextlib.nullcontext()
+    times = {"ours": [], "mlp": [], "ours, all threads": []}
+    with limit:
+        for _ in range(repeats):  # alternating, so that both see the same machine load
+            for which in ("ours", "mlp"):
+                seconds, fitted = timed_fit(make(which, h, solver, epochs), X_train, y_train)
+                times[which].append(seconds)
+                if which == "ours":
+                    ours = fitted
+                else:
+                    theirs = fitted
+            if threads == "auto":
+                with all_threads():
+                    times["ours, all threads"].append(
+                        timed_fit(make("ours", h, solver, epochs), X_train, y_train)[0]
+                    )
+        memory = {
+            which: peak_fit_memory(make(which, h, solver, min(epochs, 2)), X_train, y_train)
+            for which in ("ours", "mlp")
+        }
+        rates = {
+            "ours": predict_rate(ours, X_test, repeats),
+            "mlp": predict_rate(theirs, X_test, repeats),
+        }
+    n, d = X_train.shape
+    k = len(np.unique(y_train))
+    flops = 3 * 2 * n * (d * h + h * k)  # per epoch: forward, and about twice that backward
+    row = {
+        "data": name,
+        "h": h,
+        "solver": solver,
+        "dtype": np.dtype(dtype).name,
+        "threads": threads,
+        "ours s/epoch": f"{statistics.median(times['ours']):.4f}",
+        "MLP s/epoch": f"{statistics.median(times['mlp']):.4f}",
+        "ratio": f"{median_ratio(times['ours'], times['mlp']):.2f}",
+        "acc ours": f"{ours.score(X_test, y_test):.3f}",
+        "acc MLP": f"{theirs.score(X_test, y_test):.3f}",
+        "mem ratio": f"{memory['ours'] / memory['mlp']:.2f}",
+        "predict x": f"{rates['ours'] / rates['mlp']:.1f}",
+        "GEMM %": f"{100 * flops / statistics.median(times['ours']) / gemm:.0f}",
+    }
+    if threads == "auto":
+        row["auto / all"] = f"{median_ratio(times['ours'], times['ours, all threads']):.2f}"
+    return row
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--solvers", default="adam,sgd,lbfgs")
+    args = parser.parse_args()
+    rows = []
+    for name, X, y, sizes, epochs in datasets(args.quick):
+        X = StandardScaler().fit_transform(X)
+        data = train_test_split(X, y, test_size=0.2, random_state=42)
+        for dtype in (np.float64, np.float32):
+            for threads in ("1", "auto"):
+                gemm = gemm_rate(dtype, 1 if threads == "1" else None)
+                for h in sizes:
+                    for solver in args.solvers.split(","):
+                        n_epochs = epochs if solver != "lbfgs" else max(epochs, 10)
+                        rows.append(
+                            run_case(
+                                name, data, h, solver, dtype, threads, n_epochs, args.repeats, gemm
+                            )
+                        )
+                        print_table(rows[-1:], list(rows[-1]))  # progress
+    print(
+        f"\nmedians over {args.repeats} alternating repeats; ratio = ours / MLPClassifier "
+        "time per epoch (lower is better); mem ratio = peak fit memory ours / MLP; "
+        "predict x = predict_proba throughput ours / MLP; GEMM % = our training FLOP rate "
+        "/ this machine's large-GEMM rate; auto / all = ours with the thread choice / "
+        "ours on all threads."
+    )
+    columns = list(rows[0]) + ["auto / all"]
+    for row in rows:
+        row.setdefault("auto / all", "-")
+    print_table(rows, columns)
+
+
+if __name__ == "__main__":
+    main()

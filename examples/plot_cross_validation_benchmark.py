@@ -1,0 +1,55 @@
+"""
+Cross-validated comparison with MLPClassifier and logistic regression
+=====================================================================
+
+Three-fold cross-validation on scikit-learn's embedded data sets, every model behind a
+StandardScaler. ``sknn-simple benchmark`` prints the same comparison (with fit times).
+"""
+
+# %%
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_breast_cancer, load_digits, load_wine
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sknn_simple import SimpleMLPClassifier
+
+datasets = {"wine": load_wine, "breast cancer": load_breast_cancer, "digits": load_digits}
+models = {
+    "SimpleMLPClassifier": lambda: SimpleMLPClassifier(random_state=0),
+    "MLPClassifier": lambda: MLPClassifier(random_state=0),
+    "LogisticRegression": lambda: LogisticRegression(max_iter=1000),
+}
+results = {}
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    for data_name, loader in datasets.items():
+        X, y = loader(return_X_y=True)
+        for model_name, make in models.items():
+            scores = cross_val_score(make_pipeline(StandardScaler(), make()), X, y, cv=3)
+            results[data_name, model_name] = scores
+            print(f"{data_name:14s} {model_name:20s} {scores.mean():.3f} +/- {scores.std():.3f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 3.5))
+width = 0.25
+for k, model_name in enumerate(models):
+    means = [results[d, model_name].mean() for d in datasets]
+    stds = [results[d, model_name].std() for d in datasets]
+    ax.bar(np.arange(len(datasets)) + (k - 1) * width, means, width, yerr=stds, label=model_name)
+ax.set(
+    xticks=range(len(datasets)),
+    xticklabels=list(datasets),
+    ylim=(0.85, 1.0),
+    ylabel="accuracy (3-fold)",
+)
+ax.legend(loc="lower right")
+fig.tight_layout()
+plt.show()
