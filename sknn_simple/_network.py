@@ -305,7 +305,8 @@ def loss_and_grad(
     theta : ndarray of shape (layout.size,)
     layout : Layout
     X : ndarray or sparse matrix of shape (n, d)
-    Y : ndarray of shape (n, k), same dtype as ``theta``
+    Y : ndarray of shape (n, k)
+        0/1 targets: any numeric dtype (the estimator passes bytes to save memory).
     activation : str, a key of ``ACTIVATIONS``
     out_activation : {"softmax", "logistic"}
     alpha : float

@@ -27,12 +27,13 @@ class MiniBatches:
         self.slices = [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
         self.total_weight = n if sample_weight is None else float(sample_weight.sum())
         m = batch_size
-        self._X = None if sp.issparse(X) else np.empty((m, d), dtype=Y.dtype)
+        dtype = X.dtype  # of the weights and every intermediate; Y may be 0/1 bytes
+        self._X = None if sp.issparse(X) else np.empty((m, d), dtype=dtype)
         self._Y = np.empty((m, k), dtype=Y.dtype)
         self._work = (
-            np.empty((m, n_hidden), Y.dtype),
-            np.empty((m, k), Y.dtype),
-            np.empty((m, n_hidden), Y.dtype),
+            np.empty((m, n_hidden), dtype),
+            np.empty((m, k), dtype),
+            np.empty((m, n_hidden), dtype),
         )  # A1, Z2, dZ1
 
     def batch(self, rows):
