@@ -52,10 +52,10 @@ def adam_step(theta, grad, state, scratch, step, learning_rate, beta_1, beta_2, 
 
     ``step`` counts the updates, starting at 1::
 
-    m     <- beta_1 * m + (1 - beta_1) * g
-    v     <- beta_2 * v + (1 - beta_2) * g^2
-    eta_t  = eta * sqrt(1 - beta_2^step) / (1 - beta_1^step)      (bias corrections)
-    theta <- theta - eta_t * m / (sqrt(v) + epsilon)
+        m     <- beta_1 * m + (1 - beta_1) * g
+        v     <- beta_2 * v + (1 - beta_2) * g^2
+        eta_t  = eta * sqrt(1 - beta_2^step) / (1 - beta_1^step)      (bias corrections)
+        theta <- theta - eta_t * m / (sqrt(v) + epsilon)
     """
     m, v = state
     m *= beta_1

@@ -90,4 +90,5 @@ def blas_threads(work, trial):
         several = any(lib.num_threads > 1 for lib in numpy_blas)
         if several and (work < SMALL_PRODUCT or one_thread_is_faster(numpy_blas, trial)):
             stack.enter_context(_limit(numpy_blas, 1))
+        del trial  # release its arrays for the rest of the fit
         yield
