@@ -32,8 +32,14 @@ html_theme_options = {
 }
 html_sidebars = {"**": ["sidebar-nav-bs"]}
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
-                    "auto_examples/*.zip", "auto_examples/*.md5", "auto_examples/*.json"]
+exclude_patterns = [
+    "_build",
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+    "auto_examples/*.zip",
+    "auto_examples/*.md5",
+    "auto_examples/*.json",
+]
 
 autosummary_generate = True
 numpydoc_show_class_members = False
@@ -45,8 +51,9 @@ numpydoc_xref_param_type = False
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "_intersphinx"))
 from inventories import write_inventories  # noqa: E402
 
-intersphinx_mapping = write_inventories(os.path.join(os.path.dirname(__file__), "_build",
-                                                     "inventories"))
+intersphinx_mapping = write_inventories(
+    os.path.join(os.path.dirname(__file__), "_build", "inventories")
+)
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",

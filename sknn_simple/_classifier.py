@@ -564,11 +564,11 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     # --- training: validation and set-up ---------------------------------------------------------
 
     def _fit(self, X, y, sample_weight, incremental, classes=None, validation_data=None):
-        X_given, y_given = X, y  # what callbacks see
+        given = (X, y, sample_weight)  # what callbacks see: the caller's data
         first_call = not hasattr(self, "classes_") or not (incremental or self.warm_start)
         if incremental:
             self._check_partial_fit_classes(y, classes, first_call)
-        self._check_solver_options(incremental)
+        self._check_solver_options()
         X, Y, sample_weight = self._validate_training_data(
             X, y, sample_weight, first_call, classes, incremental
         )
@@ -590,9 +590,7 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # A second-order solver's loop opens the task of the next iteration before knowing
         # whether it will run: one more than max_iter (as in LogisticRegression).
         max_subtasks = 1 if incremental else self.max_iter + (not stochastic)
-        callback_context, callback_data = self._start_callbacks(
-            X_given, y_given, sample_weight, max_subtasks
-        )
+        callback_context, callback_data = self._start_callbacks(*given, max_subtasks)
         monitor = TrainingMonitor(
             self,
             X.shape[0],
@@ -634,7 +632,7 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "scratch to use new classes."
             )
 
-    def _check_solver_options(self, incremental):
+    def _check_solver_options(self):
         if self.dropout > 0 and self.solver not in _STOCHASTIC_SOLVERS:
             raise ValueError(
                 f"dropout={self.dropout} needs a stochastic solver ('sgd' or 'adam'): "

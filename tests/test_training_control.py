@@ -366,3 +366,22 @@ def test_balanced_weights_match_scikit_learn_and_count_sample_weight():
         class_weight_table("balanced", classes, Y, counts.astype(float), False),
         compute_class_weight("balanced", classes=classes, y=repeated),
     )
+
+
+@pytest.mark.skipif(
+    SKLEARN_VERSION < parse_version("1.9"),
+    reason="scikit-learn's callback API (sklearn.callback) arrived in 1.9",
+)
+def test_scoring_monitor_with_early_stopping_and_sample_weight(digits):
+    """Callbacks score on the caller's data and weights, not on the training part of a split."""
+    from sklearn.callback import ScoringMonitor
+
+    X, _, y, _ = digits
+    sw = np.random.RandomState(0).uniform(0.5, 2, size=len(y))
+    monitor = ScoringMonitor(scoring="accuracy")
+    model = SimpleMLPClassifier(10, max_iter=4, early_stopping=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.set_callbacks(monitor).fit(X, y, sample_weight=sw)
+    epochs = [row for row in monitor.get_logs().data if row["task_name"] == "epoch"]
+    assert len(epochs) == model.n_iter_
