@@ -24,7 +24,6 @@ extensions = [
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"sknn_simple {version}"
-html_static_path = ["_static"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
