@@ -33,7 +33,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-import sknn_simple._classifier as classifier_module
+import sknn_simple._fitting as fitting_module
 from sknn_simple import SimpleMLPClassifier
 
 
@@ -77,12 +77,12 @@ def gemm_floor(n, d, h, k, batch, dtype):
 @contextlib.contextmanager
 def all_threads():
     """Ours with the per-fit thread choice switched off (for the 'all' column)."""
-    real = classifier_module.blas_threads
-    classifier_module.blas_threads = lambda *args, **kwargs: contextlib.nullcontext()
+    real = fitting_module.blas_threads
+    fitting_module.blas_threads = lambda *args, **kwargs: contextlib.nullcontext()
     try:
         yield
     finally:
-        classifier_module.blas_threads = real
+        fitting_module.blas_threads = real
 
 
 def make(which, h, solver, epochs):

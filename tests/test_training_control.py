@@ -265,10 +265,10 @@ def test_history_of_a_second_order_solver(digits):
 
 
 def test_ctrl_c_keeps_the_weights_so_far(digits, monkeypatch):
-    import sknn_simple._classifier as classifier_module
+    import sknn_simple._fitting as fitting_module
 
     X, X_val, y, y_val = digits
-    real_run_epoch, calls = classifier_module.run_epoch, []
+    real_run_epoch, calls = fitting_module.run_epoch, []
 
     def interrupted_on_epoch_4(*args, **kwargs):
         calls.append(1)
@@ -276,13 +276,13 @@ def test_ctrl_c_keeps_the_weights_so_far(digits, monkeypatch):
             raise KeyboardInterrupt
         return real_run_epoch(*args, **kwargs)
 
-    monkeypatch.setattr(classifier_module, "run_epoch", interrupted_on_epoch_4)
+    monkeypatch.setattr(fitting_module, "run_epoch", interrupted_on_epoch_4)
     model = SimpleMLPClassifier(20, max_iter=50, random_state=0)
     with pytest.warns(UserWarning, match="interrupted by the user after 3 complete epochs"):
         model.fit(X, y)
     assert model.n_iter_ == 3 and len(model.loss_curve_) == 3
     # The model is usable, with exactly the weights of three complete epochs.
-    monkeypatch.setattr(classifier_module, "run_epoch", real_run_epoch)
+    monkeypatch.setattr(fitting_module, "run_epoch", real_run_epoch)
     three = SimpleMLPClassifier(20, max_iter=3, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
