@@ -14,6 +14,7 @@ import numpy as np
 from ._network import OUTPUT_LOSSES, forward
 from ._optimizers import invscaling_rate
 from ._training import plateau_update
+from ._validation import class_codes
 
 #: Keys of each record of ``history_``.
 HISTORY_KEYS = (
@@ -149,8 +150,7 @@ class TrainingMonitor:
         if est._is_multilabel:
             correct = ((proba > 0.5) == (Y > 0.5)).all(axis=1)
         else:
-            truth = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
-            correct = proba.argmax(axis=1) == truth
+            correct = proba.argmax(axis=1) == class_codes(Y)
         score = float(np.average(correct, weights=sample_weight))
         return score, _cross_entropy(logits, Y, est.out_activation_, sample_weight)
 

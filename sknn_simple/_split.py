@@ -18,6 +18,8 @@ group for training.
 import numpy as np
 import scipy.sparse as sp
 
+from ._validation import class_codes
+
 _U64 = np.uint64
 
 
@@ -88,12 +90,7 @@ def validation_mask(X, Y, sample_weight, fraction, seed, stratify):
     n = X.shape[0]
     weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     priority = row_priorities(X, Y, seed)
-    if not stratify:
-        strata = np.zeros(n, dtype=np.intp)
-    elif Y.shape[1] == 1:
-        strata = (Y[:, 0] > 0).astype(np.intp)
-    else:
-        strata = Y.argmax(axis=1)
+    strata = class_codes(Y) if stratify else np.zeros(n, dtype=np.intp)
     held_out = np.zeros(n, dtype=bool)
     for stratum in np.unique(strata):
         rows = np.flatnonzero(strata == stratum)

@@ -72,16 +72,24 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     return sample_weight
 
 
+def class_codes(Y):
+    """The class index of each row of single-output encoded targets (one-hot, or one 0/1 column)."""
+    return Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(np.intp)
+
+
+def class_totals(Y, sample_weight):
+    """The total sample weight of each class of single-output encoded targets."""
+    weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight.astype(np.float64)
+    if Y.shape[1] == 1:
+        return np.array([weight @ (1 - Y[:, 0]), weight @ Y[:, 0]])
+    return weight @ Y
+
+
 def check_enough_classes(Y, sample_weight, multilabel):
     """A single-output classifier needs positive weight on at least two classes."""
     if multilabel:
         return
-    weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
-    if Y.shape[1] == 1:
-        per_class = np.array([weight @ (1 - Y[:, 0]), weight @ Y[:, 0]])
-    else:
-        per_class = weight @ Y
-    if np.count_nonzero(per_class > 0) < 2:
+    if np.count_nonzero(class_totals(Y, sample_weight) > 0) < 2:
         raise ValueError(
             "Only 1 class has samples with positive weight; a classifier needs samples of at "
             "least 2 classes."
@@ -97,7 +105,6 @@ def class_weight_table(class_weight, classes, Y, sample_weight, multilabel):
     unit sample weights this is scikit-learn's ``compute_class_weight("balanced")``; counting
     weight rather than rows keeps a sample of weight ``k`` equivalent to ``k`` copies of it.
     """
-    weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight.astype(np.float64)
     if multilabel:
         if not (isinstance(class_weight, str) and class_weight == "balanced"):
             raise ValueError(
@@ -105,6 +112,7 @@ def class_weight_table(class_weight, classes, Y, sample_weight, multilabel):
                 "classes balanced, the weights multiplied over labels) or None; use "
                 "sample_weight for anything else."
             )
+        weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight.astype(float)
         ones = weight @ Y  # (n_labels,) weight of the 1s of each label
         per_value = np.stack([weight.sum() - ones, ones], axis=1)  # (n_labels, 2)
         return _balanced(per_value)
@@ -116,10 +124,7 @@ def class_weight_table(class_weight, classes, Y, sample_weight, multilabel):
                 f"; the classes are {classes.tolist()}."
             )
         return np.array([float(class_weight.get(c, 1.0)) for c in classes.tolist()])
-    per_class = (
-        weight @ Y if Y.shape[1] > 1 else np.array([weight @ (1 - Y[:, 0]), weight @ Y[:, 0]])
-    )
-    return _balanced(per_class[None, :])[0]
+    return _balanced(class_totals(Y, sample_weight)[None, :])[0]
 
 
 def _balanced(totals):
@@ -137,7 +142,6 @@ def weigh_by_class(table, Y, sample_weight, dtype):
         labels = np.arange(Y.shape[1])
         weights = np.prod(table[labels, (Y > 0.5).astype(np.intp)], axis=1)
     else:
-        codes = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(np.intp)
-        weights = table[codes]
+        weights = table[class_codes(Y)]
     weights = weights.astype(dtype)
     return weights if sample_weight is None else weights * sample_weight
