@@ -50,13 +50,10 @@ def _limit(libraries, n_threads):
     )
 
 
-def _fastest_time(trial, repeats):
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        trial()
-        best = min(best, time.perf_counter() - start)
-    return best
+def _seconds(trial):
+    start = time.perf_counter()
+    trial()
+    return time.perf_counter() - start
 
 
 def one_thread_is_faster(libraries, trial, repeats=2):
@@ -65,8 +62,8 @@ def one_thread_is_faster(libraries, trial, repeats=2):
     one = current = float("inf")
     for _ in range(repeats):
         with _limit(libraries, 1):
-            one = min(one, _fastest_time(trial, 1))
-        current = min(current, _fastest_time(trial, 1))
+            one = min(one, _seconds(trial))
+        current = min(current, _seconds(trial))
     return one <= current
 
 
