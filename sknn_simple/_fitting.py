@@ -57,19 +57,12 @@ class SolverLoops:
             state = self._optimizer_state = _optimizers.new_state(self.solver, n_params, dtype)
             self._optimizer_solver = self.solver
             self._n_updates = 0
-        scratch = np.empty(n_params, dtype=dtype)
 
         if self.solver == "sgd":
 
             def step(theta, grad):
                 _optimizers.sgd_step(
-                    theta,
-                    grad,
-                    state,
-                    scratch,
-                    self._learning_rate,
-                    self.momentum,
-                    self.nesterovs_momentum,
+                    theta, grad, state, self._learning_rate, self.momentum, self.nesterovs_momentum
                 )
         else:
 
@@ -79,7 +72,6 @@ class SolverLoops:
                     theta,
                     grad,
                     state,
-                    scratch,
                     self._n_updates,
                     self._learning_rate,
                     self.beta_1,
@@ -108,12 +100,15 @@ class SolverLoops:
         dropout = None
         if self.dropout > 0:  # masks come from their own generator, seeded by random_state
             dropout = (self.dropout, np.random.default_rng(rng.randint(np.iinfo(np.int32).max)))
+        # The loss of the best constant prediction, to tell a divergent run (computed before
+        # the training buffers exist, so that its temporaries don't add to the peak memory)
+        baseline = baseline_loss(Y, self.out_activation_, sample_weight)
         batches = MiniBatches(X, Y, sample_weight, batch_size, self._n_hidden, dropout)
         work = batches.batch(slice(0, batch_size))[3]
         with self._blas_threads(X, Y, sample_weight, batch_size, work):
-            self._run_epochs(batches, rng, incremental, monitor)
+            self._run_epochs(batches, rng, incremental, monitor, baseline)
 
-    def _run_epochs(self, batches, rng, incremental, monitor):
+    def _run_epochs(self, batches, rng, incremental, monitor, baseline):
         theta, layout = self._theta, self._layout
         step = self._step_function(layout.size, theta.dtype)
         model = self._model()
@@ -147,10 +142,8 @@ class SolverLoops:
                 ConvergenceWarning,
             )
         losses = self.loss_curve_[len(self.loss_curve_) - self.n_iter_ :]  # this call's epochs
-        if len(losses) >= 2:
-            baseline = baseline_loss(batches.Y, self.out_activation_, batches.sample_weight)
-            if losses[-1] > losses[0] or min(losses) > baseline:
-                self._warn_diverged(losses[0], losses[-1], min(losses), baseline)
+        if len(losses) >= 2 and (losses[-1] > losses[0] or min(losses) > baseline):
+            self._warn_diverged(losses[0], losses[-1], min(losses), baseline)
 
     def _fit_second_order(self, X, Y, sample_weight, monitor):
         theta = self._theta

@@ -21,8 +21,10 @@ Weights come first so that the L2 penalty, which skips the biases, is one dot pr
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
+from scipy.linalg.blas import get_blas_funcs
 from scipy.special import expit
 
 
@@ -55,6 +57,38 @@ class Layout:
         b1 = theta[end_W2:end_b1]
         b2 = theta[end_b1:]
         return W1, b1, W2, b2
+
+
+# --- two array operations NumPy has no single call for ----------------------------------------
+
+
+@cache
+def _blas_axpy(dtype):
+    return get_blas_funcs("axpy", dtype=dtype)
+
+
+def axpy(a, x, y):
+    """``y += a * x`` in place: one pass and no temporary array (BLAS ``axpy``).
+
+    ``x`` and ``y`` are 1-d arrays of the same floating dtype. NumPy would compute ``a * x``
+    into a temporary first: a second pass, and for the parameter vector a second copy of it.
+    """
+    result = _blas_axpy(y.dtype)(x, y, a=a)
+    if result is not y:  # SciPy copies a non-contiguous y instead of writing into it
+        y[...] = result
+
+
+def matmul_into(A, B, out):
+    """``out[...] = A @ B`` for a C-ordered (row-major) or F-ordered (column-major) ``out``.
+
+    NumPy hands a product to BLAS only if the output's rows are contiguous; a column-major
+    ``out`` is written as ``out.T = B.T @ A.T``, whose rows are.
+    """
+    if out.ndim == 2 and out.strides[1] != out.itemsize:
+        np.matmul(B.T, A.T, out=out.T)
+    else:
+        np.matmul(A, B, out=out)
+    return out
 
 
 # --- hidden activations --------------------------------------------------------------------------
@@ -187,7 +221,7 @@ def hidden_layer(theta, layout, X, activation, out=None):
 def output_layer(theta, layout, H, out=None):
     """Logits ``Z2 = H @ W2 + b2``, shape (n, k), written to ``out`` if given."""
     _, _, W2, b2 = layout.unpack(theta)
-    Z2 = H @ W2 if out is None else np.matmul(H, W2, out=out)  # (n, k)
+    Z2 = H @ W2 if out is None else matmul_into(H, W2, out)  # (n, k)
     Z2 += b2
     return Z2
 
@@ -213,7 +247,7 @@ def _flush_tiny(P):
     100 times slower: a confident model late in training could slow down several-fold.
     """
     info = np.finfo(P.dtype)
-    np.putmask(P, P < info.tiny / info.eps, 0)
+    P *= P >= info.tiny / info.eps  # times 1 or 0
     return P
 
 
@@ -269,7 +303,7 @@ def baseline_loss(Y, out_activation, sample_weight=None):
     reaches it, penalty-free.
     """
     weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
-    shares = (weight @ Y) / weight.sum()  # (k,)
+    shares = np.einsum("i,ij->j", weight, Y) / weight.sum()  # (k,), without a float copy of Y
     if out_activation == "softmax":
         return float(-np.sum(shares * np.log(np.where(shares > 0, shares, 1.0))))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -371,5 +405,5 @@ def loss_and_grad(
     dZ1.sum(axis=0, out=db1)
 
     # L2 penalty on the weights (not the biases): d/dW [alpha/2 ||W||^2 / W] = alpha W / W.
-    grad[: layout.n_weights] += (alpha / weight_sum) * weights
+    axpy(alpha / weight_sum, weights, grad[: layout.n_weights])
     return float(loss), grad

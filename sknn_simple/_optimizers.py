@@ -1,17 +1,24 @@
 """First-order update rules on the flat parameter vector, apart from the data and the estimator.
 
-Each rule updates ``theta`` and its own state arrays in place from one gradient ``grad``;
-``scratch`` is a work array of the same shape, so a step allocates nothing. The state is plain
-arrays (one row per buffer of :func:`new_state`), which the estimator keeps between calls for
-``warm_start`` and ``partial_fit``, and which pickle, joblib and skops store as they are.
+Each rule updates ``theta`` and its own state arrays in place from one gradient ``grad``, and
+allocates nothing: each ``y + a * x`` is one BLAS ``axpy`` (:func:`~sknn_simple._network.axpy`),
+a single pass with no temporary array, and Adam uses ``grad`` as work space once it has read it.
+On a large network a step's passes over the parameters take as long as the matrix products
+(the parameters no longer fit in the processor's cache), so each pass saved counts.
 
-The formulas, and the order of floating-point operations, are those of scikit-learn's
-``SGDOptimizer`` and ``AdamOptimizer``.
+The state is plain arrays (one row per buffer of :func:`new_state`), which the estimator keeps
+between calls for ``warm_start`` and ``partial_fit``, and which pickle, joblib and skops store
+as they are.
+
+The formulas are those of scikit-learn's ``SGDOptimizer`` and ``AdamOptimizer``; the results
+agree up to rounding (``axpy`` may fuse its multiply and add).
 """
 
 import math
 
 import numpy as np
+
+from ._network import axpy
 
 #: Number of state arrays each solver keeps (velocity; first and second moments).
 N_STATE_ARRAYS = {"sgd": 1, "adam": 2}
@@ -22,7 +29,7 @@ def new_state(solver, n_params, dtype):
     return np.zeros((N_STATE_ARRAYS[solver], n_params), dtype=dtype)
 
 
-def sgd_step(theta, grad, state, scratch, learning_rate, momentum, nesterov):
+def sgd_step(theta, grad, state, learning_rate, momentum, nesterov):
     """One step of gradient descent with momentum ``mu`` and learning rate ``eta``.
 
     Classical momentum::
@@ -37,18 +44,17 @@ def sgd_step(theta, grad, state, scratch, learning_rate, momentum, nesterov):
     ``momentum=0`` gives plain (mini-batch) gradient descent, ``theta <- theta - eta * g``.
     """
     (velocity,) = state
-    lr_grad = np.multiply(grad, learning_rate, out=scratch)  # eta * g
     velocity *= momentum
-    velocity -= lr_grad
+    axpy(-learning_rate, grad, velocity)  # v <- mu * v - eta * g
     if nesterov:
-        theta -= lr_grad
-        theta += np.multiply(velocity, momentum, out=scratch)
+        axpy(momentum, velocity, theta)
+        axpy(-learning_rate, grad, theta)
     else:
         theta += velocity
 
 
-def adam_step(theta, grad, state, scratch, step, learning_rate, beta_1, beta_2, epsilon):
-    """One Adam step (Kingma & Ba, 2015).
+def adam_step(theta, grad, state, step, learning_rate, beta_1, beta_2, epsilon):
+    """One Adam step (Kingma & Ba, 2015); overwrites ``grad``, which it uses as work space.
 
     ``step`` counts the updates, starting at 1::
 
@@ -59,17 +65,15 @@ def adam_step(theta, grad, state, scratch, step, learning_rate, beta_1, beta_2, 
     """
     m, v = state
     m *= beta_1
-    m += np.multiply(grad, 1 - beta_1, out=scratch)
+    axpy(1 - beta_1, grad, m)
+    squared = np.multiply(grad, grad, out=grad)  # g is not needed any more
     v *= beta_2
-    np.multiply(grad, grad, out=scratch)
-    scratch *= 1 - beta_2
-    v += scratch
+    axpy(1 - beta_2, squared, v)
     eta_t = learning_rate * math.sqrt(1 - beta_2**step) / (1 - beta_1**step)
-    np.sqrt(v, out=scratch)
-    scratch += epsilon
-    np.divide(m, scratch, out=scratch)
-    scratch *= eta_t
-    theta -= scratch
+    denominator = np.sqrt(v, out=grad)
+    denominator += epsilon
+    ratio = np.divide(m, denominator, out=grad)  # m / (sqrt(v) + epsilon)
+    axpy(-eta_t, ratio, theta)
 
 
 def invscaling_rate(learning_rate_init, n_samples_seen, power_t):

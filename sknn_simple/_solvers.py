@@ -14,6 +14,7 @@ jumping to a saddle point or a maximum, and the region shrinks whenever the quad
 predicts the loss badly.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,11 @@ from ._network import loss_and_grad
 
 #: The solvers square norms and take dot products of gradients: beyond this they overflow.
 _LARGEST_NORM = 1e150
+
+
+def _digest(x):
+    """A fingerprint of the bytes of ``x``: recognizes a point without keeping a copy of it."""
+    return hashlib.blake2b(np.ascontiguousarray(x), digest_size=16).digest()
 
 
 class NonFiniteError(ArithmeticError):
@@ -38,11 +44,12 @@ class FullBatchObjective:
     """
 
     def __init__(self, layout, X, Y, model, sample_weight, dtype):
-        self.layout, self.X, self.Y, self.model = layout, X, Y, model
+        # Targets and logits column-major, as in a mini-batch (see MiniBatches)
+        self.layout, self.X, self.Y, self.model = layout, X, np.asfortranarray(Y), model
         self.sample_weight, self.dtype = sample_weight, dtype
         self.n_evaluations = 0
         self.n_hessian_products = 0
-        self._recent = []  # [(x, grad_norm)], newest last
+        self._recent = []  # [(digest of x, grad_norm)], newest last
         self._hvp_at = None  # (x, hvp) for the point of the current Newton step
         self._buffers = None
 
@@ -52,7 +59,11 @@ class FullBatchObjective:
     def __call__(self, x):
         if self._buffers is None:  # scratch arrays for the forward and backward passes
             n, h, k = self.X.shape[0], self.layout.n_hidden, self.layout.n_outputs
-            self._buffers = tuple(np.empty(s, self.dtype) for s in ((n, h), (n, k), (n, h)))
+            self._buffers = (
+                np.empty((n, h), self.dtype),
+                np.empty((k, n), self.dtype).T,
+                np.empty((n, h), self.dtype),
+            )
         # A fresh gradient array each time: SciPy may keep the previous one.
         loss, grad = loss_and_grad(
             self._theta(x),
@@ -64,7 +75,7 @@ class FullBatchObjective:
             **self.model,
         )
         self.n_evaluations += 1
-        self._recent = [*self._recent[-2:], (x.copy(), float(np.linalg.norm(grad)))]
+        self._recent = [*self._recent[-2:], (_digest(x), float(np.linalg.norm(grad)))]
         if not np.isfinite(loss) or not np.linalg.norm(grad) < _LARGEST_NORM:
             raise NonFiniteError("the loss or its gradient overflowed")
         return loss, grad.astype(np.float64, copy=False)
@@ -89,8 +100,9 @@ class FullBatchObjective:
 
     def grad_norm(self, x):
         """Norm of the gradient at ``x`` if it was evaluated recently, else NaN."""
+        digest = _digest(x)
         for seen, norm in reversed(self._recent):
-            if np.array_equal(seen, x):
+            if seen == digest:
                 return norm
         return np.nan
 

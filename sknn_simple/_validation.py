@@ -80,9 +80,10 @@ def class_codes(Y):
 def class_totals(Y, sample_weight):
     """The total sample weight of each class of single-output encoded targets."""
     weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight.astype(np.float64)
+    positives = np.einsum("i,ij->j", weight, Y)  # without a float copy of the 0/1 bytes Y
     if Y.shape[1] == 1:
-        return np.array([weight @ (1 - Y[:, 0]), weight @ Y[:, 0]])
-    return weight @ Y
+        return np.array([weight.sum() - positives[0], positives[0]])
+    return positives
 
 
 def check_enough_classes(Y, sample_weight, multilabel):
@@ -113,7 +114,7 @@ def class_weight_table(class_weight, classes, Y, sample_weight, multilabel):
                 "sample_weight for anything else."
             )
         weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight.astype(float)
-        ones = weight @ Y  # (n_labels,) weight of the 1s of each label
+        ones = np.einsum("i,ij->j", weight, Y)  # (n_labels,) weight of the 1s of each label
         per_value = np.stack([weight.sum() - ones, ones], axis=1)  # (n_labels, 2)
         return _balanced(per_value)
     if isinstance(class_weight, dict):
