@@ -643,8 +643,8 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
                     f"same classes: the model has {self.classes_.tolist()}, y has "
                     f"{present.tolist()}. Set warm_start=False to train a new model."
                 )
-        # 0/1 targets as bytes: 8 times less memory than floats; the loss mixes them with floats
-        Y = encode_targets(y, self.classes_, self._is_multilabel).astype(np.uint8)
+        # 0/1 targets as bytes: 8 times less memory than floats
+        Y = encode_targets(y, self.classes_, self._is_multilabel)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         self._class_weights = None  # per class, from the training data; for X_val too
         if self.class_weight is not None:
@@ -671,7 +671,7 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         y_val, target_type = check_targets(y_val)
         if self._is_multilabel != (target_type == "multilabel-indicator"):
             raise ValueError("y_val must be of the same kind as y (class labels or multilabel).")
-        Y_val = encode_targets(y_val, self.classes_, self._is_multilabel).astype(np.uint8)
+        Y_val = encode_targets(y_val, self.classes_, self._is_multilabel)
         sample_weight_val = check_sample_weight(sample_weight_val, X_val.shape[0], dtype)
         if self._class_weights is not None:
             sample_weight_val = weigh_by_class(self._class_weights, Y_val, sample_weight_val, dtype)

@@ -239,16 +239,18 @@ def forward(theta, layout, X, activation, A1=None, Z2=None):
 # --- output layer: losses computed from logits ---------------------------------------------------
 
 
-def _flush_tiny(P):
-    """Set probabilities below ``tiny / eps`` (1e-292 in float64, 1e-31 in float32) to zero.
+def _raise_tiny(Z, floor):
+    """Raise entries of ``Z`` below ``log(tiny / eps) + floor`` to that value, in place.
 
-    Far below any rounding error of the gradient they feed, such values would otherwise make
-    their way into the matrix products as subnormal numbers, which x86 processors handle up to
-    100 times slower: a confident model late in training could slow down several-fold.
+    ``tiny / eps`` is 1e-292 in float64 and 1e-31 in float32. Logits this low give
+    probabilities below it, far under any rounding error of the gradient they feed, which
+    would otherwise reach the matrix products as subnormal numbers: x86 processors handle those
+    up to 100 times slower, and a confident model could train several times slower late in
+    training. Raised, every probability is at least ``tiny / eps``: a change too small to show
+    in any result.
     """
-    info = np.finfo(P.dtype)
-    P *= P >= info.tiny / info.eps  # times 1 or 0
-    return P
+    info = np.finfo(Z.dtype)
+    return np.maximum(Z, np.log(info.tiny / info.eps) + floor, out=Z)
 
 
 def _softmax_cross_entropy(Z, Y):
@@ -260,11 +262,10 @@ def _softmax_cross_entropy(Z, Y):
     """
     Z -= Z.max(axis=1, keepdims=True)  # s, every entry <= 0
     sY = np.einsum("ij,ij->i", Z, Y)  # (n,)   s . Y
-    np.exp(Z, out=Z)
+    np.exp(_raise_tiny(Z, np.log(Z.shape[1])), out=Z)  # every exp(s) / S >= tiny / eps
     S = Z.sum(axis=1)  # (n,)   in [1, k]
     loss = np.log(S) * Y.sum(axis=1) - sY
     Z /= S[:, None]  # softmax(Z)
-    _flush_tiny(Z)
     Z -= Y  # d loss / dZ = softmax(Z) - Y   (softmax + cross-entropy, canonical link)
     return loss
 
@@ -276,7 +277,7 @@ def _logistic_cross_entropy(Z, Y):
     ``np.logaddexp(0, z)`` evaluates ``log(1 + e^z)`` without overflow for any finite ``z``.
     """
     loss = (np.logaddexp(0, Z) - Y * Z).sum(axis=1)
-    _flush_tiny(expit(Z, out=Z))
+    expit(_raise_tiny(Z, np.log(2)), out=Z)  # sigmoid(z) >= e^z / 2 >= tiny / eps
     Z -= Y  # d loss / dZ = sigmoid(Z) - Y   (logistic + cross-entropy, canonical link)
     return loss
 
@@ -288,10 +289,10 @@ def proba_from_logits(Z2, out_activation):
     """Class (softmax) or label (logistic) probabilities from logits, computed in place."""
     if out_activation == "softmax":
         Z2 -= Z2.max(axis=1, keepdims=True)
-        np.exp(Z2, out=Z2)
+        np.exp(_raise_tiny(Z2, np.log(Z2.shape[1])), out=Z2)
         Z2 /= Z2.sum(axis=1, keepdims=True)
-        return _flush_tiny(Z2)
-    return _flush_tiny(expit(Z2, out=Z2))
+        return Z2
+    return expit(_raise_tiny(Z2, np.log(2)), out=Z2)
 
 
 def baseline_loss(Y, out_activation, sample_weight=None):

@@ -44,8 +44,9 @@ class FullBatchObjective:
     """
 
     def __init__(self, layout, X, Y, model, sample_weight, dtype):
-        # Targets and logits column-major, as in a mini-batch (see MiniBatches)
-        self.layout, self.X, self.Y, self.model = layout, X, np.asfortranarray(Y), model
+        # Targets (as floats) and logits column-major, as in a mini-batch (see MiniBatches)
+        self.layout, self.X, self.model = layout, X, model
+        self.Y = np.asfortranarray(Y, dtype=dtype)
         self.sample_weight, self.dtype = sample_weight, dtype
         self.n_evaluations = 0
         self.n_hessian_products = 0

@@ -30,9 +30,11 @@ class MiniBatches:
         dtype = X.dtype  # of the weights and every intermediate; Y may be 0/1 bytes
         # The targets and logits of a batch, (m, k), are stored column-major (one class after
         # the other): the softmax reduces over the k entries of each row, and NumPy reduces
-        # over k rows of length m several times faster than over m rows of length k.
+        # over k rows of length m several times faster than over m rows of length k. The
+        # targets are kept as bytes and a batch's are copied into floats, for fast arithmetic.
         self._Y_by_class = np.ascontiguousarray(Y.T)  # (k, n)
-        self._Y = np.empty((k, m), dtype=Y.dtype)  # batch targets, transposed
+        self._Y_bytes = np.empty((k, m), dtype=Y.dtype)
+        self._Y = np.empty((k, m), dtype=dtype)
         self._X = None if sp.issparse(X) else np.empty((m, d), dtype=dtype)
         self._work = (
             np.empty((m, n_hidden), dtype),
@@ -43,18 +45,20 @@ class MiniBatches:
     def batch(self, rows):
         """``(X_b, Y_b, w_b, work)`` for ``rows``: a slice (not copied) or an index array."""
         if isinstance(rows, slice):
-            X_b, Y_b = self.X[rows], self._Y_by_class[:, rows].T
+            X_b, Y_bytes = self.X[rows], self._Y_by_class[:, rows]
         else:
             m = rows.size  # np.take needs a contiguous output: the last, smaller batch gets its own
-            Y_t = self._Y if m == self._Y.shape[1] else np.empty_like(self._Y[:, :m])
-            Y_b = np.take(self._Y_by_class, rows, axis=1, out=Y_t, mode="clip").T
+            out = self._Y_bytes if m == self._Y_bytes.shape[1] else None
+            Y_bytes = np.take(self._Y_by_class, rows, axis=1, out=out, mode="clip")
             if self._X is None:
                 X_b = self.X[rows]
             else:
                 X_b = np.take(self.X, rows, axis=0, out=self._X[:m], mode="clip")
+        m = Y_bytes.shape[1]
+        Y_b = self._Y[:, :m]
+        np.copyto(Y_b, Y_bytes)
         w_b = None if self.sample_weight is None else self.sample_weight[rows]
-        m = Y_b.shape[0]
-        return X_b, Y_b, w_b, tuple(buf[:m] for buf in self._work)
+        return X_b, Y_b.T, w_b, tuple(buf[:m] for buf in self._work)
 
     def dropout_mask(self, m):
         """A fresh inverted-dropout mask for ``m`` rows (0 or ``1 / (1 - p)``), or None."""

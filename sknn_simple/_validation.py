@@ -7,7 +7,6 @@ from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import label_binarize
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import check_array, column_or_1d
 
@@ -18,9 +17,9 @@ def check_targets(y):
     """``y`` as class labels (1-D) or a multilabel indicator matrix, and its target type."""
     if y.ndim == 2 and y.shape[1] == 1:
         y = column_or_1d(y, warn=True)
-    check_classification_targets(y)
-    target_type = type_of_target(y)
+    target_type = type_of_target(y, input_name="y")
     if target_type not in TARGET_TYPES:
+        check_classification_targets(y)  # scikit-learn's message for a regression target
         raise ValueError(
             f"Unsupported target type {target_type!r}: y must hold class labels (one column) "
             "or a 0/1 multilabel indicator matrix."
@@ -29,21 +28,32 @@ def check_targets(y):
 
 
 def encode_targets(y, classes, multilabel):
-    """One-hot (multiclass), 0/1 column (binary) or indicator (multilabel) encoding of ``y``."""
+    """0/1 bytes: one-hot rows (multiclass), one column (binary) or the indicator (multilabel).
+
+    ``classes`` is sorted (as ``unique_labels`` returns it).
+    """
     if multilabel:
         if y.shape[1] != len(classes):
             raise ValueError(
                 f"y has {y.shape[1]} labels; the model was fitted with {len(classes)}."
             )
-        return np.asarray(y.toarray() if sp.issparse(y) else y)
-    unseen = np.setdiff1d(unique_labels(y), classes)
-    if unseen.size:
+        return np.asarray(y.toarray() if sp.issparse(y) else y).astype(np.uint8)
+    try:
+        codes = np.searchsorted(classes, y).clip(max=len(classes) - 1)
+        unseen = classes[codes] != y
+    except TypeError:  # labels that don't compare with the classes (e.g. str and int)
+        unseen = np.ones(len(y), dtype=bool)
+    if unseen.any():
         raise ValueError(
-            f"y contains classes the model does not know: {unseen.tolist()}; its classes are "
-            f"{classes.tolist()}. Pass every class to the first partial_fit call (classes=...), "
-            "or train a new model."
+            f"y contains classes the model does not know: {unique_labels(y[unseen]).tolist()}; "
+            f"its classes are {classes.tolist()}. Pass every class to the first partial_fit "
+            "call (classes=...), or train a new model."
         )
-    return label_binarize(y, classes=classes)
+    if len(classes) == 2:
+        return (codes == 1).astype(np.uint8)[:, None]
+    Y = np.zeros((len(y), len(classes)), dtype=np.uint8)
+    Y[np.arange(len(y)), codes] = 1
+    return Y
 
 
 def check_sample_weight(sample_weight, n_samples, dtype):
