@@ -192,6 +192,29 @@ def test_output_shapes_and_probabilities(digits, kind):
         np.testing.assert_array_equal(model.predict(X), model.classes_[proba.argmax(axis=1)])
 
 
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+def test_quick_input_check_gives_what_validate_data_gives(digits, kind):
+    """predict_proba checks a float ndarray itself; other inputs go through validate_data."""
+    X, X_test, y, _ = digits
+    model = SimpleMLPClassifier(20, max_iter=5, random_state=0).fit(X, targets(y, kind))
+    quick = model.predict_proba(X_test)
+    assert quick.flags.c_contiguous
+    np.testing.assert_array_equal(model.predict_proba(X_test.tolist()), quick)
+    fortran = model.predict_proba(np.asfortranarray(X_test))  # another BLAS kernel: rounding
+    np.testing.assert_allclose(fortran, quick, rtol=1e-12, atol=1e-15)
+    mixed = model.predict_proba(X_test.astype(np.float32))  # float64 model, float32 input
+    assert mixed.dtype == np.float64
+    np.testing.assert_allclose(mixed, quick, rtol=1e-5)
+    bad = X_test.copy()
+    bad[3, 5] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.predict_proba(bad)
+    with pytest.raises(ValueError, match="features"):
+        model.predict_proba(X_test[:, :-1])
+    with pytest.raises(ValueError, match="at least one sample|minimum of 1"):
+        model.predict_proba(X_test[:0])
+
+
 def test_string_labels_give_the_same_model_as_integer_codes(digits):
     X, _, y, _ = digits
     names = np.array(
