@@ -81,19 +81,24 @@ class SolverLoops:
 
         return step
 
-    def _blas_threads(self, X, Y, sample_weight, rows, work=None):
-        """``blas_threads`` for steps on ``rows`` rows; the trial is a step on the first ones."""
-        X_b, Y_b = X[:rows], Y[:rows]
-        w_b = None if sample_weight is None else sample_weight[:rows]
+    def _blas_threads(self, X, Y, sample_weight, work=None):
+        """``blas_threads`` for steps on ``X``; the trial is the loss and gradient on it."""
         grad = np.empty_like(self._theta)
         layout, model = self._layout, self._model()
 
         def trial():
             loss_and_grad(
-                self._theta, layout, X_b, Y_b, sample_weight=w_b, grad=grad, buffers=work, **model
+                self._theta,
+                layout,
+                X,
+                Y,
+                sample_weight=sample_weight,
+                grad=grad,
+                buffers=work,
+                **model,
             )
 
-        return blas_threads(rows * X.shape[1] * layout.n_hidden, trial)
+        return blas_threads(X.shape[0] * X.shape[1] * layout.n_hidden, trial)
 
     def _fit_stochastic(self, X, Y, sample_weight, rng, incremental, monitor):
         batch_size = self._batch_size(X.shape[0])
@@ -104,8 +109,7 @@ class SolverLoops:
         # the training buffers exist, so that its temporaries don't add to the peak memory)
         baseline = baseline_loss(Y, self.out_activation_, sample_weight)
         batches = MiniBatches(X, Y, sample_weight, batch_size, self._n_hidden, dropout)
-        work = batches.batch(slice(0, batch_size))[3]
-        with self._blas_threads(X, Y, sample_weight, batch_size, work):
+        with self._blas_threads(*batches.batch(slice(0, batch_size))):  # a batch as in training
             self._run_epochs(batches, rng, incremental, monitor, baseline)
 
     def _run_epochs(self, batches, rng, incremental, monitor, baseline):
@@ -161,7 +165,9 @@ class SolverLoops:
         monitor.begin_iteration()
         try:
             # The trial uses up to 4,096 rows: enough to show how the products scale.
-            with self._blas_threads(X, Y, sample_weight, min(X.shape[0], 4096)):
+            rows = slice(0, 4096)
+            w = None if sample_weight is None else sample_weight[rows]
+            with self._blas_threads(X[rows], objective.Y[rows], w):
                 result = minimize_full_batch(
                     self.solver,
                     objective,

@@ -56,7 +56,7 @@ def _seconds(trial):
     return time.perf_counter() - start
 
 
-def one_thread_is_faster(libraries, trial, repeats=2):
+def one_thread_is_faster(libraries, trial, repeats=3):
     """Time ``trial`` on one thread and on the current setting, alternating; True if one wins."""
     trial()  # warm-up: first calls pay for page faults and thread start-up
     one = current = float("inf")
