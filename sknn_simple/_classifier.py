@@ -519,13 +519,14 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         return self.out_activation_ == "logistic" and self.n_outputs_ > 1
 
     def __sklearn_is_fitted__(self):
+        """True once ``fit`` or ``partial_fit`` has set the weights (for ``check_is_fitted``)."""
         return hasattr(self, "_theta")
 
     def _checked_input(self, X):
-        """``X`` checked as ``validate_data(self, X, reset=False)`` does, which it calls.
+        """The input of a prediction, checked as ``validate_data(self, X, reset=False)`` does.
 
-        For the common case of a float NumPy array, the same checks are made directly: on a few
-        hundred rows, ``validate_data`` takes as long as the prediction itself.
+        A float NumPy array is checked here directly (on a few hundred rows ``validate_data``
+        takes as long as the prediction itself); anything else goes through ``validate_data``.
         """
         check_is_fitted(self)
         if (

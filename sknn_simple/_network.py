@@ -19,6 +19,7 @@ All parameters live in one flat vector ``theta`` laid out as ``[W1 | W2 | b1 | b
 Weights come first so that the L2 penalty, which skips the biases, is one dot product.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -247,6 +248,12 @@ def forward(theta, layout, X, activation, A1=None, Z2=None):
 # --- output layer: losses computed from logits ---------------------------------------------------
 
 
+@cache
+def _log_tiny(dtype):
+    info = np.finfo(dtype)
+    return math.log(info.tiny / info.eps)
+
+
 def _raise_tiny(Z, floor):
     """Raise entries of ``Z`` below ``log(tiny / eps) + floor`` to that value, in place.
 
@@ -257,8 +264,7 @@ def _raise_tiny(Z, floor):
     training. Raised, every probability is at least ``tiny / eps``: a change too small to show
     in any result.
     """
-    info = np.finfo(Z.dtype)
-    return np.maximum(Z, np.log(info.tiny / info.eps) + floor, out=Z)
+    return np.maximum(Z, _log_tiny(Z.dtype) + floor, out=Z)
 
 
 def _softmax_cross_entropy(Z, Y):
@@ -270,7 +276,7 @@ def _softmax_cross_entropy(Z, Y):
     """
     Z -= Z.max(axis=1, keepdims=True)  # s, every entry <= 0
     sY = np.einsum("ij,ij->i", Z, Y)  # (n,)   s . Y
-    np.exp(_raise_tiny(Z, np.log(Z.shape[1])), out=Z)  # every exp(s) / S >= tiny / eps
+    np.exp(_raise_tiny(Z, math.log(Z.shape[1])), out=Z)  # every exp(s) / S >= tiny / eps
     S = Z.sum(axis=1)  # (n,)   in [1, k]
     loss = np.log(S) * Y.sum(axis=1) - sY
     Z /= S[:, None]  # softmax(Z)
@@ -285,7 +291,7 @@ def _logistic_cross_entropy(Z, Y):
     ``np.logaddexp(0, z)`` evaluates ``log(1 + e^z)`` without overflow for any finite ``z``.
     """
     loss = (np.logaddexp(0, Z) - Y * Z).sum(axis=1)
-    expit(_raise_tiny(Z, np.log(2)), out=Z)  # sigmoid(z) >= e^z / 2 >= tiny / eps
+    expit(_raise_tiny(Z, math.log(2)), out=Z)  # sigmoid(z) >= e^z / 2 >= tiny / eps
     Z -= Y  # d loss / dZ = sigmoid(Z) - Y   (logistic + cross-entropy, canonical link)
     return loss
 
@@ -297,10 +303,10 @@ def proba_from_logits(Z2, out_activation):
     """Class (softmax) or label (logistic) probabilities from logits, computed in place."""
     if out_activation == "softmax":
         Z2 -= Z2.max(axis=1, keepdims=True)
-        np.exp(_raise_tiny(Z2, np.log(Z2.shape[1])), out=Z2)
+        np.exp(_raise_tiny(Z2, math.log(Z2.shape[1])), out=Z2)
         Z2 /= Z2.sum(axis=1, keepdims=True)
         return Z2
-    return expit(_raise_tiny(Z2, np.log(2)), out=Z2)
+    return expit(_raise_tiny(Z2, math.log(2)), out=Z2)
 
 
 def baseline_loss(Y, out_activation, sample_weight=None):

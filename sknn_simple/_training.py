@@ -6,6 +6,8 @@
 together and owns everything a user sees (``verbose`` lines, warnings, fitted attributes).
 """
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -58,7 +60,8 @@ class MiniBatches:
         Y_b = self._Y[:, :m]
         np.copyto(Y_b, Y_bytes)
         w_b = None if self.sample_weight is None else self.sample_weight[rows]
-        return X_b, Y_b.T, w_b, tuple(buf[:m] for buf in self._work)
+        work = self._work if m == self._Y.shape[1] else tuple(buf[:m] for buf in self._work)
+        return X_b, Y_b.T, w_b, work
 
     def dropout_mask(self, m):
         """A fresh inverted-dropout mask for ``m`` rows (0 or ``1 / (1 - p)``), or None."""
@@ -94,7 +97,7 @@ def run_epoch(theta, grad, layout, batches, order, model, step):
             dropout_mask=mask,
             **model,
         )
-        if not np.isfinite(loss):
+        if not math.isfinite(loss):
             return np.nan
         step(theta, grad)
         accumulated += loss * (Y_b.shape[0] if w_b is None else w_b.sum())
