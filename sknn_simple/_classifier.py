@@ -468,9 +468,9 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Probability of each class, in the order of ``classes_`` (rows sum to 1), or of each
-            label for a multilabel model. Values stay strictly between 0 and 1: where extreme
-            logits would round a probability to 0 or 1, the nearest value inside is reported
-            (the smallest normal float, or ``1 - eps``).
+            label for a multilabel model. Values stay strictly between 0 and 1: none is below
+            ``tiny / eps`` (1e-292 in float64, 1e-31 in float32; smaller ones would only slow
+            training down, see the Performance page) and none above ``1 - eps``.
         """
         return self._proba(self._logits(X))
 
@@ -486,7 +486,7 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``: always finite, since the probabilities stay inside
-            (0, 1), and ordered exactly like them (no smaller than about -708 in float64).
+            (0, 1), and ordered exactly like them (no smaller than about -672 in float64).
         """
         return np.log(self.predict_proba(X))
 
