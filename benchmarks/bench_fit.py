@@ -10,7 +10,7 @@ and the FLOP rate of our training as a fraction of this machine's matrix-product
 MNIST-shaped problem, h=512 with mini-batches of 2,048 rows (one thread) shows that rate where
 training is mostly matrix products.
 
-    python benchmarks/bench_fit.py                 # everything (about 20 minutes on 2 cores)
+    python benchmarks/bench_fit.py                 # everything (about 30 minutes on 2 cores)
     python benchmarks/bench_fit.py --quick         # digits and a 12,000 x 784 problem
 
 Threads: "1" runs everything inside ``threadpool_limits(1)``; "auto" leaves the machine's
@@ -140,11 +140,11 @@ def run_case(name, data, h, solver, dtype, threads, epochs, repeats, gemm, batch
             if threads == "auto":  # the same fit with one thread, and with all of them
                 with all_threads():
                     times["ours, all threads"].append(
-                        timed_fit(make("ours", h, solver, epochs), X_train, y_train)[0]
+                        timed_fit(make("ours", h, solver, epochs, batch_size), X_train, y_train)[0]
                     )
                 with threadpool_limits(1):
                     times["ours, 1 thread"].append(
-                        timed_fit(make("ours", h, solver, epochs), X_train, y_train)[0]
+                        timed_fit(make("ours", h, solver, epochs, batch_size), X_train, y_train)[0]
                     )
         memory = {
             which: peak_fit_memory(
