@@ -24,7 +24,7 @@ class MiniBatches:
     def __init__(self, X, Y, sample_weight, batch_size, n_hidden, dropout=None):
         n, d = X.shape
         k = Y.shape[1]
-        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.X, self.sample_weight = X, sample_weight
         self.dropout = dropout  # None, or (rate p, numpy Generator) for the masks
         self.slices = [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
         self.total_weight = n if sample_weight is None else float(sample_weight.sum())
