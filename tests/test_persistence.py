@@ -4,6 +4,7 @@ import io
 import json
 import pickle
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -358,3 +359,32 @@ def test_skops_needs_only_this_class_trusted(digits, tmp_path):
     assert sio.get_untrusted_types(file=path) == ["sknn_simple._classifier.SimpleMLPClassifier"]
     loaded = sio.load(path, trusted=["sknn_simple._classifier.SimpleMLPClassifier"])
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+# --- files written by earlier versions -----------------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def _v1_inputs(name):
+    """The first 60 rows each format-1 model was asked to predict (see data/make_v1_models.py)."""
+    X, _ = load_digits(return_X_y=True)
+    if name == "v1_pipeline_adam":
+        import pandas as pd
+
+        return pd.DataFrame(X, columns=[f"pixel_{i}" for i in range(64)])[:60]
+    if name == "v1_float32_sgd_binary":
+        return (X / 16).astype(np.float32)[:60]
+    return (X / 16)[:60]
+
+
+@pytest.mark.parametrize(
+    "name", ["v1_pipeline_adam", "v1_float32_sgd_binary", "v1_multilabel_lbfgs"]
+)
+def test_format_1_files_load_and_predict_as_when_written(name):
+    model = load(DATA / f"{name}.npz")
+    X = _v1_inputs(name)
+    np.testing.assert_array_equal(model.predict(X), np.load(DATA / f"{name}_predict.npy"))
+    np.testing.assert_allclose(
+        model.predict_proba(X), np.load(DATA / f"{name}_proba.npy"), rtol=1e-12, atol=0
+    )
