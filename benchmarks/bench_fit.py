@@ -1,14 +1,14 @@
 """Training speed, accuracy, memory and prediction throughput against MLPClassifier.
 
 For every case (data set x hidden size x solver x dtype x BLAS threads), ours and scikit-learn's
-MLPClassifier are fitted with the same settings (``hidden_layer_size=h`` vs
-``hidden_layer_sizes=(h,)``, same solver, batch size, ``tol=0`` and a fixed number of epochs so
-both run the same number), alternating, ``--repeats`` times; the table gives medians of the
-per-round ratios. Also measured in the same run: the test accuracy of both, the peak memory
-allocated during ``fit`` (tracemalloc, in a separate untimed fit), ``predict_proba`` throughput,
-and the FLOP rate of our training as a fraction of this machine's matrix-product rate. On the
-MNIST-shaped problem, h=512 with mini-batches of 2,048 rows (one thread) shows that rate where
-training is mostly matrix products.
+MLPClassifier are fitted with the same settings (``hidden_layer_sizes=(h,)``, same solver,
+batch size, ``tol=0`` and a fixed number of epochs so both run the same number), alternating,
+``--repeats`` times; the table gives medians of the per-round ratios. Also measured in the same
+run: the test accuracy of both, the peak memory allocated during ``fit`` (tracemalloc, in a
+separate untimed fit), ``predict_proba`` throughput, and the FLOP rate of our training as a
+fraction of this machine's matrix-product rate. On the MNIST-shaped problem, h=512 with
+mini-batches of 2,048 rows (one thread) shows that rate where training is mostly matrix
+products.
 
     python benchmarks/bench_fit.py                 # everything (about 30 minutes on 2 cores)
     python benchmarks/bench_fit.py --quick         # digits and a 12,000 x 784 problem
@@ -35,7 +35,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-import sknn_simple._fitting as fitting_module
+import sknn_simple.training.loop as loop_module
 from sknn_simple import SimpleMLPClassifier
 
 
@@ -79,12 +79,12 @@ def gemm_floor(n, d, h, k, batch, dtype):
 @contextlib.contextmanager
 def all_threads():
     """Ours with the per-fit thread choice switched off (for the 'all' column)."""
-    real = fitting_module.blas_threads
-    fitting_module.blas_threads = lambda *args, **kwargs: contextlib.nullcontext()
+    real = loop_module.blas_threads
+    loop_module.blas_threads = lambda *args, **kwargs: contextlib.nullcontext()
     try:
         yield
     finally:
-        fitting_module.blas_threads = real
+        loop_module.blas_threads = real
 
 
 def make(which, h, solver, epochs, batch_size="auto"):

@@ -19,6 +19,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
+import sknn_simple._base as base_module
 from sknn_simple import SimpleMLPClassifier
 
 
@@ -39,6 +40,21 @@ def iterations_to_reach(solver, X, y, target, max_iter=2000):
     _, model = timed(lambda: ours(solver, max_iter).fit(X, y))
     reached = np.flatnonzero(np.asarray(model.loss_curve_) <= target)
     return int(reached[0]) + 1 if reached.size else None
+
+
+# Work done by our full-batch solvers (loss evaluations, Hessian-vector products), recorded from
+# the outcome of each training call, by training state.
+WORK = {}
+_train = base_module.train
+
+
+def _train_counting_work(state, problem, params, monitor, incremental=False):
+    outcome = _train(state, problem, params, monitor, incremental)
+    WORK[id(state)] = (outcome.n_evaluations, outcome.n_hessian_products)
+    return outcome
+
+
+base_module.train = _train_counting_work
 
 
 def compare(name, X, y, repeats):
@@ -68,8 +84,8 @@ def compare(name, X, y, repeats):
                 "problem": name,
                 "solver": label,
                 "iterations": model.n_iter_,
-                "loss evals": getattr(model, "_n_loss_evaluations", "-"),
-                "H products": getattr(model, "_n_hessian_products", "-") or "-",
+                "loss evals": WORK.get(id(getattr(model, "_state", None)), ("-", "-"))[0],
+                "H products": WORK.get(id(getattr(model, "_state", None)), ("-", "-"))[1] or "-",
                 "train loss": f"{model.loss_:.4g}",
                 "test acc": f"{model.score(X_test, y_test):.4f}",
                 "median s": f"{statistics.median(times[label]):.3f}",

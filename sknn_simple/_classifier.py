@@ -1,57 +1,27 @@
-"""The estimator: validates input, encodes labels, sets up training, exposes the API.
+"""SimpleMLPClassifier: labels, class weights and probabilities on the shared estimator base.
 
-The training loops themselves (one per kind of solver) are in ``_fitting.py``.
+Everything that concerns classes lives here (encoding the labels, class weights, the stratified
+early-stopping split, accuracy, probabilities and decisions); the set-up and training machinery
+is in ``_base.py``.
 """
 
-from numbers import Integral, Real
-
 import numpy as np
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-try:  # scikit-learn >= 1.9: experimental callbacks (ProgressBar, ScoringMonitor, ...)
-    from sklearn.callback import CallbackSupportMixin
-except ImportError:  # older versions: no callbacks, nothing else changes
-
-    class CallbackSupportMixin:
-        """Stand-in without callbacks for scikit-learn < 1.9."""
-
-
-from ._fitting import STOCHASTIC_SOLVERS, SolverLoops
-from ._monitor import TrainingMonitor
-from ._network import (
-    Layout,
-    forward,
-    init_params,
-    proba_from_logits,
-)
-from ._split import validation_mask
+from ._base import STOCHASTIC_SOLVERS, BaseSimpleMLP
 from ._validation import (
     check_enough_classes,
     check_sample_weight,
     check_targets,
+    class_codes,
     class_weight_table,
     encode_targets,
     weigh_by_class,
 )
-
-_SECOND_ORDER_SOLVERS = ("lbfgs", "newton-cg")
-
-
-def _probability_bounds(dtype):
-    """The open interval (0, 1) in floating point: its smallest normal and largest values.
-
-    Softmax and sigmoid probabilities are never exactly 0 or 1; extreme logits only make them
-    round there. Reported probabilities are kept inside, so ``log(predict_proba)`` is finite and
-    equals ``predict_log_proba`` up to rounding, and multilabel probabilities stay in (0, 1).
-    """
-    info = np.finfo(dtype)
-    return info.smallest_normal, 1 - info.epsneg
+from .core.heads import HEADS
 
 
 def _partial_fit_available(estimator):
@@ -69,19 +39,23 @@ def _partial_fit_available(estimator):
     return True
 
 
-class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, BaseEstimator):
-    """A neural network with one hidden layer, trained on the cross-entropy.
+class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
+    """A neural network classifier (multilayer perceptron), trained on the cross-entropy.
 
-    The network computes ``A1 = f(X @ W1 + b1)`` and the logits ``Z2 = A1 @ W2 + b2``, then class
-    probabilities with a softmax (multiclass), one logistic unit (binary) or one logistic unit per
-    label (multilabel). Training minimizes the (sample-weighted) cross-entropy plus an L2 penalty,
-    the objective of scikit-learn's :class:`~sklearn.neural_network.MLPClassifier`; parameters
-    with the same meaning have the same names and defaults there.
+    With one hidden layer the network computes ``A1 = f(X @ W1 + b1)`` and the logits
+    ``Z2 = A1 @ W2 + b2``; with more, each hidden layer feeds the next. Class probabilities come
+    from a softmax (multiclass), one logistic unit (binary) or one logistic unit per label
+    (multilabel). Training minimizes the (sample-weighted) cross-entropy plus an L2 penalty, the
+    objective of scikit-learn's :class:`~sklearn.neural_network.MLPClassifier`; parameters with
+    the same meaning have the same names and defaults there, so replacing ``MLPClassifier`` by
+    ``SimpleMLPClassifier`` is the only change code needs.
 
     Parameters
     ----------
-    hidden_layer_size : int, default=100
-        Number of units in the hidden layer (``MLPClassifier(hidden_layer_sizes=(h,))``).
+    hidden_layer_sizes : int or sequence of int, default=(100,)
+        The number of units of each hidden layer: ``(100,)`` is one hidden layer of 100 units,
+        ``(64, 32)`` two layers; an int ``h`` means ``(h,)`` and ``()`` no hidden layer (a
+        linear model).
 
     activation : {"relu", "sigmoid", "logistic", "tanh", "identity"}, default="relu"
         Hidden activation ``f``: ``max(z, 0)``, ``1 / (1 + exp(-z))`` (``"logistic"`` is
@@ -97,7 +71,7 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         momentum, Adam's) and have no ``partial_fit``.
 
     alpha : float, default=1e-4
-        Strength of the L2 penalty ``alpha / 2 * (||W1||^2 + ||W2||^2)`` (biases are not
+        Strength of the L2 penalty ``alpha / 2 * sum_l ||W_l||^2`` (biases are not
         penalized), divided, like the data term, by the total sample weight of the batch.
 
     batch_size : int, "auto" or "full", default="auto"
@@ -128,8 +102,8 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         Whether to shuffle the samples at the start of each epoch.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the shuffling and the early-stopping split. With the same
-        integer, the initial weights are those of MLPClassifier.
+        Seeds the initial weights, the shuffling, the early-stopping split and the dropout
+        masks. With the same integer, the initial weights are those of MLPClassifier.
 
     tol : float, default=1e-4
         Minimum improvement of the training loss (or validation score) that resets the
@@ -145,7 +119,9 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         If True, ``fit`` continues from the fitted weights **and the optimizer's state**
         (momentum, Adam's moments and step count, current learning rate), so two fits of 10
         epochs equal one fit of 20 when nothing is shuffled. (MLPClassifier keeps the weights
-        but restarts its optimizer.) The classes and the number of features must not change.
+        but restarts its optimizer.) The classes, the number of features and
+        ``hidden_layer_sizes`` must not change. Successive fits continue one random stream
+        (shuffles, dropout masks) rather than repeating the first fit's draws.
 
     momentum : float, default=0.9
         Momentum of ``"sgd"``, in [0, 1].
@@ -167,23 +143,6 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         Share of the (weighted) training data held out when ``early_stopping`` is True and no
         ``X_val`` is given.
 
-    scoring : {"loss", "accuracy"}, default="loss"
-        What early stopping watches on the validation set: the cross-entropy (smooth, the
-        default, as in HistGradientBoostingClassifier) or the accuracy (MLPClassifier's choice;
-        coarse on small validation sets, where it can stop early on a plateau of ties).
-
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, multiplied into ``sample_weight``: ``{label: weight}``, or
-        ``"balanced"`` for ``n_samples / (n_classes * count(label))``. Not for multilabel
-        targets; with ``partial_fit`` only a dict (the counts of the whole data set are
-        unknown there).
-
-    dropout : float, default=0.0
-        Probability of dropping each hidden unit during training ("inverted" dropout: kept
-        units are scaled by ``1 / (1 - dropout)``, so nothing changes at prediction time).
-        Only for ``"sgd"`` and ``"adam"``. The validation score and ``predict`` use the whole
-        network.
-
     beta_1 : float, default=0.9
         Decay rate of Adam's first-moment estimate, in [0, 1).
 
@@ -202,17 +161,35 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         Maximum number of loss evaluations of ``"lbfgs"`` and ``"newton-cg"`` (checked after
         each iteration for the latter).
 
+    scoring : {"loss", "accuracy"}, default="loss"
+        What early stopping watches on the validation set: the cross-entropy (smooth, the
+        default, as in HistGradientBoostingClassifier) or the accuracy (MLPClassifier's choice;
+        coarse on small validation sets, where it can stop early on a plateau of ties).
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``: ``{label: weight}``, or
+        ``"balanced"`` for ``n_samples / (n_classes * count(label))``. Not for multilabel
+        targets; with ``partial_fit`` only a dict (the counts of the whole data set are
+        unknown there).
+
+    dropout : float, default=0.0
+        Probability of dropping each hidden unit during training ("inverted" dropout: kept
+        units are scaled by ``1 / (1 - dropout)``, so nothing changes at prediction time).
+        Applied to every hidden layer. Only for ``"sgd"`` and ``"adam"``. The validation score
+        and ``predict`` use the whole network.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels (``arange(n_labels)`` for a multilabel target).
 
-    coefs_ : list of two ndarrays
-        ``[W1, W2]`` with shapes ``(n_features, hidden_layer_size)`` and
-        ``(hidden_layer_size, n_outputs_)``: views into one flat parameter vector.
+    coefs_ : list of ndarrays
+        ``[W_1, ..., W_{L+1}]`` for ``L`` hidden layers, ``W_l`` of shape (units of layer
+        ``l - 1``, units of layer ``l``): with one hidden layer ``[W1, W2]`` of shapes
+        ``(n_features, h)`` and ``(h, n_outputs_)``. Views into one flat parameter vector.
 
-    intercepts_ : list of two ndarrays
-        ``[b1, b2]`` with shapes ``(hidden_layer_size,)`` and ``(n_outputs_,)``.
+    intercepts_ : list of ndarrays
+        ``[b_1, ..., b_{L+1}]``, ``b_l`` of shape (units of layer ``l``,).
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -253,7 +230,7 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         where a value does not apply. ``pandas.DataFrame(model.history_)`` makes it a table.
 
     n_layers_ : int
-        Number of layers, input and output included: always 3.
+        Number of layers, input and output included: ``len(hidden_layer_sizes) + 2``.
 
     n_outputs_ : int
         Number of output units: 1 for binary, ``n_classes`` for multiclass, ``n_labels`` for
@@ -264,7 +241,7 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
 
     See Also
     --------
-    sklearn.neural_network.MLPClassifier : Any number of hidden layers.
+    sklearn.neural_network.MLPClassifier : The same model in scikit-learn.
 
     Examples
     --------
@@ -283,39 +260,16 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_size": [Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions({"relu", "sigmoid", "logistic", "tanh", "identity"})],
-        "solver": [StrOptions({*STOCHASTIC_SOLVERS, *_SECOND_ORDER_SOLVERS})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto", "full"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        **BaseSimpleMLP._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
         "scoring": [StrOptions({"loss", "accuracy"})],
     }
 
     def __init__(
         self,
-        hidden_layer_size=100,
-        *,
+        hidden_layer_sizes=(100,),
         activation="relu",
+        *,
         solver="adam",
         alpha=1e-4,
         batch_size="auto",
@@ -341,7 +295,7 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         dropout=0.0,
         scoring="loss",
     ):
-        self.hidden_layer_size = hidden_layer_size
+        self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
         self.alpha = alpha
@@ -367,8 +321,6 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         self.class_weight = class_weight
         self.dropout = dropout
         self.scoring = scoring
-
-    # --- public API ------------------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
@@ -454,7 +406,10 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
             ``classes_[argmax(predict_proba(X))]``; for a multilabel model, 1 where the
             label's probability exceeds 0.5.
         """
-        return self._decide(self.predict_proba(X))
+        proba = self.predict_proba(X)
+        if self._is_multilabel:
+            return self._decision_codes(proba)
+        return self.classes_[self._decision_codes(proba)]
 
     def predict_proba(self, X):
         """Predict probabilities.
@@ -470,9 +425,10 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
             Probability of each class, in the order of ``classes_`` (rows sum to 1), or of each
             label for a multilabel model. Values stay strictly between 0 and 1: none is below
             ``tiny / eps`` (1e-292 in float64, 1e-31 in float32; smaller ones would only slow
-            training down, see the Performance page) and none above ``1 - eps``.
+            training down, see the Performance page) and none above the largest number below 1
+            (``1 - 2**-53`` in float64).
         """
-        return self._proba(self._logits(X))
+        return self._proba(self._forward(self._checked_input(X)))
 
     def predict_log_proba(self, X):
         """Predict log-probabilities.
@@ -490,169 +446,69 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
         """
         return np.log(self.predict_proba(X))
 
-    @property
-    def coefs_(self):
-        """``[W1, W2]``: views into the fitted parameter vector."""
-        W1, _, W2, _ = self._layout.unpack(self._theta)
-        return [W1, W2]
-
-    @property
-    def intercepts_(self):
-        """``[b1, b2]``: views into the fitted parameter vector."""
-        _, b1, _, b2 = self._layout.unpack(self._theta)
-        return [b1, b2]
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
         return tags
 
-    # --- fitted state ----------------------------------------------------------------------------
-
-    @property
-    def _layout(self):
-        return Layout(self.n_features_in_, self._n_hidden, self.n_outputs_)
+    # --- probabilities and decisions -------------------------------------------------------------
 
     @property
     def _is_multilabel(self):
         return self.out_activation_ == "logistic" and self.n_outputs_ > 1
 
-    def __sklearn_is_fitted__(self):
-        """True once ``fit`` or ``partial_fit`` has set the weights (for ``check_is_fitted``)."""
-        return hasattr(self, "_theta")
-
-    def _checked_input(self, X):
-        """The input of a prediction, checked as ``validate_data(self, X, reset=False)`` does.
-
-        A float NumPy array is checked here directly (on a few hundred rows ``validate_data``
-        takes as long as the prediction itself); anything else goes through ``validate_data``.
-        """
-        check_is_fitted(self)
-        if (
-            type(X) is np.ndarray
-            and X.dtype in (np.float64, np.float32)
-            and X.ndim == 2
-            and X.shape[0] > 0
-            and X.shape[1] == self.n_features_in_
-            and not hasattr(self, "feature_names_in_")  # it warns about missing names
-            and np.isfinite(X.sum())  # scikit-learn's own first test; the full one if it fails
-        ):
-            return X
-        return validate_data(
-            self, X, accept_sparse=["csr", "csc"], reset=False, dtype=(np.float64, np.float32)
-        )
-
-    def _logits(self, X):
-        X = self._checked_input(X)
-        dtype = np.result_type(X.dtype, self._theta.dtype)
-        by_class = np.empty((self.n_outputs_, X.shape[0]), dtype)
-        Z2, _ = forward(self._theta, self._layout, X, self.activation, Z2=by_class.T)
-        return Z2  # column-major, which makes the softmax faster (see MiniBatches)
-
-    def _proba(self, Z2):
+    def _proba(self, Z):
+        """Probabilities from logits (overwritten), strictly inside (0, 1)."""
         if self.n_outputs_ == 1:
             # binary: P(classes_[1]) = sigmoid(z), P(classes_[0]) = sigmoid(-z)
-            proba = proba_from_logits(np.hstack([-Z2, Z2]), "logistic")
+            proba = HEADS["logistic"].output(np.hstack([-Z, Z]))
         else:
-            proba = np.ascontiguousarray(proba_from_logits(Z2, self.out_activation_))
-        return np.clip(proba, *_probability_bounds(proba.dtype), out=proba)
+            proba = np.ascontiguousarray(HEADS[self.out_activation_].output(Z))
+        # Every probability is at least tiny / eps (see heads.py); the largest can round to 1.
+        return np.minimum(proba, 1 - np.finfo(proba.dtype).epsneg, out=proba)
 
-    def _decide(self, proba):
+    def _decision_codes(self, proba):
+        """What ``predict`` decides, as class indices (or a 0/1 matrix for multilabel)."""
         if self._is_multilabel:
             return (proba > 0.5).astype(int)
-        return self.classes_[proba.argmax(axis=1)]
+        return proba.argmax(axis=1)
 
-    # --- training: validation and set-up ---------------------------------------------------------
+    # --- hooks of the shared base ----------------------------------------------------------------
 
-    def _fit(self, X, y, sample_weight, incremental, classes=None, validation_data=None):
-        given = (X, y, sample_weight)  # what callbacks see: the caller's data
-        first_call = not hasattr(self, "classes_") or not (incremental or self.warm_start)
-        if incremental:
-            self._check_partial_fit_classes(y, classes, first_call)
-        self._check_solver_options()
-        X, Y, sample_weight = self._validate_training_data(
-            X, y, sample_weight, first_call, classes, incremental
-        )
-        validation = None
-        if validation_data is not None:
-            validation = self._validate_validation_data(*validation_data, dtype=X.dtype)
-        rng = check_random_state(self.random_state)
-        early_stopping = self.early_stopping and not incremental
-        if first_call:
-            self._initialize(X, rng)
-        else:
-            self._check_warm_start_compatible()
-        self._reset_monitor_if_needed(early_stopping or validation is not None, early_stopping)
-        X = X.tocsr() if sp.issparse(X) else X  # CSC slices rows slowly: train on CSR
-        if early_stopping and validation is None:
-            X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, rng)
+    _fitted_attributes = (*BaseSimpleMLP._fitted_attributes, "classes_", "_class_weights")
 
-        stochastic = self.solver in STOCHASTIC_SOLVERS
-        # A second-order solver's loop opens the task of the next iteration before knowing
-        # whether it will run: one more than max_iter (as in LogisticRegression).
-        max_subtasks = 1 if incremental else self.max_iter + (not stochastic)
-        callback_context, callback_data = self._start_callbacks(*given, max_subtasks)
-        monitor = TrainingMonitor(
-            self,
-            X.shape[0],
-            validation,
-            early_stopping,
-            stochastic,
-            callback_context,
-            callback_data,
-        )
-        self.n_iter_ = 0
-        # Overflow during training shows up as a non-finite loss, which stops training with a
-        # clear ConvergenceWarning; NumPy's own warnings would only add noise.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if stochastic:
-                self._fit_stochastic(X, Y, sample_weight, rng, incremental, monitor)
-            else:
-                self._fit_second_order(X, Y, sample_weight, monitor)
-        monitor.finish(self._theta)
-        if callback_context is not None:
-            callback_context.call_on_fit_task_end(
-                estimator=self, reconstruction_attributes={}, **callback_data
-            )
-        return self
-
-    def _check_partial_fit_classes(self, y, classes, first_call):
-        if first_call and classes is None and not type_of_target(y).startswith("multilabel"):
-            raise ValueError(
-                "classes must be passed on the first call to partial_fit: the list of every "
-                "class that will ever appear, e.g. np.unique(y_all)."
-            )
-        if (
-            not first_call
-            and classes is not None
-            and not np.array_equal(unique_labels(classes), self.classes_)
+    def _check_fitted_values(self, values, layout):
+        classes, k, head = values.get("classes_"), layout.n_outputs, values["out_activation_"]
+        multilabel = head == "logistic" and k > 1
+        n_classes = k if multilabel or head == "softmax" else 2
+        if head not in ("softmax", "logistic") or (head == "softmax" and k < 3):
+            raise ValueError("the output function does not fit a classifier of this many outputs")
+        if not (
+            isinstance(classes, np.ndarray)
+            and classes.shape == (n_classes,)
+            and classes.dtype.kind in "biufUO"
+            and (classes.dtype.kind != "O" or all(isinstance(c, str) for c in classes.tolist()))
+            and len(set(classes.tolist())) == n_classes
         ):
-            raise ValueError(
-                f"classes={list(classes)} differs from the classes of the first partial_fit "
-                f"call, {self.classes_.tolist()}; the set of classes cannot change. Refit from "
-                "scratch to use new classes."
-            )
+            raise ValueError(f"the classes must be {n_classes} distinct labels")
+        if multilabel and not np.array_equal(classes, np.arange(k)):
+            raise ValueError("a multilabel model's classes must be 0, ..., n_labels - 1")
+        weights = values.get("_class_weights")
+        expected = (k, 2) if multilabel else (n_classes,)
+        if weights is not None and not (
+            isinstance(weights, np.ndarray)
+            and weights.shape == expected
+            and weights.dtype.kind == "f"
+            and np.isfinite(weights).all()
+            and (weights >= 0).all()
+        ):
+            raise ValueError("the class weights do not match the classes")
 
-    def _check_solver_options(self):
-        if self.dropout > 0 and self.solver not in STOCHASTIC_SOLVERS:
-            raise ValueError(
-                f"dropout={self.dropout} needs a stochastic solver ('sgd' or 'adam'): "
-                f"solver={self.solver!r} minimizes one fixed loss, which random masks would "
-                "change at every step. Set dropout=0 or choose solver='adam'."
-            )
-
-    def _validate_training_data(self, X, y, sample_weight, reset, classes, incremental):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32) if reset else self._theta.dtype,
-            reset=reset,
-            ensure_min_samples=1 if incremental else 2,
-        )
+    def _prepare_targets(self, y, sample_weight, X, reset, classes, incremental):
+        """Encoded targets (0/1 bytes) and the sample weights with the class weights in them."""
+        if incremental:
+            self._check_partial_fit_classes(y, classes, reset)
         y, target_type = check_targets(y)
         if reset:
             self._set_classes(y, classes, target_type)
@@ -678,28 +534,47 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
             sample_weight = weigh_by_class(self._class_weights, Y, sample_weight, X.dtype)
         if not incremental:
             check_enough_classes(Y, sample_weight, self._is_multilabel)
-        return X, Y, sample_weight
+        return Y, sample_weight
 
-    def _validate_validation_data(self, X_val, y_val, sample_weight_val, dtype):
-        if X_val is None or y_val is None:
-            raise ValueError("X_val and y_val must be given together.")
-        X_val, y_val = validate_data(
-            self,
-            X_val,
-            y_val,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=dtype,
-            reset=False,
-        )
+    def _encode_validation_targets(self, y_val, sample_weight_val, n_val, dtype):
         y_val, target_type = check_targets(y_val)
         if self._is_multilabel != (target_type == "multilabel-indicator"):
             raise ValueError("y_val must be of the same kind as y (class labels or multilabel).")
         Y_val = encode_targets(y_val, self.classes_, self._is_multilabel)
-        sample_weight_val = check_sample_weight(sample_weight_val, X_val.shape[0], dtype)
+        sample_weight_val = check_sample_weight(sample_weight_val, n_val, dtype)
         if self._class_weights is not None:
             sample_weight_val = weigh_by_class(self._class_weights, Y_val, sample_weight_val, dtype)
-        return X_val, Y_val, sample_weight_val
+        return Y_val, sample_weight_val
+
+    def _score_outputs(self, Z, Y, sample_weight):
+        """Accuracy (subset accuracy for multilabel) of the logits ``Z`` against ``Y``."""
+        decided = self._decision_codes(self._proba(Z))  # decided as predict decides
+        if self._is_multilabel:
+            correct = (decided == (Y > 0.5)).all(axis=1)
+        else:
+            correct = decided == class_codes(Y)
+        return float(np.average(correct, weights=sample_weight))
+
+    @property
+    def _stratify_hold_out(self):
+        return not self._is_multilabel
+
+    def _check_partial_fit_classes(self, y, classes, first_call):
+        if first_call and classes is None and not type_of_target(y).startswith("multilabel"):
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: the list of every "
+                "class that will ever appear, e.g. np.unique(y_all)."
+            )
+        if (
+            not first_call
+            and classes is not None
+            and not np.array_equal(unique_labels(classes), self.classes_)
+        ):
+            raise ValueError(
+                f"classes={list(classes)} differs from the classes of the first partial_fit "
+                f"call, {self.classes_.tolist()}; the set of classes cannot change. Refit from "
+                "scratch to use new classes."
+            )
 
     def _set_classes(self, y, classes, target_type):
         if target_type == "multilabel-indicator":
@@ -716,69 +591,3 @@ class SimpleMLPClassifier(CallbackSupportMixin, ClassifierMixin, SolverLoops, Ba
             )
         self.n_outputs_ = 1 if n_classes == 2 else n_classes
         self.out_activation_ = "logistic" if n_classes == 2 else "softmax"
-
-    def _initialize(self, X, rng):
-        self._n_hidden = self.hidden_layer_size
-        self.n_layers_ = 3
-        self._theta = init_params(self._layout, self.activation, rng, X.dtype)
-        self._optimizer_state = None
-        self._optimizer_solver = None
-        self._n_updates = 0
-        self._learning_rate = float(self.learning_rate_init)
-        self._training_seconds = 0.0
-        self.t_ = 0
-        self.loss_curve_ = []
-        self.history_ = []
-        self._monitor_mode = None
-
-    def _check_warm_start_compatible(self):
-        if self.hidden_layer_size != self._n_hidden:
-            raise ValueError(
-                f"hidden_layer_size changed from {self._n_hidden} to {self.hidden_layer_size} "
-                "since the model was fitted; continuing training (warm_start / partial_fit) "
-                "needs the same network. Set warm_start=False to start afresh."
-            )
-
-    def _reset_monitor_if_needed(self, has_validation, early_stopping):
-        """(Re)initialize what is monitored when this fit monitors something new."""
-        mode = (has_validation, early_stopping)
-        if mode == self._monitor_mode:
-            return
-        self._monitor_mode = mode
-        self._no_improvement_count = 0
-        self._plateau_reference = -np.inf
-        if has_validation:
-            self.validation_scores_, self.validation_loss_curve_ = [], []
-            self.best_validation_score_ = -np.inf
-        else:
-            self.validation_scores_ = self.validation_loss_curve_ = None
-            self.best_validation_score_ = None
-        self.best_loss_ = None if early_stopping else np.inf
-
-    def _hold_out(self, X, Y, sample_weight, rng):
-        seed = rng.randint(np.iinfo(np.int32).max)
-        held_out = validation_mask(
-            X, Y, sample_weight, self.validation_fraction, seed, stratify=not self._is_multilabel
-        )
-        w_val = None if sample_weight is None else sample_weight[held_out]
-        if not held_out.any() or (w_val is not None and not w_val.any()):
-            raise ValueError(
-                "The validation set for early stopping is empty: the data set is too small. "
-                "Increase validation_fraction, add samples, or set early_stopping=False."
-            )
-        train = ~held_out
-        w_train = None if sample_weight is None else sample_weight[train]
-        return X[train], Y[train], w_train, (X[held_out], Y[held_out], w_val)
-
-    def _start_callbacks(self, X, y, sample_weight, max_subtasks):
-        """Root context of scikit-learn's callbacks (1.9+) and the data they receive."""
-        if not getattr(self, "_skl_callbacks", None):
-            return None, None
-        data = {
-            "X": X,
-            "y": y,
-            "metadata": {} if sample_weight is None else {"sample_weight": sample_weight},
-        }
-        context = self._init_callback_context(max_subtasks=max_subtasks)
-        context.call_on_fit_task_begin(estimator=self, **data)
-        return context, data

@@ -134,9 +134,9 @@ def cmd_info(args):
     )
     print(f"model: {steps}")
     print(
-        f"network: {net.n_features_in_} inputs -> {net._n_hidden} {net.activation} units -> "
-        f"{net.n_outputs_} {net.out_activation_} outputs ({net._theta.size} parameters, "
-        f"{net._theta.dtype})"
+        f"network: {_architecture(net)} "
+        f"({sum(a.size for a in net.coefs_ + net.intercepts_)} parameters, "
+        f"{net.coefs_[0].dtype})"
     )
     print(f"classes: {net.classes_.tolist()}")
     if columns:
@@ -150,6 +150,14 @@ def cmd_info(args):
     }
     print(f"parameters (non-default): {changed or 'none'}")
     return 0
+
+
+def _architecture(net):
+    """``64 inputs -> 64 relu -> 32 relu -> 10 softmax outputs``, from the fitted weights."""
+    hidden = [f"{W.shape[1]} {net.activation}" for W in net.coefs_[:-1]]
+    return " -> ".join(
+        [f"{net.n_features_in_} inputs", *hidden, f"{net.n_outputs_} {net.out_activation_} outputs"]
+    )
 
 
 def cmd_tune(args):
@@ -200,7 +208,7 @@ def _read_grid(path):
     ):
         raise CommandError(
             f"{path}: expected an object of parameter lists, e.g. "
-            '{"alpha": [0.0001, 0.01], "hidden_layer_size": [50, 100]}'
+            '{"alpha": [0.0001, 0.01], "hidden_layer_sizes": [[50], [100], [50, 50]]}'
         )
     known = SimpleMLPClassifier().get_params()
     unknown = sorted(set(grid) - set(known))
@@ -273,7 +281,8 @@ def build_parser():
         "--param",
         action="append",
         metavar="NAME=VALUE",
-        help="a SimpleMLPClassifier parameter, e.g. hidden_layer_size=50; repeat",
+        help="a SimpleMLPClassifier parameter as JSON, e.g. hidden_layer_sizes=[64,32] or "
+        "alpha=0.01; repeat",
     )
     fit.add_argument(
         "--no-scaler",
@@ -298,7 +307,7 @@ def build_parser():
         "--grid",
         required=True,
         metavar="GRID.json",
-        help='e.g. {"alpha": [0.0001, 0.01], "hidden_layer_size": [50, 100]}',
+        help='e.g. {"alpha": [0.0001, 0.01], "hidden_layer_sizes": [[50], [100], [50, 50]]}',
     )
     tune.add_argument("--cv", type=int, default=5, metavar="K")
     tune.add_argument("--n-jobs", type=int, default=None, metavar="N")

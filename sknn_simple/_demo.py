@@ -57,10 +57,10 @@ def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None):
     )
 
     scaler = StandardScaler().fit(X_fit)  # pixels to zero mean, unit variance
-    net = SimpleMLPClassifier(hidden_layer_size=100, random_state=random_state)
+    net = SimpleMLPClassifier(hidden_layer_sizes=(100,), random_state=random_state)
     model = make_pipeline(scaler, net)
     print(
-        f"2. model: StandardScaler, then {X.shape[1]} inputs -> {net.hidden_layer_size} "
+        f"2. model: StandardScaler, then {X.shape[1]} inputs -> {net.hidden_layer_sizes[0]} "
         f"{net.activation} units -> 10 softmax outputs; solver {net.solver}"
     )
 
@@ -72,9 +72,9 @@ def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None):
     print(f"4. test: accuracy {accuracy_score(y_test, y_pred):.4f} after {epochs} epochs")
     print(classification_report(y_test, y_pred, digits=3))
 
-    print("5. tuning hidden_layer_size x alpha with 3-fold cross-validation:")
+    print("5. tuning hidden_layer_sizes x alpha with 3-fold cross-validation:")
     grid = {
-        "simplemlpclassifier__hidden_layer_size": [32, 100],
+        "simplemlpclassifier__hidden_layer_sizes": [(32,), (100,), (64, 32)],
         "simplemlpclassifier__alpha": [1e-4, 1e-2],
     }
     search = GridSearchCV(

@@ -1,11 +1,21 @@
 """Model files: arrays and JSON metadata in a NumPy ``.npz`` archive, and nothing that executes.
 
-A file holds one fitted :class:`~sknn_simple.SimpleMLPClassifier`, alone or behind
-``StandardScaler`` steps in a :class:`~sklearn.pipeline.Pipeline`. Every entry is a plain
-numeric or fixed-width-text array; the metadata is UTF-8 JSON stored as bytes. Loading never
-unpickles (``allow_pickle=False``); it checks the format, the version, every array's declared
-type and shape *before* reading it, and then the consistency of the whole model, so a truncated,
-tampered, foreign or newer-format file raises :class:`ModelFileError` and nothing else.
+A file holds one fitted estimator of this package, alone or behind ``StandardScaler`` steps in a
+:class:`~sklearn.pipeline.Pipeline`. What is stored is generic: the estimator's parameters
+(``get_params()``) and its fitted values (``_fitted_values()``: the fitted attributes and the
+training state as plain values), encoded by :func:`_encode` into JSON, with every array in an
+entry of its own. Every entry is a plain numeric or fixed-width-text array; the metadata is UTF-8
+JSON stored as bytes.
+
+Loading never unpickles (``allow_pickle=False``). It bounds how much it reads before reading it
+(the metadata, and all arrays together, by what a model of the declared size can need), checks
+the format, the version, every array's digest, declared type and shape *before* reading its
+data, and hands the decoded values to the estimator, which checks each one
+(``_restore_fitted``). So a truncated, tampered, foreign, oversized or newer-format file raises
+:class:`ModelFileError` and nothing else.
+
+Format versions: 2 (this one) stores any number of hidden layers and the whole training state;
+files of version 1 (one hidden layer, written before the depth redesign) still load.
 """
 
 import hashlib
@@ -14,6 +24,7 @@ import json
 import math
 import os
 import zipfile
+from numbers import Integral
 
 import numpy as np
 from sklearn.pipeline import Pipeline
@@ -21,15 +32,159 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 FORMAT = "sknn_simple model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _METADATA = "metadata"
 _CHECKSUM = "metadata_sha256"
-#: Largest archive member read, in bytes: far above any model this package trains in memory.
-MAX_ARRAY_BYTES = 2**31
+#: Largest metadata entry: parameters, scalars and digests take a few kB; a class_weight dict
+#: of 100,000 classes fits too.
+MAX_METADATA_BYTES = 4 * 2**20
+#: Arrays beyond the parameters' own size: labels, feature names, curves, random state.
+ARRAY_ALLOWANCE_BYTES = 64 * 2**20
 
 
 class ModelFileError(ValueError):
     """A file is not a readable sknn_simple model (the message says why)."""
+
+
+def _estimator_classes():
+    """The estimators a model file can hold, by class name."""
+    from ._classifier import SimpleMLPClassifier
+
+    return {cls.__name__: cls for cls in (SimpleMLPClassifier,)}
+
+
+# --- plain values <-> JSON with array entries ----------------------------------------------------
+#
+# JSON holds None, booleans, integers, finite floats, strings and lists as they are. Anything
+# else is an object with one key saying what it is: {"float": "inf"}, {"tuple": [...]},
+# {"object": {name: value, ...}} (a dict whose keys are all text), {"dict": [[key, value], ...]}
+# (any other dict), {"numpy": "int64", "value": 3}, {"array": "entry name"},
+# {"object_array": "entry name"} (an array of str held as text), {"RandomState": {...}}.
+
+
+def _encode(value, name, arrays):
+    """``value`` as JSON; arrays go to ``arrays[entry]``. TypeError for what cannot be stored."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.generic):
+        if not isinstance(value, (np.bool_, np.integer, np.floating, np.str_)):
+            raise TypeError(f"{name}: cannot store a NumPy {type(value).__name__}")
+        return {
+            "numpy": value.dtype.name if not isinstance(value, np.str_) else "str_",
+            "value": _encode(value.item(), name, arrays),
+        }
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"float": repr(value)}
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "O":
+            if not all(isinstance(item, str) for item in value.ravel().tolist()):
+                raise TypeError(f"{name}: cannot store an object array that is not all text")
+            arrays[name] = value.astype(str)
+            return {"object_array": name}
+        if value.dtype.kind not in "biufU" or value.dtype.names is not None:
+            raise TypeError(f"{name}: cannot store an array of {value.dtype}")
+        arrays[name] = value
+        return {"array": name}
+    if isinstance(value, list):
+        return [_encode(item, f"{name}.{i}", arrays) for i, item in enumerate(value)]
+    if isinstance(value, tuple):
+        return {"tuple": [_encode(item, f"{name}.{i}", arrays) for i, item in enumerate(value)]}
+    if isinstance(value, dict) and all(type(key) is str for key in value):
+        return {"object": _encode_fields(value, name, arrays)}
+    if isinstance(value, dict):
+        return {
+            "dict": [
+                [_encode(key, f"{name}.key{i}", arrays), _encode(item, f"{name}.{i}", arrays)]
+                for i, (key, item) in enumerate(value.items())
+            ]
+        }
+    if isinstance(value, np.random.RandomState):
+        return {"RandomState": _encode(value.get_state(legacy=False), name, arrays)}
+    raise TypeError(
+        f"{name}: cannot store a value of type {type(value).__name__} in a model file; use "
+        "pickle or skops for models that hold other objects."
+    )
+
+
+def _encode_fields(mapping, prefix, arrays):
+    """A JSON object of named values (parameters, fitted attributes), each encoded."""
+    return {name: _encode(value, f"{prefix}.{name}", arrays) for name, value in mapping.items()}
+
+
+def _decode_fields(encoded, archive):
+    if not isinstance(encoded, dict):
+        raise ModelFileError("the estimator's description is malformed")
+    return {name: _decode(value, archive) for name, value in encoded.items()}
+
+
+_NUMPY_SCALARS = {
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "str_",
+}
+
+
+def _decode(value, archive, depth=0):
+    """The inverse of :func:`_encode`, reading arrays from ``archive``; ModelFileError if bad."""
+    if depth > 20:
+        raise ModelFileError("the metadata is nested too deeply")
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [_decode(item, archive, depth + 1) for item in value]
+    if not isinstance(value, dict) or len(value) not in (1, 2):
+        raise ModelFileError("the metadata holds a value of unknown form")
+    (tag, content), *rest = value.items()
+    if tag == "float" and content in ("inf", "-inf", "nan") and not rest:
+        return float(content)
+    if tag == "tuple" and isinstance(content, list) and not rest:
+        return tuple(_decode(item, archive, depth + 1) for item in content)
+    if tag == "object" and isinstance(content, dict) and not rest:
+        return {key: _decode(item, archive, depth + 1) for key, item in content.items()}
+    if tag == "dict" and isinstance(content, list) and not rest:
+        if not all(isinstance(pair, list) and len(pair) == 2 for pair in content):
+            raise ModelFileError("the metadata holds a malformed mapping")
+        items = [
+            (_decode(k, archive, depth + 1), _decode(v, archive, depth + 1)) for k, v in content
+        ]
+        try:
+            return dict(items)
+        except TypeError:
+            raise ModelFileError("the metadata holds a mapping with unhashable keys") from None
+    if tag == "numpy" and content in _NUMPY_SCALARS and [k for k, _ in rest] == ["value"]:
+        inner = rest[0][1]
+        if not isinstance(inner, (bool, int, float, str)) and not (
+            isinstance(inner, dict) and "float" in inner
+        ):
+            raise ModelFileError("the metadata holds a malformed NumPy number")
+        try:
+            return np.dtype(content if content != "str_" else "U").type(_decode(inner, archive))
+        except (ValueError, OverflowError, TypeError):
+            raise ModelFileError("the metadata holds a malformed NumPy number") from None
+    if tag in ("array", "object_array") and isinstance(content, str) and not rest:
+        array = archive.read(content)
+        return array.astype(object) if tag == "object_array" else array
+    if tag == "RandomState" and not rest:
+        state = _decode(content, archive, depth + 1)
+        rng = np.random.RandomState()
+        try:
+            rng.set_state(state)
+        except (ValueError, TypeError, KeyError):
+            raise ModelFileError("the metadata holds a malformed random state") from None
+        return rng
+    raise ModelFileError(f"the metadata holds a value of unknown form ({tag!r})")
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -41,9 +196,15 @@ def save(model, path):
     Parameters
     ----------
     model : SimpleMLPClassifier or Pipeline
-        A fitted classifier, or a fitted Pipeline of ``StandardScaler`` steps followed by one.
+        A fitted estimator of this package, or a fitted Pipeline of ``StandardScaler`` steps
+        followed by one.
     path : str or path-like or file-like
         Where to write. The format is a NumPy ``.npz`` archive; no pickle is involved.
+
+    Raises
+    ------
+    TypeError
+        If the model, or one of its parameters, cannot be stored (the message says which).
 
     Examples
     --------
@@ -57,16 +218,20 @@ def save(model, path):
     >>> (load(path).predict(X) == model.predict(X)).all()
     np.True_
     """
-    from ._classifier import SimpleMLPClassifier
-
     scalers, net = _split_pipeline(model)
-    if not isinstance(net, SimpleMLPClassifier):
+    classes = _estimator_classes()
+    if type(net).__name__ not in classes or not isinstance(net, classes[type(net).__name__]):
         raise TypeError(
-            "save() writes a SimpleMLPClassifier, or a Pipeline of StandardScaler steps ending "
-            f"with one; got {type(model).__name__}. Use pickle or skops for other objects."
+            f"save() writes a {' or '.join(classes)}, or a Pipeline of StandardScaler steps "
+            f"ending with one; got {type(model).__name__}. Use pickle or skops for other objects."
         )
     check_is_fitted(net)
-    arrays, net_meta = _classifier_state(net)
+    arrays = {}
+    estimator = {
+        "class": type(net).__name__,
+        "params": _encode_fields(net.get_params(), "params", arrays),
+        "fitted": _encode_fields(net._fitted_values(), "fitted", arrays),
+    }
     step_names = []
     if scalers and getattr(model, "feature_names_in_", None) is not None:
         arrays["pipeline_feature_names_in"] = np.asarray(model.feature_names_in_, dtype=str)
@@ -87,11 +252,17 @@ def save(model, path):
             "steps": step_names + [model.steps[-1][0]],
             "scalers": [_scaler_params(s) for _, s in scalers],
         },
-        "classifier": net_meta,
+        "estimator": estimator,
     }
     entries = {name: _npy_bytes(array) for name, array in arrays.items()}
     metadata["digests"] = {name: hashlib.sha256(raw).hexdigest() for name, raw in entries.items()}
-    text = json.dumps(metadata).encode("utf-8")
+    text = json.dumps(metadata, allow_nan=False).encode("utf-8")
+    if len(text) > MAX_METADATA_BYTES:
+        raise TypeError(
+            f"the model's description takes {len(text)} bytes, more than a model file holds "
+            f"({MAX_METADATA_BYTES}); a class_weight dict with this many classes cannot be "
+            "stored: use pickle or skops."
+        )
     entries[_METADATA] = _npy_bytes(np.frombuffer(text, dtype=np.uint8))
     entries[_CHECKSUM] = _npy_bytes(np.frombuffer(hashlib.sha256(text).digest(), np.uint8))
     # A standard .npz archive (np.load reads it), written entry by entry.
@@ -111,9 +282,8 @@ def _split_pipeline(model):
         *front, (_, last) = model.steps
         if not all(isinstance(step, StandardScaler) for _, step in front):
             raise TypeError(
-                "save() supports Pipelines of StandardScaler steps followed by a "
-                "SimpleMLPClassifier; this one has "
-                f"{[type(step).__name__ for _, step in model.steps]}."
+                "save() supports Pipelines of StandardScaler steps followed by an estimator of "
+                f"this package; this one has {[type(step).__name__ for _, step in model.steps]}."
             )
         return front, last
     return [], model
@@ -124,69 +294,14 @@ def _scaler_params(scaler):
         "with_mean": bool(scaler.with_mean),
         "with_std": bool(scaler.with_std),
         "n_features_in": int(scaler.n_features_in_),
-        "n_samples_seen": _number(np.max(scaler.n_samples_seen_)),
+        "n_samples_seen": _finite_or_text(np.max(scaler.n_samples_seen_)),
     }
 
 
-def _number(x):
+def _finite_or_text(x):
     """A JSON-safe float: non-finite values become strings."""
     x = float(x)
     return x if math.isfinite(x) else str(x)
-
-
-def _classifier_state(net):
-    """Arrays and JSON metadata of a fitted classifier."""
-    params = net.get_params()
-    random_state = params["random_state"]
-    params["random_state"] = random_state if isinstance(random_state, int) else None
-    if isinstance(params["class_weight"], dict):
-        params["class_weight"] = [
-            [k.item() if isinstance(k, np.generic) else k, float(v)]
-            for k, v in params["class_weight"].items()
-        ]
-    arrays = {
-        "theta": net._theta,
-        "classes": np.asarray(net.classes_),
-        "loss_curve": np.asarray(net.loss_curve_, dtype=np.float64),
-    }
-    if getattr(net, "feature_names_in_", None) is not None:
-        arrays["feature_names_in"] = np.asarray(net.feature_names_in_, dtype=str)
-    if net._optimizer_state is not None:
-        arrays["optimizer_state"] = net._optimizer_state
-    if net._class_weights is not None:
-        arrays["class_weights"] = net._class_weights
-    if net.validation_scores_ is not None:
-        arrays["validation_scores"] = np.asarray(net.validation_scores_, dtype=np.float64)
-        arrays["validation_loss_curve"] = np.asarray(net.validation_loss_curve_, dtype=np.float64)
-    from ._monitor import HISTORY_KEYS
-
-    arrays["history"] = np.array(
-        [[r[key] for key in HISTORY_KEYS] for r in net.history_], dtype=np.float64
-    ).reshape(-1, len(HISTORY_KEYS))
-    meta = {
-        "params": params,
-        "n_features_in": int(net.n_features_in_),
-        "n_hidden": int(net._n_hidden),
-        "n_outputs": int(net.n_outputs_),
-        "out_activation": net.out_activation_,
-        "dtype": net._theta.dtype.name,
-        "n_iter": int(net.n_iter_),
-        "t": int(net.t_),
-        "loss": _number(net.loss_) if hasattr(net, "loss_") else None,
-        "best_loss": None if net.best_loss_ is None else _number(net.best_loss_),
-        "best_validation_score": None
-        if net.best_validation_score_ is None
-        else _number(net.best_validation_score_),
-        "monitor_mode": None if net._monitor_mode is None else list(net._monitor_mode),
-        "optimizer_solver": net._optimizer_solver,
-        "n_updates": int(net._n_updates),
-        "learning_rate": _number(net._learning_rate),
-        "no_improvement_count": int(net._no_improvement_count),
-        "plateau_reference": _number(net._plateau_reference),
-        "training_seconds": _number(net._training_seconds),
-        "history_keys": list(HISTORY_KEYS),
-    }
-    return arrays, meta
 
 
 def _package_version():
@@ -216,6 +331,8 @@ def load(path):
     ModelFileError
         If the file is not a complete, consistent sknn_simple model file of a format this
         version can read. No content of the file is ever executed.
+    FileNotFoundError
+        If there is no such file.
     """
     where = os.fspath(path) if isinstance(path, (str, os.PathLike)) else "model file"
     try:
@@ -241,6 +358,7 @@ def load(path):
         IndexError,
         OverflowError,
         MemoryError,
+        RecursionError,
         UnicodeError,
         AttributeError,
     ) as exc:
@@ -250,30 +368,42 @@ def load(path):
 
 
 class _Archive:
-    """Reads verified arrays: digest first, then declared type and shape, then the data."""
+    """Reads verified arrays: size first, then digest, declared type and shape, then the data.
+
+    ``budget`` is the number of bytes the arrays may still take; every entry's size (as the
+    archive declares it, which also bounds what decompression produces) is charged to it
+    before the entry is read.
+    """
 
     def __init__(self, archive):
         self.archive = archive
         self.members = {info.filename: info for info in archive.infolist()}
         self.digests = {}
+        self.budget = 0
 
     def has(self, name):
         return f"{name}.npy" in self.members
 
-    def raw(self, name):
-        """The bytes of entry ``name`` (zipfile checks their CRC-32)."""
+    def raw(self, name, limit=None):
+        """The bytes of entry ``name`` (zipfile checks their CRC-32), charged to the budget."""
         info = self.members.get(f"{name}.npy")
         if info is None:
             raise ModelFileError(f"the entry {name!r} is missing")
-        if info.file_size > MAX_ARRAY_BYTES:
+        if limit is None:
+            if info.file_size > self.budget:
+                raise ModelFileError(f"the entry {name!r} is larger than this model can need")
+            self.budget -= info.file_size
+        elif info.file_size > limit:
             raise ModelFileError(f"the entry {name!r} is implausibly large")
         return self.archive.read(info)
 
-    def read(self, name, kinds, shape=None, ndim=None, raw=None):
+    def read(self, name, kinds="biufU", shape=None, ndim=None, raw=None):
         """Array ``name`` whose dtype kind is in ``kinds`` and whose shape is as given."""
         if raw is None:
+            if not isinstance(self.digests.get(name), str):
+                raise ModelFileError(f"the entry {name!r} has no digest")
             raw = self.raw(name)
-            if hashlib.sha256(raw).hexdigest() != self.digests.get(name):
+            if hashlib.sha256(raw).hexdigest() != self.digests[name]:
                 raise ModelFileError(f"the entry {name!r} is corrupted (digest mismatch)")
         f = io.BytesIO(raw)
         version = np.lib.format.read_magic(f)
@@ -293,25 +423,23 @@ class _Archive:
         if math.prod(declared_shape) * dtype.itemsize > len(raw):
             raise ModelFileError(f"the entry {name!r} is truncated")
         f.seek(0)
-        array = np.lib.format.read_array(f, allow_pickle=False)
-        if array.dtype.kind in "fc" and not np.isfinite(array).all() and name in _FINITE:
-            raise ModelFileError(f"the entry {name!r} holds infinite or NaN values")
-        return array
+        return np.lib.format.read_array(f, allow_pickle=False)
 
 
 _HEADER_READERS = {
     (1, 0): np.lib.format.read_array_header_1_0,
     (2, 0): np.lib.format.read_array_header_2_0,
 }
-#: Entries that must hold finite numbers.
-_FINITE = {"theta", "optimizer_state", "class_weights"}
-_FLOAT = "f"
-_LABELS = "biufU"  # bool, int, unsigned, float, text: never objects
 
 
 def _load_archive(archive):
     metadata = _read_metadata(archive)
-    net = _load_classifier(archive, metadata["classifier"])
+    if metadata["format_version"] == 1:
+        from ._persistence_v1 import load_classifier_v1
+
+        net = load_classifier_v1(archive, _get(metadata, "classifier", dict), _get, ModelFileError)
+    else:
+        net = _load_estimator(archive, _get(metadata, "estimator", dict))
     pipeline = metadata.get("pipeline")
     if pipeline is None:
         return net
@@ -331,8 +459,9 @@ def _load_archive(archive):
 def _read_metadata(archive):
     if not archive.has(_METADATA) or not archive.has(_CHECKSUM):
         raise ModelFileError("not a sknn_simple model file (no metadata entry)")
-    raw = archive.read(_METADATA, "u", ndim=1, raw=archive.raw(_METADATA))
-    checksum = archive.read(_CHECKSUM, "u", shape=(32,), raw=archive.raw(_CHECKSUM))
+    raw = archive.raw(_METADATA, limit=MAX_METADATA_BYTES)
+    raw = archive.read(_METADATA, "u", ndim=1, raw=raw)
+    checksum = archive.read(_CHECKSUM, "u", shape=(32,), raw=archive.raw(_CHECKSUM, limit=1024))
     if raw.dtype != np.uint8 or checksum.dtype != np.uint8:
         raise ModelFileError("the metadata entry is not text")
     if hashlib.sha256(raw.tobytes()).digest() != checksum.tobytes():
@@ -341,10 +470,12 @@ def _read_metadata(archive):
         metadata = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelFileError(f"the metadata is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ModelFileError("the metadata is nested too deeply") from None
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
         raise ModelFileError("not a sknn_simple model file (unknown format)")
     version = metadata.get("format_version")
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ModelFileError(f"unknown format version {version!r}")
     if version > FORMAT_VERSION:
         raise ModelFileError(
@@ -377,101 +508,49 @@ def _get(mapping, key, kind):
     return value
 
 
-def _optional(mapping, key, kind):
-    return None if mapping.get(key) is None else _get(mapping, key, kind)
+def array_budget(sizes, itemsize=8):
+    """Bytes the arrays of a model with layers of these ``sizes`` may take, all together.
+
+    The weights, the optimizer's arrays (two more copies for Adam), and an allowance for the
+    labels, feature names, curves and random state.
+    """
+    n_parameters = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+    return 3 * n_parameters * itemsize + 64 * sum(sizes) + ARRAY_ALLOWANCE_BYTES
 
 
-def _load_classifier(archive, meta):
+def _declared_sizes(fitted):
+    """The layers' sizes a file declares, checked enough to compute its array budget."""
+    sizes = fitted.get("_layout")
+    if not (
+        isinstance(sizes, list)
+        and 2 <= len(sizes) <= 1000
+        and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n < 2**31 for n in sizes)
+    ):
+        raise ModelFileError("the layers' sizes are missing or invalid")
+    return sizes
+
+
+def _load_estimator(archive, meta):
     from sklearn.utils._param_validation import InvalidParameterError
 
-    from ._classifier import SimpleMLPClassifier
-    from ._monitor import HISTORY_KEYS
-    from ._network import Layout
-    from ._optimizers import N_STATE_ARRAYS
-
-    params = dict(_get(meta, "params", dict))
-    if isinstance(params.get("class_weight"), list):
-        pairs = params["class_weight"]
-        if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
-            raise ModelFileError("the class_weight parameter is malformed")
-        params["class_weight"] = {k: v for k, v in pairs}
-    net = SimpleMLPClassifier()
+    classes = _estimator_classes()
+    cls = classes.get(meta.get("class"))
+    if cls is None:
+        raise ModelFileError(f"unknown estimator {meta.get('class')!r}")
+    fitted = _get(meta, "fitted", dict)
+    archive.budget = array_budget(_declared_sizes(fitted))
+    params = _decode_fields(_get(meta, "params", dict), archive)
+    fitted = _decode_fields(fitted, archive)
+    net = cls()
     try:
         net.set_params(**params)
         net._validate_params()
     except (ValueError, TypeError, InvalidParameterError) as exc:
         raise ModelFileError(f"the saved parameters are invalid ({exc})") from None
-
-    d, h, k = (_get(meta, key, int) for key in ("n_features_in", "n_hidden", "n_outputs"))
-    if min(d, h, k) < 1 or d * h + h * k > MAX_ARRAY_BYTES:
-        raise ModelFileError("the network sizes are invalid")
-    out_activation = _get(meta, "out_activation", str)
-    if not (out_activation == "logistic" or out_activation == "softmax" and k >= 3):
-        raise ModelFileError("the output layer description is inconsistent")
-    dtype = _get(meta, "dtype", str)
-    if dtype not in ("float32", "float64"):
-        raise ModelFileError(f"unsupported weight type {dtype!r}")
-    layout = Layout(d, h, k)
-    theta = archive.read("theta", _FLOAT, shape=(layout.size,))
-    if theta.dtype.name != dtype:
-        raise ModelFileError("the weights' type does not match the metadata")
-    n_classes = 2 if k == 1 else k
-    classes = archive.read("classes", _LABELS, shape=(n_classes,))
-    if len(np.unique(classes)) != n_classes:
-        raise ModelFileError("the class labels are not distinct")
-
-    net.n_features_in_, net._n_hidden, net.n_outputs_ = d, h, k
-    net.out_activation_, net.n_layers_, net.classes_ = out_activation, 3, classes
-    net._theta = np.ascontiguousarray(theta)
-    if archive.has("feature_names_in"):
-        net.feature_names_in_ = archive.read("feature_names_in", "U", shape=(d,)).astype(object)
-    net._optimizer_solver = _optional(meta, "optimizer_solver", str)
-    net._optimizer_state = None
-    if archive.has("optimizer_state"):
-        if net._optimizer_solver not in N_STATE_ARRAYS:
-            raise ModelFileError("the optimizer state has no known solver")
-        n_buffers = N_STATE_ARRAYS[net._optimizer_solver]
-        state = archive.read("optimizer_state", _FLOAT, shape=(n_buffers, layout.size))
-        if state.dtype != theta.dtype:
-            raise ModelFileError("the optimizer state's type does not match the weights")
-        net._optimizer_state = np.ascontiguousarray(state)
-    net._class_weights = None
-    if archive.has("class_weights"):
-        net._class_weights = archive.read("class_weights", _FLOAT)
-        expected = (k, 2) if out_activation == "logistic" and k > 1 else (n_classes,)
-        if net._class_weights.shape != expected:
-            raise ModelFileError("the class weights do not match the classes")
-
-    net.n_iter_, net.t_ = _get(meta, "n_iter", int), _get(meta, "t", int)
-    net._n_updates = _get(meta, "n_updates", int)
-    net._no_improvement_count = _get(meta, "no_improvement_count", int)
-    net._learning_rate = _get(meta, "learning_rate", float)
-    net._plateau_reference = _get(meta, "plateau_reference", float)
-    net._training_seconds = _get(meta, "training_seconds", float)
-    if meta.get("loss") is not None:
-        net.loss_ = _get(meta, "loss", float)
-    net.best_loss_ = _optional(meta, "best_loss", float)
-    net.best_validation_score_ = _optional(meta, "best_validation_score", float)
-    mode = meta.get("monitor_mode")
-    if mode is not None and (
-        not isinstance(mode, list) or len(mode) != 2 or not all(isinstance(m, bool) for m in mode)
-    ):
-        raise ModelFileError("the monitor description is malformed")
-    net._monitor_mode = None if mode is None else tuple(mode)
-
-    net.loss_curve_ = archive.read("loss_curve", _FLOAT, ndim=1).tolist()
-    net.validation_scores_ = net.validation_loss_curve_ = None
-    if archive.has("validation_scores"):
-        net.validation_scores_ = archive.read("validation_scores", _FLOAT, ndim=1).tolist()
-        net.validation_loss_curve_ = archive.read(
-            "validation_loss_curve", _FLOAT, shape=(len(net.validation_scores_),)
-        ).tolist()
-    if _get(meta, "history_keys", list) != list(HISTORY_KEYS):
-        raise ModelFileError("the history has unknown columns")
-    history = archive.read("history", _FLOAT, ndim=2)
-    if history.shape[1] != len(HISTORY_KEYS):
-        raise ModelFileError("the history has the wrong number of columns")
-    net.history_ = [dict(zip(HISTORY_KEYS, row, strict=True)) for row in history.tolist()]
+    try:
+        net._restore_fitted(fitted)
+    except ValueError as exc:
+        raise ModelFileError(f"the fitted model is invalid: {exc}") from None
     return net
 
 
@@ -485,7 +564,7 @@ def _load_scaler(archive, i, params, n_features):
     scaler.n_samples_seen_ = int(_get(params, "n_samples_seen", float))
     for attr in ("mean_", "scale_", "var_"):
         name = f"scaler{i}_{attr}"
-        value = archive.read(name, _FLOAT, shape=(n_features,)) if archive.has(name) else None
+        value = archive.read(name, "f", shape=(n_features,)) if archive.has(name) else None
         if value is not None and not np.isfinite(value).all():
             raise ModelFileError(f"the entry {name!r} holds infinite or NaN values")
         setattr(scaler, attr, value)

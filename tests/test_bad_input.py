@@ -190,11 +190,11 @@ CASES = {
         lambda: (
             SimpleMLPClassifier(max_iter=1, warm_start=True)
             .fit(X, y)
-            .set_params(hidden_layer_size=5)
+            .set_params(hidden_layer_sizes=5)
             .fit(X, y)
         ),
         ValueError,
-        "hidden_layer_size changed from 100 to 5",
+        "hidden_layer_sizes changed from \\(100,\\) to \\(5,\\)",
     ),
     "dropout with lbfgs": (
         fit(solver="lbfgs", dropout=0.5),
@@ -206,7 +206,7 @@ CASES = {
 # Every parameter, out of range or of the wrong type: scikit-learn's parameter validation names
 # the parameter, what it must be and what it got.
 BAD_PARAMETERS = {
-    "hidden_layer_size": [0, -3, 2.5, "10", (10,)],
+    "hidden_layer_sizes": [0, -3, 2.5, "10", None],
     "activation": ["softmax", None],
     "solver": ["newton", "LBFGS"],
     "alpha": [-1e-4, "0.1"],
@@ -223,7 +223,7 @@ BAD_PARAMETERS = {
     "momentum": [1.5, -0.1],
     "nesterovs_momentum": ["no"],
     "early_stopping": ["sometimes"],
-    "validation_fraction": [0.0, 1.0],
+    "validation_fraction": [-0.1, 1.0],
     "beta_1": [1.0],
     "beta_2": [-0.1],
     "epsilon": [0.0],

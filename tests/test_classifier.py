@@ -92,11 +92,13 @@ def test_parameter_names_and_defaults_follow_mlpclassifier():
     ours = inspect.signature(SimpleMLPClassifier).parameters
     theirs = inspect.signature(MLPClassifier).parameters
     shared = set(ours) & set(theirs)
-    # Ours only: the int form of hidden_layer_sizes, and two things MLPClassifier lacks.
-    assert set(ours) - shared == {"hidden_layer_size", "class_weight", "dropout", "scoring"}
-    for name in shared:
+    # Ours only: three things MLPClassifier lacks. Every one of its parameters is ours too,
+    # in the same order, with the same default and the same kind (positional or keyword).
+    assert set(ours) - shared == {"class_weight", "dropout", "scoring"}
+    assert list(theirs) == [name for name in ours if name in theirs]
+    for name in theirs:
         assert ours[name].default == theirs[name].default, name
-    assert MLPClassifier().hidden_layer_sizes == (SimpleMLPClassifier().hidden_layer_size,)
+        assert ours[name].kind == theirs[name].kind, name
 
 
 # --- accuracy --------------------------------------------------------------------------------
@@ -148,14 +150,14 @@ def test_pipeline_and_grid_search(digits):
             SimpleMLPClassifier(max_iter=100, learning_rate_init=0.01, random_state=0),
         ),
         {
-            "simplemlpclassifier__hidden_layer_size": [10, 30],
+            "simplemlpclassifier__hidden_layer_sizes": [10, 30],
             "simplemlpclassifier__alpha": [1e-4, 1e-1],
         },
         cv=3,
     )
     grid.fit(X[:600], y[:600])
     assert set(grid.best_params_) == {
-        "simplemlpclassifier__hidden_layer_size",
+        "simplemlpclassifier__hidden_layer_sizes",
         "simplemlpclassifier__alpha",
     }
     assert grid.best_score_ > 0.8
@@ -257,7 +259,7 @@ def test_coefs_are_views_of_one_parameter_vector(digits):
     W1, W2 = model.coefs_
     b1, b2 = model.intercepts_
     assert [W1.shape, W2.shape, b1.shape, b2.shape] == [(64, 7), (7, 10), (7,), (10,)]
-    assert all(np.shares_memory(a, model._theta) for a in (W1, W2, b1, b2))
+    assert all(np.shares_memory(a, model._state.theta) for a in (W1, W2, b1, b2))
 
 
 def test_predict_before_fit_raises():
@@ -274,7 +276,7 @@ def test_warm_start_continues_weights_and_optimizer_state(digits):
     settings = dict(shuffle=False, tol=0.0, random_state=0)
     once = SimpleMLPClassifier(20, max_iter=10, **settings).fit(X, y)
     twice = SimpleMLPClassifier(20, max_iter=5, warm_start=True, **settings).fit(X, y).fit(X, y)
-    np.testing.assert_allclose(twice._theta, once._theta, rtol=1e-12)
+    np.testing.assert_allclose(twice._state.theta, once._state.theta, rtol=1e-12)
     assert twice.loss_curve_ == pytest.approx(once.loss_curve_, rel=1e-12)
     assert twice.t_ == once.t_ and twice.n_iter_ == 5
 
@@ -282,8 +284,8 @@ def test_warm_start_continues_weights_and_optimizer_state(digits):
 def test_warm_start_rejects_a_different_network(digits):
     X, _, y, _ = digits
     model = SimpleMLPClassifier(20, max_iter=2, warm_start=True).fit(X, y)
-    with pytest.raises(ValueError, match="hidden_layer_size changed from 20 to 30"):
-        model.set_params(hidden_layer_size=30).fit(X, y)
+    with pytest.raises(ValueError, match="hidden_layer_sizes changed from \\(20,\\) to \\(30,\\)"):
+        model.set_params(hidden_layer_sizes=30).fit(X, y)
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
@@ -294,7 +296,7 @@ def test_partial_fit_epochs_equal_fit_epochs(digits, solver):
     streamed = SimpleMLPClassifier(20, **settings)
     for _ in range(4):
         streamed.partial_fit(X, y, classes=np.unique(y))
-    np.testing.assert_allclose(streamed._theta, fitted._theta, rtol=1e-12)
+    np.testing.assert_allclose(streamed._state.theta, fitted._state.theta, rtol=1e-12)
     assert streamed.loss_curve_ == pytest.approx(fitted.loss_curve_, rel=1e-12)
 
 
@@ -334,7 +336,7 @@ def test_early_stopping_keeps_the_best_epoch(digits):
         learning_rate_init=0.05,
         random_state=0,
     ).fit(X, y)
-    np.testing.assert_array_equal(replay._theta, model._theta)
+    np.testing.assert_array_equal(replay._state.theta, model._state.theta)
 
 
 def test_early_stopping_split_keeps_duplicates_together():
@@ -374,7 +376,7 @@ def test_diverging_learning_rate_stops_with_finite_weights(digits):
     messages = [str(w.message) for w in caught]
     assert any("became infinite or NaN" in m and "learning_rate_init" in m for m in messages)
     assert not any(issubclass(w.category, RuntimeWarning) for w in caught), messages
-    assert np.isfinite(model._theta).all()
+    assert np.isfinite(model._state.theta).all()
     assert np.isfinite(model.loss_curve_).all()
     assert np.isfinite(model.predict_proba(X)).all()
 
@@ -383,19 +385,19 @@ def test_adaptive_rate_judges_a_new_plateau_from_the_current_value(digits):
     """scikit-learn#15596: after a lucky epoch, MLPClassifier compares every later epoch with it
     and keeps dividing the rate. Here the reference restarts when the rate is cut, so steady
     progress after the cut is recognized as progress."""
-    from sknn_simple._monitor import TrainingMonitor
+    from sknn_simple.training.schedule import end_of_epoch
+    from sknn_simple.training.state import TrainingState
 
-    X, _, y, _ = digits
-    model = SimpleMLPClassifier(
-        5, learning_rate="adaptive", n_iter_no_change=2, tol=0.0, learning_rate_init=1.0, max_iter=1
-    ).fit(X, y)
-    monitor = TrainingMonitor(model, len(X), None, early_stopping=False, stochastic=True)
-    model._plateau_reference, model._no_improvement_count = -np.inf, 0
+    params = SimpleMLPClassifier(
+        learning_rate="adaptive", n_iter_no_change=2, tol=0.0, learning_rate_init=1.0
+    ).get_params()
+    state = TrainingState(np.zeros(3), 1.0, np.random.RandomState(0))
     losses = [1.0, 0.1, 0.5, 0.5, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2]  # 0.1 was lucky
     rates = []
     for loss in losses:
-        assert not monitor.end_iteration(loss, model._theta)
-        rates.append(model._learning_rate)
+        stop, _ = end_of_epoch(state, -loss, params, stochastic=True)
+        assert not stop
+        rates.append(state.learning_rate)
     # One cut after the plateau at 0.5, then none while the loss keeps falling.
     assert rates == [1.0] * 4 + [0.2] * 7
 

@@ -41,7 +41,7 @@ def test_fit_predict_info_round_trip(iris_csv, tmp_path, capsys):
             "--target",
             "species",
             "--param",
-            "hidden_layer_size=20",
+            "hidden_layer_sizes=[20,10]",
             "--param",
             "solver=lbfgs",
             "--param",
@@ -53,7 +53,7 @@ def test_fit_predict_info_round_trip(iris_csv, tmp_path, capsys):
     )
     assert code == 0 and "saved the model" in out
     model = load(model_path)
-    assert model[-1].hidden_layer_size == 20 and model[-1].solver == "lbfgs"
+    assert model[-1].hidden_layer_sizes == [20, 10] and model[-1].solver == "lbfgs"
     assert type(model[0]).__name__ == "StandardScaler"  # a scaler in front by default
 
     out_csv = tmp_path / "predictions.csv"
@@ -74,14 +74,14 @@ def test_fit_predict_info_round_trip(iris_csv, tmp_path, capsys):
 
     code, out, _ = run(["info", model_path], capsys)
     assert code == 0
-    assert "4 inputs -> 20 relu units -> 3 softmax outputs" in out
+    assert "4 inputs -> 20 relu -> 10 relu -> 3 softmax outputs (343 parameters" in out
     assert "sepal_length, sepal_width, petal_length, petal_width" in out
 
 
 def test_tune_prints_ranked_candidates_and_saves_the_best(iris_csv, tmp_path, capsys):
     grid = tmp_path / "grid.json"
     grid.write_text(
-        json.dumps({"hidden_layer_size": [5, 20], "solver": ["lbfgs"], "random_state": [0]})
+        json.dumps({"hidden_layer_sizes": [[5], [20]], "solver": ["lbfgs"], "random_state": [0]})
     )
     code, out, _ = run(
         [

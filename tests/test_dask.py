@@ -34,7 +34,7 @@ def search():
     return GridSearchCV(
         make_pipeline(StandardScaler(), SimpleMLPClassifier(max_iter=30, random_state=0)),
         {
-            "simplemlpclassifier__hidden_layer_size": [16, 64],
+            "simplemlpclassifier__hidden_layer_sizes": [16, 64],
             "simplemlpclassifier__alpha": [1e-4, 1e-1],
         },
         cv=3,
@@ -67,7 +67,7 @@ def test_cli_tune_on_a_dask_scheduler(cluster, tmp_path, capsys):
             [[*row, label] for row, label in zip(X[:400].tolist(), y[:400], strict=True)]
         )
     grid = tmp_path / "grid.json"
-    grid.write_text('{"hidden_layer_size": [8, 32], "max_iter": [20]}')
+    grid.write_text('{"hidden_layer_sizes": [8, 32], "max_iter": [20]}')
     code = main(
         [
             "tune",

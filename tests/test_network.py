@@ -1,4 +1,8 @@
-"""The network math against independent oracles: finite differences and scikit-learn's log_loss."""
+"""The network math against independent oracles: finite differences and scikit-learn's log_loss.
+
+Every identity is checked at every depth (no hidden layer, one, two and three), for every
+activation and output head, with and without sample weights, the L2 penalty and dropout masks.
+"""
 
 import itertools
 import warnings
@@ -7,33 +11,38 @@ import numpy as np
 import pytest
 from sklearn.metrics import log_loss
 
-from sknn_simple._network import (
-    ACTIVATIONS,
-    Layout,
-    forward,
-    init_params,
-    loss_and_grad,
-    proba_from_logits,
-)
+from sknn_simple.core.activations import ACTIVATIONS, ZERO
+from sknn_simple.core.curvature import hessian_product
+from sknn_simple.core.heads import HEADS, baseline_loss
+from sknn_simple.core.network import Buffers, Layout, forward, init_params, loss_and_grad
 
 ACTIVATION_NAMES = ["identity", "relu", "sigmoid", "tanh"]
-# output type -> (output function, number of output units)
+# output type -> (output head, number of output units)
 OUTPUTS = {"binary": ("logistic", 1), "multiclass": ("softmax", 4), "multilabel": ("logistic", 3)}
+DEPTHS = {0: (), 1: (6,), 2: (6, 5), 3: (5, 4, 3)}
+# (weighted, alpha, dropout): each option on and off, in four combinations
+VARIANTS = [(False, 0.0, False), (True, 0.3, False), (False, 0.3, True), (True, 0.0, True)]
 
 
-def make_problem(output, n=13, d=5, h=6, seed=0):
+def make_problem(output, hidden=(6,), n=13, d=5, seed=0):
     """A small random problem: inputs, encoded targets, weights and a parameter vector."""
     rng = np.random.RandomState(seed)
-    out_activation, k = OUTPUTS[output]
+    head, k = OUTPUTS[output]
     X = rng.normal(size=(n, d))
     if output == "multiclass":
         Y = np.eye(k)[rng.randint(k, size=n)]
     else:
         Y = (rng.uniform(size=(n, k)) < 0.5).astype(float)
-    layout = Layout(d, h, k)
+    layout = Layout((d, *hidden, k))
     theta = rng.normal(scale=0.7, size=layout.size)
     sample_weight = rng.uniform(0.1, 3.0, size=n)
-    return layout, X, Y, theta, sample_weight, out_activation
+    return layout, X, Y, theta, sample_weight, head
+
+
+def dropout_masks(layout, n, p=0.4, seed=1):
+    """Fixed inverted-dropout masks: 0 or 1 / (1 - p), one (n, h) array per hidden layer."""
+    rng = np.random.RandomState(seed)
+    return [(rng.uniform(size=(n, h)) >= p) / (1 - p) for h in layout.hidden]
 
 
 def numerical_gradient(f, theta, eps=1e-6):
@@ -50,32 +59,63 @@ def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b))
 
 
-@pytest.mark.parametrize(
-    "activation, output, weighted, alpha",
-    list(itertools.product(ACTIVATION_NAMES, OUTPUTS, [False, True], [0.0, 0.3])),
-)
-def test_gradient_matches_finite_differences(activation, output, weighted, alpha):
-    layout, X, Y, theta, sw, out_activation = make_problem(output)
+CASES = list(itertools.product(DEPTHS, ACTIVATION_NAMES, OUTPUTS, VARIANTS))
+
+
+@pytest.mark.parametrize("depth, activation, output, variant", CASES)
+def test_gradient_matches_finite_differences(depth, activation, output, variant):
+    weighted, alpha, dropout = variant
+    layout, X, Y, theta, sw, head = make_problem(output, DEPTHS[depth])
     sw = sw if weighted else None
+    masks = dropout_masks(layout, len(X)) if dropout else None
 
     def loss(t):
-        return loss_and_grad(t, layout, X, Y, activation, out_activation, alpha, sw)[0]
+        return loss_and_grad(t, layout, X, Y, activation, head, alpha, sw, dropout_masks=masks)[0]
 
-    _, grad = loss_and_grad(theta, layout, X, Y, activation, out_activation, alpha, sw)
+    _, grad = loss_and_grad(theta, layout, X, Y, activation, head, alpha, sw, dropout_masks=masks)
     assert relative_error(grad, numerical_gradient(loss, theta)) < 1e-6
 
 
+@pytest.mark.parametrize("depth, activation, output, variant", CASES)
+def test_hessian_product_matches_finite_differences_of_the_gradient(
+    depth, activation, output, variant
+):
+    weighted, alpha, dropout = variant
+    layout, X, Y, theta, sw, head = make_problem(output, DEPTHS[depth])
+    sw = sw if weighted else None
+    masks = dropout_masks(layout, len(X)) if dropout else None
+    hvp = hessian_product(theta, layout, X, Y, activation, head, alpha, sw, dropout_masks=masks)
+
+    def grad(t):
+        return loss_and_grad(t, layout, X, Y, activation, head, alpha, sw, dropout_masks=masks)[1]
+
+    eps = 1e-5
+    for seed in range(3):
+        v = np.random.RandomState(seed).normal(size=theta.size)
+        numeric = (grad(theta + eps * v) - grad(theta - eps * v)) / (2 * eps)
+        assert relative_error(hvp(v), numeric) < 1e-5
+
+
+@pytest.mark.parametrize("depth", [1, 3])
+def test_hessian_is_symmetric(depth):
+    layout, X, Y, theta, sw, head = make_problem("multiclass", DEPTHS[depth])
+    hvp = hessian_product(theta, layout, X, Y, "tanh", head, 0.1, sw)
+    H = np.column_stack([hvp(e) for e in np.eye(theta.size)])
+    np.testing.assert_allclose(H, H.T, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("depth", list(DEPTHS))
 @pytest.mark.parametrize("output", list(OUTPUTS))
 @pytest.mark.parametrize("weighted", [False, True])
-def test_loss_matches_sklearn_log_loss(output, weighted):
+def test_loss_matches_sklearn_log_loss(depth, output, weighted):
     """The data term is scikit-learn's log_loss, the penalty alpha/2 ||W||^2 over the weight sum."""
-    layout, X, Y, theta, sw, out_activation = make_problem(output)
+    layout, X, Y, theta, sw, head = make_problem(output, DEPTHS[depth])
     sw = sw if weighted else None
     alpha = 0.3
-    loss, _ = loss_and_grad(theta, layout, X, Y, "tanh", out_activation, alpha, sw)
+    loss, _ = loss_and_grad(theta, layout, X, Y, "tanh", head, alpha, sw)
 
-    Z2, _ = forward(theta, layout, X, "tanh")
-    P = proba_from_logits(Z2, out_activation)
+    Z, _, _ = forward(theta, layout, X, "tanh")
+    P = HEADS[head].output(Z)
     if output == "multiclass":
         data = log_loss(Y.argmax(axis=1), P, sample_weight=sw, labels=range(Y.shape[1]))
     else:  # each logistic unit is its own binary problem; the losses add up
@@ -83,66 +123,107 @@ def test_loss_matches_sklearn_log_loss(output, weighted):
             log_loss(Y[:, j], np.c_[1 - P[:, j], P[:, j]], sample_weight=sw, labels=[0, 1])
             for j in range(Y.shape[1])
         )
-    W1, _, W2, _ = layout.unpack(theta)
     weight_sum = len(X) if sw is None else sw.sum()
-    penalty = alpha / 2 * (np.sum(W1**2) + np.sum(W2**2)) / weight_sum
-    assert loss == pytest.approx(data + penalty, rel=1e-12)
+    squares = sum(np.sum(W**2) for W in layout.unpack(theta)[0])
+    assert loss == pytest.approx(data + alpha / 2 * squares / weight_sum, rel=1e-12)
 
 
-def test_gradient_writes_into_given_buffers():
-    layout, X, Y, theta, sw, out_activation = make_problem("multiclass")
-    expected_loss, expected = loss_and_grad(theta, layout, X, Y, "relu", "softmax", 0.1, sw)
-    n, h, k = X.shape[0], layout.n_hidden, layout.n_outputs
+@pytest.mark.parametrize("depth", [1, 2])
+def test_forward_is_the_layer_by_layer_formula(depth):
+    """Z_l = A_{l-1} W_l + b_l, A_l = f(Z_l), written out with NumPy alone."""
+    layout, X, Y, theta, sw, head = make_problem("multiclass", DEPTHS[depth])
+    Ws, bs = layout.unpack(theta)
+    A = X
+    for W, b in zip(Ws[:-1], bs[:-1], strict=True):
+        A = np.tanh(A @ W + b)
+    expected = A @ Ws[-1] + bs[-1]
+    Z, H, A_list = forward(theta, layout, X, "tanh")
+    np.testing.assert_allclose(Z, expected, rtol=1e-13)
+    assert len(H) == depth + 1 and len(A_list) == depth and H[0] is X
+
+
+@pytest.mark.parametrize("dropout", [False, True])
+def test_gradient_writes_into_given_buffers(dropout):
+    layout, X, Y, theta, sw, head = make_problem("multiclass", (6, 5))
+    masks = dropout_masks(layout, len(X)) if dropout else None
+    expected_loss, expected = loss_and_grad(
+        theta, layout, X, Y, "relu", head, 0.1, sw, dropout_masks=masks
+    )
     grad = np.empty_like(theta)
-    buffers = (np.empty((n, h)), np.empty((n, k)), np.empty((n, h)))
-    loss, out = loss_and_grad(theta, layout, X, Y, "relu", "softmax", 0.1, sw, grad, buffers)
+    buffers = Buffers(layout, len(X), X.dtype, dropout=dropout)
+    loss, out = loss_and_grad(
+        theta, layout, X, Y, "relu", head, 0.1, sw, grad, buffers, dropout_masks=masks
+    )
     assert out is grad
     assert loss == expected_loss
     np.testing.assert_array_equal(grad, expected)
+    # a smaller batch uses the first rows of the same buffers
+    part = buffers.rows(5)
+    assert part.Z.shape == (5, layout.n_outputs) and np.shares_memory(part.Z, buffers.Z)
+    loss5, _ = loss_and_grad(theta, layout, X[:5], Y[:5], "relu", head, 0.1, buffers=part)
+    assert loss5 == loss_and_grad(theta, layout, X[:5], Y[:5], "relu", head, 0.1)[0]
 
 
 def test_unpack_returns_views_in_order():
-    layout = Layout(3, 4, 2)
+    layout = Layout((3, 4, 5, 2))
     theta = np.arange(layout.size, dtype=float)
-    W1, b1, W2, b2 = layout.unpack(theta)
-    assert [W1.shape, b1.shape, W2.shape, b2.shape] == [(3, 4), (4,), (4, 2), (2,)]
-    assert all(np.shares_memory(part, theta) for part in (W1, b1, W2, b2))
+    Ws, bs = layout.unpack(theta)
+    assert [W.shape for W in Ws] == [(3, 4), (4, 5), (5, 2)]
+    assert [b.shape for b in bs] == [(4,), (5,), (2,)]
+    assert all(np.shares_memory(part, theta) for part in Ws + bs)
     # Weights first, then biases, so the penalty covers theta[:n_weights].
-    assert layout.n_weights == 3 * 4 + 4 * 2
-    np.testing.assert_array_equal(np.r_[W1.ravel(), W2.ravel()], theta[: layout.n_weights])
-    W1[0, 0] = -1.0
-    assert theta[0] == -1.0
+    assert layout.n_weights == 3 * 4 + 4 * 5 + 5 * 2
+    assert layout.size == layout.n_weights + 4 + 5 + 2
+    np.testing.assert_array_equal(np.concatenate([W.ravel() for W in Ws]), theta[:42])
+    np.testing.assert_array_equal(np.concatenate(bs), theta[42:])
+    Ws[1][0, 0] = -1.0
+    assert theta[12] == -1.0
+    assert Layout.of(3, [4, 5], 2) == layout and layout.hidden == (4, 5)
 
 
 @pytest.mark.parametrize("activation", ACTIVATION_NAMES)
-def test_glorot_uniform_bounds(activation):
-    layout = Layout(30, 20, 5)
+@pytest.mark.parametrize("hidden", [(20,), (20, 10)])
+def test_glorot_uniform_bounds_and_scikit_learn_order(activation, hidden):
+    """Each layer's W and b drawn uniformly from +-sqrt(factor / (fan_in + fan_out)), in the
+    order W_1, b_1, W_2, b_2, ... of scikit-learn's MLPClassifier."""
+    layout = Layout((30, *hidden, 5))
     theta = init_params(layout, activation, np.random.RandomState(0))
     factor = 2.0 if activation == "sigmoid" else 6.0
-    for W, b in [layout.unpack(theta)[:2], layout.unpack(theta)[2:]]:
+    rng = np.random.RandomState(0)
+    for W, b in zip(*layout.unpack(theta), strict=True):
         bound = np.sqrt(factor / (W.shape[0] + W.shape[1]))
-        assert np.abs(W).max() <= bound and np.abs(b).max() <= bound
-        assert np.abs(W).max() > 0.9 * bound  # spread over the whole interval
+        np.testing.assert_array_equal(W, rng.uniform(-bound, bound, W.shape))
+        np.testing.assert_array_equal(b, rng.uniform(-bound, bound, b.shape))
 
 
 @pytest.mark.parametrize("activation", ACTIVATION_NAMES)
-def test_activation_backward_is_the_derivative(activation):
+def test_activation_derivatives_match_finite_differences(activation):
+    """backward and derivative are f', second_derivative is f'' (ZERO where f'' vanishes)."""
     z = np.linspace(-3, 3, 61) + 0.01  # avoid relu's kink at exactly 0
     act = ACTIVATIONS[activation]
     eps = 1e-6
     numeric = (act.forward(z + eps) - act.forward(z - eps)) / (2 * eps)
     A = act.forward(z.copy())
-    analytic = act.backward(A, np.ones_like(z))
-    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(act.backward(A, np.ones_like(z)), numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(act.derivative(A), numeric, rtol=1e-6, atol=1e-8)
+    eps = 1e-4
+    second = (act.derivative(act.forward(z + eps)) - act.derivative(act.forward(z - eps))) / (
+        2 * eps
+    )
+    if act.second_derivative is ZERO:
+        np.testing.assert_allclose(second, 0, atol=1e-12)
+        assert act.second_derivative(A) is None
+    else:
+        np.testing.assert_allclose(act.second_derivative(A), second, rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("output", list(OUTPUTS))
 def test_losses_are_stable_for_huge_logits(output):
     """Logits of magnitude 1e150: exact losses, no overflow, no log(0), no warning."""
-    out_activation, k = OUTPUTS[output]
-    layout = Layout(2, 3, k)
+    head, k = OUTPUTS[output]
+    layout = Layout((2, 3, k))
     theta = np.zeros(layout.size)
-    _, _, _, b2 = layout.unpack(theta)
+    b2 = layout.unpack(theta)[1][-1]
     b2[:] = np.linspace(-1e150, 1e150, k) if k > 1 else [1e150]
     X = np.zeros((2, 2))
     Y = np.zeros((2, k))
@@ -150,9 +231,9 @@ def test_losses_are_stable_for_huge_logits(output):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is exact
-            loss, grad = loss_and_grad(theta, layout, X, Y, "relu", out_activation)
-            Z2, _ = forward(theta, layout, X, "relu")
-            p = proba_from_logits(Z2, out_activation)
+            loss, grad = loss_and_grad(theta, layout, X, Y, "relu", head)
+            Z, _, _ = forward(theta, layout, X, "relu")
+            p = HEADS[head].output(Z)
     assert np.isfinite(grad).all()
     assert ((p >= 0) & (p <= 1)).all()
     if output == "binary":  # y = 1 with z = 1e150: the loss is softplus(-z) = 0
@@ -165,13 +246,45 @@ def test_losses_are_stable_for_huge_logits(output):
 
 @pytest.mark.parametrize("output", list(OUTPUTS))
 def test_baseline_loss_is_the_loss_of_the_best_constant_prediction(output):
-    """With W1 = W2 = 0 and b2 = log of the label shares, the loss is the baseline."""
-    from sknn_simple._network import baseline_loss
-
-    layout, X, Y, theta, sw, out_activation = make_problem(output)
+    """With every weight zero and b = log of the label shares, the loss is the baseline."""
+    layout, X, Y, theta, sw, head = make_problem(output, (6, 5))
     shares = (sw @ Y) / sw.sum()
     theta = np.zeros(layout.size)
-    b2 = layout.unpack(theta)[3]
-    b2[:] = np.log(shares) if out_activation == "softmax" else np.log(shares / (1 - shares))
-    loss, _ = loss_and_grad(theta, layout, X, Y, "relu", out_activation, 1.0, sw)
-    assert loss == pytest.approx(baseline_loss(Y, out_activation, sw), rel=1e-12)
+    b_out = layout.unpack(theta)[1][-1]
+    b_out[:] = np.log(shares) if head == "softmax" else np.log(shares / (1 - shares))
+    loss, _ = loss_and_grad(theta, layout, X, Y, "relu", head, 1.0, sw)
+    assert loss == pytest.approx(baseline_loss(Y, head, sw), rel=1e-12)
+
+
+@pytest.mark.parametrize("head", list(HEADS))
+def test_output_jvp_is_the_derivative_of_the_output(head):
+    """Each head's output_jvp is the Jacobian of its output function times a direction."""
+    rng = np.random.RandomState(0)
+    Z, RZ = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    out = HEADS[head]
+    eps = 1e-6
+    numeric = (out.output(Z + eps * RZ) - out.output(Z - eps * RZ)) / (2 * eps)
+    np.testing.assert_allclose(out.output_jvp(out.output(Z.copy()), RZ), numeric, rtol=1e-6)
+
+
+@pytest.mark.parametrize("head", list(HEADS))
+def test_loss_and_delta_is_the_loss_and_its_derivative(head):
+    """loss_and_delta returns each row's loss and leaves d loss / dZ = g(Z) - Y in Z."""
+    rng = np.random.RandomState(1)
+    Z = rng.normal(size=(4, 3))
+    Y = np.eye(3)[[0, 2, 1, 2]] if head == "softmax" else (rng.uniform(size=(4, 3)) < 0.5) * 1.0
+    out = HEADS[head]
+    row_loss = out.loss_and_delta(Z.copy(), Y)
+    delta = Z.copy()
+    out.loss_and_delta(delta, Y)
+
+    def total(z):
+        return out.loss_and_delta(z.reshape(Z.shape).copy(), Y).sum()
+
+    np.testing.assert_allclose(delta.ravel(), numerical_gradient(total, Z.ravel()), rtol=1e-6)
+    P = out.output(Z.copy())
+    if head == "softmax":
+        expected = -(Y * np.log(P)).sum(axis=1)
+    else:
+        expected = -(Y * np.log(P) + (1 - Y) * np.log(1 - P)).sum(axis=1)
+    np.testing.assert_allclose(row_loss, expected, rtol=1e-12)

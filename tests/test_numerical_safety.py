@@ -53,7 +53,7 @@ def test_extreme_inputs(digits, solver, activation, kind):
     runtime = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
     assert not runtime, runtime
     assert all(issubclass(w.category, ConvergenceWarning | UserWarning) for w in caught)
-    assert np.isfinite(model._theta).all()
+    assert np.isfinite(model._state.theta).all()
     assert np.isfinite(proba).all() and np.isfinite(log_proba).all()
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
 
@@ -67,7 +67,7 @@ def test_divergence_stops_with_finite_weights_and_a_warning(digits, solver, lear
     )
     with pytest.warns(ConvergenceWarning, match="learning_rate_init"):
         model.fit(X * 100, y)
-    assert np.isfinite(model._theta).all()
+    assert np.isfinite(model._state.theta).all()
     assert np.isfinite(model.loss_curve_).all()
     assert np.isfinite(model.predict_proba(X)).all()
 
@@ -88,9 +88,9 @@ def test_float32_is_never_worse_than_float64(digits, solver, activation, scale):
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(X.astype(dtype), y)
         results[dtype] = (
-            np.isfinite(model.loss_curve_).all() and np.isfinite(model._theta).all(),
+            np.isfinite(model.loss_curve_).all() and np.isfinite(model._state.theta).all(),
             np.isfinite(model.predict_proba(X.astype(dtype))).all(),
         )
-        assert model._theta.dtype == dtype
+        assert model._state.theta.dtype == dtype
     if all(results[np.float64]):
         assert all(results[np.float32])

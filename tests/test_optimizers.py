@@ -5,8 +5,15 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from sknn_simple._network import axpy
-from sknn_simple._optimizers import adam_step, invscaling_rate, new_state, sgd_step
+from sknn_simple.core.blas import axpy
+from sknn_simple.training.optimizers import adam_step, sgd_step
+from sknn_simple.training.schedule import invscaling_rate
+from sknn_simple.training.solvers import SOLVERS
+
+
+def new_state(solver, n, dtype):
+    """Zero optimizer arrays, as many as the solver's registry entry says."""
+    return np.zeros((SOLVERS[solver].n_arrays, n), dtype=dtype)
 
 
 @pytest.fixture

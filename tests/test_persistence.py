@@ -107,7 +107,7 @@ def test_warm_start_continues_after_loading(digits):
     resumed = round_trip(first)
     with pytest.warns(Warning):
         resumed.fit(X, y)  # the optimizer's state came back too
-    np.testing.assert_allclose(resumed._theta, once._theta, rtol=1e-12)
+    np.testing.assert_allclose(resumed._state.theta, once._state.theta, rtol=1e-12)
 
 
 def test_save_refuses_what_it_cannot_write(digits):
@@ -253,8 +253,17 @@ def _mutate(data, original, resign=False):
         members[data.draw(st.sampled_from(names))] = _random_array(data)
     else:  # rewrite the metadata JSON (keeping or breaking its checksum)
         meta = json.loads(np.lib.format.read_array(io.BytesIO(members["metadata.npy"])).tobytes())
+        estimator = meta["estimator"]
         section = data.draw(
-            st.sampled_from([meta, meta["classifier"], meta["classifier"]["params"]])
+            st.sampled_from(
+                [
+                    meta,
+                    estimator,
+                    estimator["params"],
+                    estimator["fitted"],
+                    estimator["fitted"]["_state"]["object"],
+                ]
+            )
         )
         key = data.draw(st.sampled_from(sorted(section)))
         section[key] = data.draw(

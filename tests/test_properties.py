@@ -48,7 +48,7 @@ def problems(draw, kinds=LABEL_KINDS, multilabel=True):
             "bool": codes.astype(bool),
         }[kind]
     model = SimpleMLPClassifier(
-        hidden_layer_size=draw(st.integers(1, 8)),
+        hidden_layer_sizes=draw(st.integers(1, 8)),
         activation=draw(st.sampled_from(ACTIVATIONS)),
         solver=draw(st.sampled_from(SOLVERS)),
         max_iter=draw(st.integers(1, 6)),
@@ -87,7 +87,7 @@ def test_a_fixed_random_state_and_clone_reproduce_a_fit(problem):
     X, y, model = problem
     quiet_fit(model, X, y)
     again = quiet_fit(clone(model), X, y)
-    np.testing.assert_array_equal(again._theta, model._theta)
+    np.testing.assert_array_equal(again._state.theta, model._state.theta)
     np.testing.assert_array_equal(again.predict(X), model.predict(X))
     assert again.loss_curve_ == model.loss_curve_
 
@@ -123,4 +123,4 @@ def test_partial_fit_over_batches_is_one_epoch_of_fit(problem, n_batches):
     classes = None if y.ndim == 2 else np.unique(y)
     for start in range(0, len(X), batch):
         streamed.partial_fit(X[start : start + batch], y[start : start + batch], classes=classes)
-    np.testing.assert_allclose(streamed._theta, fitted._theta, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(streamed._state.theta, fitted._state.theta, rtol=1e-10, atol=1e-12)

@@ -1,6 +1,5 @@
 """The second-order solvers: exact curvature products, convex reference problems, behaviour."""
 
-import itertools
 import warnings
 
 import numpy as np
@@ -13,40 +12,9 @@ from sklearn.metrics import log_loss
 from sklearn.preprocessing import StandardScaler
 
 from sknn_simple import SimpleMLPClassifier
-from sknn_simple._curvature import hessian_product
-from sknn_simple._network import loss_and_grad
-
-from .test_network import ACTIVATION_NAMES, OUTPUTS, make_problem, relative_error
+from sknn_simple.core.network import loss_and_grad
 
 SOLVERS = ["lbfgs", "newton-cg"]
-
-
-@pytest.mark.parametrize(
-    "activation, output, weighted, alpha",
-    list(itertools.product(ACTIVATION_NAMES, OUTPUTS, [False, True], [0.0, 0.3])),
-)
-def test_hessian_product_matches_finite_differences_of_the_gradient(
-    activation, output, weighted, alpha
-):
-    layout, X, Y, theta, sw, out_activation = make_problem(output)
-    sw = sw if weighted else None
-    hvp = hessian_product(theta, layout, X, Y, activation, out_activation, alpha, sw)
-    for seed in range(3):
-        v = np.random.RandomState(seed).normal(size=theta.size)
-        eps = 1e-5
-
-        def grad(t):
-            return loss_and_grad(t, layout, X, Y, activation, out_activation, alpha, sw)[1]
-
-        numeric = (grad(theta + eps * v) - grad(theta - eps * v)) / (2 * eps)
-        assert relative_error(hvp(v), numeric) < 1e-5
-
-
-def test_hessian_is_symmetric():
-    layout, X, Y, theta, sw, out_activation = make_problem("multiclass")
-    hvp = hessian_product(theta, layout, X, Y, "tanh", out_activation, 0.1, sw)
-    H = np.column_stack([hvp(e) for e in np.eye(theta.size)])
-    np.testing.assert_allclose(H, H.T, rtol=1e-10, atol=1e-12)
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +116,7 @@ def test_loss_curve_records_the_objective_at_each_iterate(digits, solver):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
     Y = np.eye(10)[y]
-    loss, _ = loss_and_grad(model._theta, model._layout, X, Y, "relu", "softmax", model.alpha)
+    loss, _ = loss_and_grad(model._state.theta, model._layout, X, Y, "relu", "softmax", model.alpha)
     assert model.loss_ == pytest.approx(loss, rel=1e-12)
 
 

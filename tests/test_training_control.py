@@ -14,9 +14,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.fixes import parse_version
 
 from sknn_simple import SimpleMLPClassifier
-from sknn_simple._network import Layout, loss_and_grad
+from sknn_simple.core.network import Layout, loss_and_grad
 
-from .test_network import ACTIVATION_NAMES, make_problem, numerical_gradient, relative_error
+from .test_network import make_problem
 
 SKLEARN_VERSION = parse_version(sklearn.__version__)
 
@@ -37,7 +37,7 @@ def test_balanced_class_weight_raises_minority_recall():
         4000, 10, n_informative=4, weights=[0.95], flip_y=0.02, class_sep=0.6, random_state=0
     )
     X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
-    settings = dict(hidden_layer_size=20, max_iter=100, random_state=0)
+    settings = dict(hidden_layer_sizes=20, max_iter=100, random_state=0)
     plain = SimpleMLPClassifier(**settings).fit(X_train, y_train)
     balanced = SimpleMLPClassifier(class_weight="balanced", **settings).fit(X_train, y_train)
     plain_recall = recall_score(y_test, plain.predict(X_test))
@@ -48,12 +48,12 @@ def test_balanced_class_weight_raises_minority_recall():
 def test_class_weight_multiplies_sample_weight(digits):
     """A class weight is the same as multiplying the weights of that class's samples."""
     X, _, y, _ = digits
-    settings = dict(hidden_layer_size=10, max_iter=5, random_state=0, shuffle=False)
+    settings = dict(hidden_layer_sizes=10, max_iter=5, random_state=0, shuffle=False)
     weights = {c: 1.0 + c for c in range(10)}
     sw = np.random.RandomState(0).uniform(0.5, 2, size=len(y))
     by_class = SimpleMLPClassifier(class_weight=weights, **settings).fit(X, y, sample_weight=sw)
     by_sample = SimpleMLPClassifier(**settings).fit(X, y, sample_weight=sw * (1.0 + y))
-    np.testing.assert_allclose(by_class._theta, by_sample._theta, rtol=1e-10)
+    np.testing.assert_allclose(by_class._state.theta, by_sample._state.theta, rtol=1e-10)
 
 
 def test_class_weight_errors(digits):
@@ -155,29 +155,14 @@ def test_validation_set_routed_through_a_pipeline(digits):
 # --- dropout -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
-@pytest.mark.parametrize("output", ["binary", "multiclass", "multilabel"])
-def test_dropout_gradient_with_a_fixed_mask(activation, output):
-    layout, X, Y, theta, sw, out_activation = make_problem(output)
-    rng = np.random.RandomState(1)
-    mask = (rng.uniform(size=(X.shape[0], layout.n_hidden)) >= 0.3) / 0.7
-
-    def loss(t):
-        return loss_and_grad(
-            t, layout, X, Y, activation, out_activation, 0.1, sw, dropout_mask=mask
-        )[0]
-
-    _, grad = loss_and_grad(
-        theta, layout, X, Y, activation, out_activation, 0.1, sw, dropout_mask=mask
-    )
-    assert relative_error(grad, numerical_gradient(loss, theta)) < 1e-6
+# The gradient and curvature with fixed dropout masks: test_network.py, at every depth.
 
 
 def test_dropout_with_all_units_kept_changes_nothing():
-    layout, X, Y, theta, sw, _ = make_problem("multiclass")
-    ones = np.ones((X.shape[0], layout.n_hidden))
+    layout, X, Y, theta, sw, _ = make_problem("multiclass", hidden=(6, 5))
+    ones = [np.ones((X.shape[0], h)) for h in layout.hidden]
     a = loss_and_grad(theta, layout, X, Y, "relu", "softmax", 0.1, sw)
-    b = loss_and_grad(theta, layout, X, Y, "relu", "softmax", 0.1, sw, dropout_mask=ones)
+    b = loss_and_grad(theta, layout, X, Y, "relu", "softmax", 0.1, sw, dropout_masks=ones)
     assert a[0] == b[0]
     np.testing.assert_array_equal(a[1], b[1])
 
@@ -186,11 +171,12 @@ def test_dropout_trains_stochastically_and_predicts_deterministically(digits):
     X, X_val, y, y_val = digits
     plain = SimpleMLPClassifier(50, max_iter=30, random_state=0).fit(X, y)
     dropped = SimpleMLPClassifier(50, dropout=0.3, max_iter=30, random_state=0).fit(X, y)
-    assert not np.allclose(plain._theta, dropped._theta)
+    assert not np.allclose(plain._state.theta, dropped._state.theta)
     np.testing.assert_array_equal(dropped.predict_proba(X_val), dropped.predict_proba(X_val))
     assert dropped.score(X_val, y_val) > 0.9
     again = SimpleMLPClassifier(50, dropout=0.3, max_iter=30, random_state=0).fit(X, y)
-    np.testing.assert_array_equal(again._theta, dropped._theta)  # masks follow random_state
+    # the masks follow random_state
+    np.testing.assert_array_equal(again._state.theta, dropped._state.theta)
 
 
 @pytest.mark.parametrize("solver", ["lbfgs", "newton-cg"])
@@ -265,7 +251,7 @@ def test_history_of_a_second_order_solver(digits):
 
 
 def test_ctrl_c_keeps_the_weights_so_far(digits, monkeypatch):
-    import sknn_simple._fitting as fitting_module
+    import sknn_simple.training.loop as fitting_module
 
     X, X_val, y, y_val = digits
     real_run_epoch, calls = fitting_module.run_epoch, []
@@ -287,7 +273,7 @@ def test_ctrl_c_keeps_the_weights_so_far(digits, monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         three.fit(X, y)
-    np.testing.assert_array_equal(model._theta, three._theta)
+    np.testing.assert_array_equal(model._state.theta, three._state.theta)
     np.testing.assert_array_equal(model.predict(X_val), three.predict(X_val))
 
 
@@ -346,7 +332,7 @@ def test_a_callback_can_stop_training(digits, solver):
 
 
 def test_layout_sizes():
-    assert Layout(3, 4, 2).size == 3 * 4 + 4 + 4 * 2 + 2
+    assert Layout((3, 4, 2)).size == 3 * 4 + 4 + 4 * 2 + 2
 
 
 def test_balanced_weights_match_scikit_learn_and_count_sample_weight():

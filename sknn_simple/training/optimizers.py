@@ -1,14 +1,14 @@
 """First-order update rules on the flat parameter vector, apart from the data and the estimator.
 
 Each rule updates ``theta`` and its own state arrays in place from one gradient ``grad``, and
-allocates nothing: each ``y + a * x`` is one BLAS ``axpy`` (:func:`~sknn_simple._network.axpy`),
+allocates nothing: each ``y + a * x`` is one BLAS ``axpy`` (:func:`~sknn_simple.core.blas.axpy`),
 a single pass with no temporary array, and Adam uses ``grad`` as work space once it has read it.
 On a large network a step's passes over the parameters take as long as the matrix products
 (the parameters no longer fit in the processor's cache), so each pass saved counts.
 
-The state is plain arrays (one row per buffer of :func:`new_state`), which the estimator keeps
-between calls for ``warm_start`` and ``partial_fit``, and which pickle, joblib and skops store
-as they are.
+The state is plain arrays (one row per buffer), kept in the training state between calls for
+``warm_start`` and ``partial_fit``; the solver registry (``solvers.py``) says how many each
+rule needs and binds the rule to its hyperparameters.
 
 The formulas are those of scikit-learn's ``SGDOptimizer`` and ``AdamOptimizer``; the results
 agree up to rounding (``axpy`` may fuse its multiply and add).
@@ -18,15 +18,7 @@ import math
 
 import numpy as np
 
-from ._network import axpy
-
-#: Number of state arrays each solver keeps (velocity; first and second moments).
-N_STATE_ARRAYS = {"sgd": 1, "adam": 2}
-
-
-def new_state(solver, n_params, dtype):
-    """Zero-initialized optimizer state: an array of shape (N_STATE_ARRAYS[solver], n_params)."""
-    return np.zeros((N_STATE_ARRAYS[solver], n_params), dtype=dtype)
+from ..core.blas import axpy
 
 
 def sgd_step(theta, grad, state, learning_rate, momentum, nesterov):
@@ -74,8 +66,3 @@ def adam_step(theta, grad, state, step, learning_rate, beta_1, beta_2, epsilon):
     denominator += epsilon
     ratio = np.divide(m, denominator, out=grad)  # m / (sqrt(v) + epsilon)
     axpy(-eta_t, ratio, theta)
-
-
-def invscaling_rate(learning_rate_init, n_samples_seen, power_t):
-    """Inverse-scaling schedule ``eta = eta_0 / (t + 1)^power_t``, ``t`` the samples seen so far."""
-    return learning_rate_init / (n_samples_seen + 1) ** power_t

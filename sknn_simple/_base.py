@@ -1,0 +1,569 @@
+"""What the classifier shares with any other network of this package: the estimator's machinery.
+
+:class:`BaseSimpleMLP` validates the hyperparameters, sets up a fit (the network's layout, the
+training state, the validation set, the callbacks), hands it to the training loop
+(``training/loop.py``), turns its outcome into warnings, and serves the fitted attributes and
+the forward pass for prediction. It knows nothing of classes: the subclass fills a few hooks
+(encode the targets and choose the output head, score the validation set, hold out part of the
+data for early stopping). It is the only code that writes the estimator's attributes; the
+training code updates the :class:`~sknn_simple.training.state.TrainingState` it owns.
+"""
+
+import os
+import sys
+import warnings
+from collections.abc import Mapping, Set
+from numbers import Integral, Real
+from types import MappingProxyType
+
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._split import validation_mask
+from .core.activations import ACTIVATIONS
+from .core.heads import HEADS, mean_loss
+from .core.network import Buffers, Layout, forward, init_params
+from .training.loop import Problem, train
+from .training.monitor import Monitor
+from .training.solvers import SOLVERS
+from .training.state import TrainingState
+
+try:  # scikit-learn >= 1.9: experimental callbacks (ProgressBar, ScoringMonitor, ...)
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # older versions: no callbacks, nothing else changes
+
+    class CallbackSupportMixin:
+        """Stand-in without callbacks for scikit-learn < 1.9."""
+
+
+STOCHASTIC_SOLVERS = tuple(name for name, solver in SOLVERS.items() if solver.stochastic)
+
+
+def warn(message, category):
+    """``warnings.warn`` pointing at the user's line that called into the estimator.
+
+    The call may pass through scikit-learn's ``fit`` wrappers and meta-estimators (Pipeline,
+    ...), so instead of a fixed ``stacklevel`` this skips the frames inside this package and
+    inside scikit-learn.
+    """
+    skipped = (os.path.dirname(__file__), os.path.dirname(sklearn.__file__))
+    frame, level = sys._getframe(1), 2  # stacklevel 2 is the caller of warn
+    while frame is not None and frame.f_code.co_filename.startswith(skipped):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
+def hidden_sizes(hidden_layer_sizes):
+    """``hidden_layer_sizes`` as a tuple of ints, or a ValueError that says what is wrong."""
+    if isinstance(hidden_layer_sizes, Integral):
+        sizes = [hidden_layer_sizes]
+    elif isinstance(hidden_layer_sizes, (Mapping, Set, str, bytes)):
+        sizes = None  # iterable, but not a sequence of sizes
+    else:
+        sizes = list(np.asarray(hidden_layer_sizes, dtype=object).reshape(-1))
+        if np.ndim(hidden_layer_sizes) != 1:
+            sizes = None
+    if sizes is None or not all(
+        isinstance(h, Integral) and not isinstance(h, (bool, np.bool_)) and h >= 1 for h in sizes
+    ):
+        raise ValueError(
+            f"hidden_layer_sizes={hidden_layer_sizes!r}: the sizes of the hidden layers must be "
+            "integers >= 1, e.g. (100,) for one hidden layer of 100 units or (64, 32) for two."
+        )
+    return tuple(int(h) for h in sizes)
+
+
+class _Callbacks:
+    """scikit-learn's callbacks (1.9+) for one fit: a task per epoch or iteration."""
+
+    def __init__(self, estimator, data, max_subtasks, task_name):
+        self.estimator, self.data, self.task_name = estimator, data, task_name
+        self.root = estimator._init_callback_context(max_subtasks=max_subtasks)
+        self.root.call_on_fit_task_begin(estimator=estimator, **data)
+        self.task = None
+
+    def begin_iteration(self):
+        self.task = self.root.subcontext(task_name=self.task_name)
+        self.task.call_on_fit_task_begin(estimator=self.estimator, **self.data)
+
+    def end_iteration(self, state):
+        task, self.task = self.task, None
+        return task.call_on_fit_task_end(
+            estimator=self.estimator,
+            reconstruction_attributes=lambda: {"_state": state.snapshot()},
+            **self.data,
+        )
+
+    def close(self):
+        """Close the task of an iteration that did not run (the solver stopped first)."""
+        if self.task is not None:
+            self.task.call_on_fit_task_end(estimator=self.estimator)
+            self.task = None
+
+    def end_fit(self):
+        self.root.call_on_fit_task_end(
+            estimator=self.estimator, reconstruction_attributes={}, **self.data
+        )
+
+
+class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
+    """Base class of the estimators (private): set-up, training, fitted state, forward pass.
+
+    Subclasses define ``__init__`` (every parameter of ``_parameter_constraints``) and the hooks
+    ``_prepare_targets``, ``_encode_validation_targets``, ``_score_outputs`` and
+    ``_stratify_hold_out``.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "solver": [StrOptions(set(SOLVERS))],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto", "full"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    # --- fitted attributes, read from the training state ----------------------------------------
+
+    @property
+    def coefs_(self):
+        """``[W_1, ..., W_{L+1}]``: views into the fitted parameter vector."""
+        return self._layout.unpack(self._state.theta)[0]
+
+    @property
+    def intercepts_(self):
+        """``[b_1, ..., b_{L+1}]``: views into the fitted parameter vector."""
+        return self._layout.unpack(self._state.theta)[1]
+
+    @property
+    def n_layers_(self):
+        """Number of layers, input and output included: ``len(hidden_layer_sizes) + 2``."""
+        return len(self._layout.sizes)
+
+    @property
+    def n_iter_(self):
+        """Epochs (or solver iterations) run by the last call to ``fit`` or ``partial_fit``."""
+        return self._state.n_iter
+
+    @property
+    def t_(self):
+        """Number of training samples processed since the weights were initialized."""
+        return self._state.t
+
+    @property
+    def loss_(self):
+        """Training loss (with the penalty) of the last epoch or iteration."""
+        if self._state.loss is None:
+            raise AttributeError("loss_ is set once an epoch has been completed")
+        return self._state.loss
+
+    @property
+    def loss_curve_(self):
+        """``loss_`` after each epoch or iteration, over every call that trained these weights."""
+        return self._state.loss_curve
+
+    @property
+    def best_loss_(self):
+        """Lowest ``loss_`` so far; None when early stopping watches the validation set."""
+        return self._state.best_loss
+
+    @property
+    def validation_scores_(self):
+        """Validation score after each epoch; None without a validation set."""
+        return self._state.validation_scores
+
+    @property
+    def validation_loss_curve_(self):
+        """Validation loss (no penalty) after each epoch; None without a validation set."""
+        return self._state.validation_loss_curve
+
+    @property
+    def best_validation_score_(self):
+        """Best validation score; None without a validation set."""
+        return self._state.best_validation_score
+
+    @property
+    def history_(self):
+        """One record per epoch or iteration (see the class docstring)."""
+        return self._state.history
+
+    def __sklearn_is_fitted__(self):
+        """True once ``fit`` or ``partial_fit`` has set the weights (for ``check_is_fitted``)."""
+        return hasattr(self, "_state")
+
+    # --- the fitted state as plain values (pickle, skops, model files) ---------------------------
+
+    #: The fitted attributes besides the layout and the training state; subclasses add theirs.
+    _fitted_attributes = ("n_features_in_", "feature_names_in_", "n_outputs_", "out_activation_")
+
+    def _fitted_values(self):
+        """Every fitted attribute as plain values: arrays, numbers, text, lists and dicts."""
+        values = {
+            name: getattr(self, name) for name in self._fitted_attributes if hasattr(self, name)
+        }
+        values["_layout"] = list(self._layout.sizes)
+        values["_state"] = self._state.to_dict()
+        return values
+
+    def _restore_fitted(self, values):
+        """Set the fitted attributes from :meth:`_fitted_values`, checking each one first.
+
+        Raises a ValueError that says which value is wrong: this is how a model file's content
+        becomes an estimator, so nothing is trusted before it is checked.
+        """
+        required = {"n_features_in_", "n_outputs_", "out_activation_", "_layout", "_state"}
+        allowed = {*self._fitted_attributes, "_layout", "_state"}
+        if not isinstance(values, dict) or not required <= set(values) <= allowed:
+            raise ValueError(
+                f"the fitted attributes must be {sorted(required)}, optionally with "
+                f"{sorted(allowed - required)}"
+            )
+        d, k = values["n_features_in_"], values["n_outputs_"]
+        sizes = values["_layout"]
+        if not (
+            isinstance(sizes, list)
+            and len(sizes) >= 2
+            and all(isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in sizes)
+            and sizes[0] == d
+            and sizes[-1] == k
+        ):
+            raise ValueError("the layers' sizes are invalid or do not match the inputs and outputs")
+        layout = Layout(tuple(int(n) for n in sizes))
+        if layout.size > self._MAX_PARAMETERS:
+            raise ValueError(f"the network is implausibly large ({layout.size} parameters)")
+        if values["out_activation_"] not in HEADS:
+            raise ValueError(f"unknown output function {values['out_activation_']!r}")
+        names = values.get("feature_names_in_")
+        if names is not None and not (
+            isinstance(names, np.ndarray)
+            and names.shape == (d,)
+            and names.dtype.kind in "UO"
+            and all(isinstance(name, str) for name in names.tolist())
+        ):
+            raise ValueError("the feature names do not match the number of features")
+        state = TrainingState.from_dict(values["_state"])
+        if state.theta.shape != (layout.size,):
+            raise ValueError("the weights do not match the layers' sizes")
+        self._check_fitted_values(values, layout)
+        for name in self._fitted_attributes:
+            if name in values:
+                setattr(self, name, values[name])
+        if names is not None:
+            self.feature_names_in_ = names.astype(object)
+        self.n_features_in_, self.n_outputs_ = int(d), int(k)
+        self._layout, self._state = layout, state
+
+    #: Largest network a model file may describe (weights and biases).
+    _MAX_PARAMETERS = 2**28
+
+    def _check_fitted_values(self, values, layout):
+        """A subclass's checks of its own fitted attributes (ValueError when one is wrong)."""
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # a copy: it may be the instance's own __dict__
+        if "_state" in state:  # plain values only: pickle, joblib and skops need no class of ours
+            state["_state"] = self._state.to_dict()
+            state["_layout"] = list(self._layout.sizes)
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("_state"), dict):
+            state = dict(state)
+            state["_state"] = TrainingState.from_dict(state["_state"])
+            state["_layout"] = Layout(tuple(state["_layout"]))
+        super().__setstate__(state)
+
+    # --- training --------------------------------------------------------------------------------
+
+    def _fit(self, X, y, sample_weight, incremental, classes=None, validation_data=None):
+        given = (X, y, sample_weight)  # what callbacks see: the caller's data
+        first_call = not self.__sklearn_is_fitted__() or not (incremental or self.warm_start)
+        hidden = hidden_sizes(self.hidden_layer_sizes)
+        self._check_solver_options()
+        X, Y, sample_weight = self._validate_training_data(
+            X, y, sample_weight, first_call, classes, incremental
+        )
+        validation = None
+        if validation_data is not None:
+            validation = self._validate_validation_data(*validation_data, dtype=X.dtype)
+        if first_call:
+            self._layout = Layout.of(X.shape[1], hidden, Y.shape[1])
+            rng = check_random_state(self.random_state)
+            theta = init_params(self._layout, self.activation, rng, X.dtype)
+            self._state = TrainingState(theta, float(self.learning_rate_init), rng)
+        elif self._layout.hidden != hidden:
+            raise ValueError(
+                f"hidden_layer_sizes changed from {self._layout.hidden} to {hidden} since the "
+                "model was fitted; continuing training (warm_start / partial_fit) needs the same "
+                "network. Set warm_start=False to start afresh."
+            )
+        state = self._state
+        early_stopping = self.early_stopping and not incremental
+        state.monitor(early_stopping or validation is not None, early_stopping)
+        X = X.tocsr() if sp.issparse(X) else X  # CSC slices rows slowly: train on CSR
+        if early_stopping and validation is None:
+            X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, state.rng)
+
+        stochastic = SOLVERS[self.solver].stochastic
+        params = dict(self.get_params())
+        params["batch_size"] = self._batch_size(X.shape[0]) if stochastic else X.shape[0]
+        callbacks = self._start_callbacks(given, incremental, stochastic)
+        monitor = Monitor(
+            state,
+            MappingProxyType(params),
+            X.shape[0],
+            stochastic=stochastic,
+            validate=None if validation is None else self._validator(*validation),
+            early_stopping=early_stopping,
+            log=print if self.verbose else None,
+            callbacks=callbacks,
+        )
+        problem = Problem(
+            X, Y, sample_weight, self._layout, self.activation, self.out_activation_, self.alpha
+        )
+        state.n_iter = 0
+        # Overflow during training shows up as a non-finite loss, which stops training with a
+        # clear ConvergenceWarning; NumPy's own warnings would only add noise.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            outcome = train(state, problem, params, monitor, incremental)
+        if callbacks is not None:
+            callbacks.end_fit()
+        self._report(outcome, stochastic)
+        return self
+
+    def _check_solver_options(self):
+        if self.dropout > 0 and self.solver not in STOCHASTIC_SOLVERS:
+            raise ValueError(
+                f"dropout={self.dropout} needs a stochastic solver ('sgd' or 'adam'): "
+                f"solver={self.solver!r} minimizes one fixed loss, which random masks would "
+                "change at every step. Set dropout=0 or choose solver='adam'."
+            )
+
+    def _validate_training_data(self, X, y, sample_weight, reset, classes, incremental):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32) if reset else self._state.theta.dtype,
+            reset=reset,
+            ensure_min_samples=1 if incremental else 2,
+        )
+        Y, sample_weight = self._prepare_targets(y, sample_weight, X, reset, classes, incremental)
+        return X, Y, sample_weight
+
+    def _validate_validation_data(self, X_val, y_val, sample_weight_val, dtype):
+        if X_val is None or y_val is None:
+            raise ValueError("X_val and y_val must be given together.")
+        X_val, y_val = validate_data(
+            self,
+            X_val,
+            y_val,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=dtype,
+            reset=False,
+        )
+        Y_val, sample_weight_val = self._encode_validation_targets(
+            y_val, sample_weight_val, X_val.shape[0], dtype
+        )
+        return X_val, Y_val, sample_weight_val
+
+    def _hold_out(self, X, Y, sample_weight, rng):
+        seed = rng.randint(np.iinfo(np.int32).max)
+        held_out = validation_mask(
+            X, Y, sample_weight, self.validation_fraction, seed, stratify=self._stratify_hold_out
+        )
+        w_val = None if sample_weight is None else sample_weight[held_out]
+        if not held_out.any() or (w_val is not None and not w_val.any()):
+            raise ValueError(
+                "The validation set for early stopping is empty: the data set is too small "
+                f"for validation_fraction={self.validation_fraction}. Increase "
+                "validation_fraction, add samples, pass X_val and y_val, or set "
+                "early_stopping=False."
+            )
+        train_rows = ~held_out
+        w_train = None if sample_weight is None else sample_weight[train_rows]
+        return X[train_rows], Y[train_rows], w_train, (X[held_out], Y[held_out], w_val)
+
+    def _validator(self, X, Y, sample_weight):
+        """``validate(theta) -> (score, loss)`` on an encoded validation set, for the monitor."""
+
+        def validate(theta):
+            Z = self._forward(X, theta)
+            loss = mean_loss(Z.copy(), Y, self.out_activation_, sample_weight)
+            return self._score_outputs(Z, Y, sample_weight), loss
+
+        return validate
+
+    def _start_callbacks(self, given, incremental, stochastic):
+        """scikit-learn's callbacks (1.9+), or None when none are set."""
+        if not getattr(self, "_skl_callbacks", None):
+            return None
+        X, y, sample_weight = given
+        data = {
+            "X": X,
+            "y": y,
+            "metadata": {} if sample_weight is None else {"sample_weight": sample_weight},
+        }
+        # A second-order solver's loop opens the task of the next iteration before knowing
+        # whether it will run: one more than max_iter (as in LogisticRegression).
+        max_subtasks = 1 if incremental else self.max_iter + (not stochastic)
+        return _Callbacks(self, data, max_subtasks, "epoch" if stochastic else "iteration")
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size == "full":
+            return n_samples
+        if self.batch_size > n_samples:
+            warn(
+                f"batch_size={self.batch_size} is larger than the {n_samples} training "
+                f"samples; using batch_size={n_samples}.",
+                UserWarning,
+            )
+        return min(int(self.batch_size), n_samples)
+
+    # --- reporting the outcome of training -------------------------------------------------------
+
+    def _report(self, outcome, stochastic):
+        """Turn why training stopped into warnings."""
+        unit = "epochs" if stochastic else "iterations"
+        if outcome.reason == "interrupted":
+            kept = "best" if self.early_stopping and self._state.best_epoch else "last complete"
+            warn(
+                f"Training interrupted by the user after {self.n_iter_} complete {unit}; the "
+                f"weights of the {kept} one were kept and the model can be used.",
+                UserWarning,
+            )
+        elif outcome.reason == "non_finite" and stochastic:
+            epoch = self.n_iter_ + 1
+            warn(
+                f"Training stopped in epoch {epoch}: the loss or the weights became infinite or "
+                f"NaN (learning_rate_init={self.learning_rate_init} is probably too large for "
+                f"this data). The weights from the end of epoch {epoch - 1} were kept. Lower "
+                "learning_rate_init, or scale the inputs (e.g. with StandardScaler)."
+                + self._divergence_hint(),
+                ConvergenceWarning,
+            )
+        elif outcome.reason == "non_finite":
+            warn(
+                f"solver={self.solver!r} stopped after {self.n_iter_} iterations: "
+                f"{outcome.message}. The weights of the last finite iteration were kept. Scale "
+                "the inputs (e.g. with StandardScaler)." + self._divergence_hint(),
+                ConvergenceWarning,
+            )
+        elif outcome.reason == "max_iter":
+            warn(
+                f"Stopped after max_iter={self.max_iter} epochs and the optimization has not "
+                "converged yet. Increase max_iter; if the loss falls slowly, scale the inputs "
+                "(e.g. with StandardScaler) or raise learning_rate_init.",
+                ConvergenceWarning,
+            )
+        elif outcome.reason == "limit":
+            warn(
+                f"solver={self.solver!r} stopped after {self.n_iter_} iterations and "
+                f"{outcome.n_evaluations} loss evaluations (max_iter={self.max_iter}, "
+                f"max_fun={self.max_fun}) and has not converged yet; increase max_iter or "
+                "max_fun.",
+                ConvergenceWarning,
+            )
+        elif outcome.reason == "not_converged":
+            warn(
+                f"solver={self.solver!r} stopped after {self.n_iter_} iterations with the "
+                f"gradient norm at {outcome.gradient_norm:.3g}, above tol={self.tol}: "
+                f"{outcome.message} (A tol near machine precision cannot be reached; otherwise "
+                "try another solver or scale the inputs.)",
+                ConvergenceWarning,
+            )
+        if stochastic and outcome.reason in ("stopped", "max_iter"):
+            self._warn_if_diverged(outcome.losses, outcome.baseline)
+
+    #: How far above the loss of the best constant output the lowest loss may stay before a
+    #: fit counts as failed: a noisy epoch average or a large alpha can end a hair above it.
+    BASELINE_TOLERANCE = 0.01
+
+    def _warn_if_diverged(self, losses, baseline):
+        if len(losses) < 2:
+            return
+        first, last, lowest = losses[0], losses[-1], min(losses)
+        if last > first:
+            what = f"The training loss rose from {first:.4g} after the first epoch to {last:.4g}"
+        elif lowest > baseline * (1 + self.BASELINE_TOLERANCE) + 1e-12:
+            what = (
+                f"The training loss never fell below {baseline:.4g}, the loss of a model that "
+                f"ignores the inputs (lowest: {lowest:.4g})"
+            )
+        else:
+            return
+        warn(
+            f"{what}: training failed. If the loss rose or jumped, learning_rate_init="
+            f"{self.learning_rate_init} is probably too large for this data; if it fell slowly, "
+            "train longer or scale the inputs (e.g. with StandardScaler)."
+            + self._divergence_hint(),
+            ConvergenceWarning,
+        )
+
+    def _divergence_hint(self):
+        """More advice on a diverging fit, for a subclass to add (e.g. scale the targets)."""
+        return ""
+
+    # --- prediction ------------------------------------------------------------------------------
+
+    def _checked_input(self, X):
+        """The input of a prediction, checked as ``validate_data(self, X, reset=False)`` does.
+
+        A float NumPy array is checked here directly (on a few hundred rows ``validate_data``
+        takes as long as the prediction itself); anything else goes through ``validate_data``.
+        """
+        check_is_fitted(self)
+        if (
+            type(X) is np.ndarray
+            and X.dtype in (np.float64, np.float32)
+            and X.ndim == 2
+            and X.shape[0] > 0
+            and X.shape[1] == self.n_features_in_
+            and not hasattr(self, "feature_names_in_")  # it warns about missing names
+            and np.isfinite(X.sum())  # scikit-learn's own first test; the full one if it fails
+        ):
+            return X
+        return validate_data(
+            self, X, accept_sparse=["csr", "csc"], reset=False, dtype=(np.float64, np.float32)
+        )
+
+    def _forward(self, X, theta=None):
+        """Logits (n, k) of checked inputs, column-major (which makes the softmax faster)."""
+        theta = self._state.theta if theta is None else theta
+        dtype = np.result_type(X.dtype, theta.dtype)
+        buffers = Buffers(self._layout, X.shape[0], dtype, backward=False)
+        Z, _, _ = forward(theta, self._layout, X, self.activation, buffers)
+        return Z
+
+    def _outputs(self, X):
+        """The output function of the head on the logits of ``X`` (checked)."""
+        return HEADS[self.out_activation_].output(self._forward(self._checked_input(X)))

@@ -1,0 +1,125 @@
+"""Exact Hessian-vector products of the training loss, by Pearlmutter's R-operator.
+
+For a direction ``v`` (a vector shaped like ``theta``, with views ``V_l, c_l`` matching
+``W_l, b_l``), the R-operator ``R{q} = d/dr q(theta + r v) at r = 0`` is the directional
+derivative of any quantity ``q`` computed by the network. Applied to the gradient it gives
+``R{grad L} = H v``, the Hessian times ``v``, exactly (no finite differences), at the cost of one
+forward and one backward pass: the chain rule is pushed through every line of
+:func:`~sknn_simple.core.network.loss_and_grad`.
+
+With one hidden layer, each forward line and its R-forward line::
+
+    Z1 = X W1 + b1                R{Z1} = X V1 + c1
+    A1 = f(Z1)                    R{A1} = f'(Z1) * R{Z1}
+    Z2 = A1 W2 + b2               R{Z2} = R{A1} W2 + A1 V2 + c2
+    P  = g(Z2)                    R{P}  = J_g R{Z2}      (the head's output_jvp: for softmax
+                                                          P * (R{Z2} - sum_j P_j R{Z2}_j),
+                                                          for sigmoids P (1 - P) * R{Z2})
+
+and each backward line (gradient) and its R-backward line, with ``w_i`` the sample weights over
+their sum::
+
+    dZ2 = w (P - Y)               R{dZ2} = w R{P}
+    dW2 = A1^T dZ2                R{dW2} = R{A1}^T dZ2 + A1^T R{dZ2}
+    db2 = sum_rows dZ2            R{db2} = sum_rows R{dZ2}
+    dA1 = dZ2 W2^T                R{dA1} = R{dZ2} W2^T + dZ2 V2^T
+    dZ1 = dA1 * f'(Z1)            R{dZ1} = R{dA1} * f'(Z1) + dA1 * f''(Z1) * R{Z1}
+    dW1 = X^T dZ1                 R{dW1} = X^T R{dZ1}
+    db1 = sum_rows dZ1            R{db1} = sum_rows R{dZ1}
+
+and the L2 penalty adds ``alpha / sum(w) * V`` to the weight blocks. With ``L`` hidden layers the
+same lines run in a loop over the layers, as in ``loss_and_grad`` (a dropout mask ``M`` turns
+``A_l`` into ``H_l = A_l * M_l``, and ``R{H_l} = R{A_l} * M_l``). The terms ``R{A}^T dZ``,
+``dZ V^T`` and ``dA * f'' * R{Z}`` are what separates the Hessian from the Gauss-Newton matrix;
+they make ``H`` indefinite away from a minimum, which is why the Newton solver that uses these
+products is a trust-region method.
+"""
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .heads import HEADS
+from .network import forward
+
+
+def hessian_product(
+    theta,
+    layout,
+    X,
+    Y,
+    activation,
+    head,
+    alpha=0.0,
+    sample_weight=None,
+    dropout_masks=None,
+):
+    """Return a function ``hvp(v)`` that computes ``H v``, the Hessian of the loss at ``theta``.
+
+    The forward and backward passes at ``theta`` are computed once, here; each call of ``hvp``
+    then costs one R-forward and one R-backward pass. The arguments are those of
+    :func:`~sknn_simple.core.network.loss_and_grad`.
+    """
+    n = X.shape[0]
+    Ws, _ = layout.unpack(theta)
+    n_layers = len(Ws)  # L + 1
+    weight_sum = n if sample_weight is None else sample_weight.sum()
+    w = (
+        np.full((n, 1), 1 / weight_sum, dtype=theta.dtype)
+        if sample_weight is None
+        else ((sample_weight / weight_sum)[:, None])
+    )  # (n, 1)
+    masks = dropout_masks if dropout_masks is not None else [None] * (n_layers - 1)
+    act, out = ACTIVATIONS[activation], HEADS[head]
+
+    # The forward pass, and the backward pass of the gradient: every quantity the R-passes reuse.
+    Z, H, A = forward(theta, layout, X, activation, dropout_masks=dropout_masks)
+    P = out.output(Z)  # (n, k)
+    dZ = [None] * n_layers  # dZ[l]: delta of layer l (0-based), (n, fan_out)
+    dA = [None] * n_layers  # dA[l]: dL/dA of hidden layer l, before f'
+    dZ[-1] = w * (P - Y)
+    d1 = [None] * (n_layers - 1)  # f'(Z_l) of each hidden layer
+    for l in range(n_layers - 1, 0, -1):
+        d1[l - 1] = act.derivative(A[l - 1])
+        dA[l - 1] = dZ[l] @ Ws[l].T
+        if masks[l - 1] is not None:
+            dA[l - 1] *= masks[l - 1]
+        dZ[l - 1] = dA[l - 1] * d1[l - 1]
+    d2 = []  # dA * f''(Z) of each hidden layer, or None where f'' vanishes
+    for l in range(n_layers - 1):
+        second = act.second_derivative(A[l])
+        d2.append(None if second is None else second * dA[l])
+    curvature_scale = alpha / weight_sum
+
+    def hvp(v):
+        Vs, cs = layout.unpack(v)
+        Hv = np.empty_like(v)
+        HVs, Hcs = layout.unpack(Hv)
+        # R-forward: RZ[l] = R{Z_l}, RH[l] = R{H_l} (the input of layer l; R{X} = 0).
+        RZ, RH = [None] * n_layers, [None] * n_layers
+        for l in range(n_layers):
+            RZ[l] = H[l] @ Vs[l] + cs[l]
+            if l > 0:
+                RZ[l] += RH[l] @ Ws[l]
+            if l < n_layers - 1:
+                RH[l + 1] = d1[l] * RZ[l]  # R{A} = f'(Z) R{Z}
+                if masks[l] is not None:
+                    RH[l + 1] *= masks[l]
+        RdZ = w * out.output_jvp(P, RZ[-1])  # R{dZ_{L+1}} = w R{P}
+        # R-backward, from the output layer down.
+        for l in range(n_layers - 1, -1, -1):
+            HVs[l][...] = H[l].T @ RdZ
+            if l > 0:
+                HVs[l] += RH[l].T @ dZ[l]
+            RdZ.sum(axis=0, out=Hcs[l])
+            if l == 0:
+                break
+            RdA = RdZ @ Ws[l].T + dZ[l] @ Vs[l].T  # R{dH}
+            if masks[l - 1] is not None:
+                RdA *= masks[l - 1]
+            RdZ = RdA * d1[l - 1]
+            if d2[l - 1] is not None:
+                RdZ += d2[l - 1] * RZ[l - 1]
+        Hv[: layout.n_weights] += curvature_scale * v[: layout.n_weights]
+        return Hv
+
+    return hvp

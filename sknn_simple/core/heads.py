@@ -1,0 +1,156 @@
+"""Output heads: the output function ``g`` of the last layer and the loss paired with it.
+
+A head turns the logits ``Z`` (n, k) into the network's output ``G = g(Z)`` and scores it
+against the targets ``Y`` (n, k). Each pair here is a *canonical link*: the derivative of the
+loss with respect to the logits is simply ``g(Z) - Y``, which is why the backward pass of every
+head starts the same way::
+
+    softmax  + cross-entropy      loss_i = -sum_j Y_ij log softmax(Z_i)_j     dloss/dZ = P - Y
+    logistic + cross-entropy      loss_i = sum_j softplus(Z_ij) - Y_ij Z_ij   dloss/dZ = P - Y
+
+A :class:`Head` carries, for its pair: the loss and that derivative computed from the logits
+(stably, never as ``log`` of a rounded probability), the output function, the product of its
+Jacobian with a direction (what the curvature products need), the loss of the best constant
+output (the baseline that tells a failed fit), and its ONNX operator. Adding a head is one entry
+in :data:`HEADS`.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from scipy.special import entr, expit
+
+
+@cache
+def _log_tiny(dtype):
+    info = np.finfo(dtype)
+    return math.log(info.tiny / info.eps)
+
+
+def _raise_tiny(Z, floor):
+    """Raise entries of ``Z`` below ``log(tiny / eps) + floor`` to that value, in place.
+
+    ``tiny / eps`` is 1e-292 in float64 and 1e-31 in float32. Logits this low give
+    probabilities below it, far under any rounding error of the gradient they feed, which
+    would otherwise reach the matrix products as subnormal numbers: x86 processors handle those
+    up to 100 times slower, and a confident model could train several times slower late in
+    training. Raised, every probability is at least ``tiny / eps``: a change too small to show
+    in any result.
+    """
+    return np.maximum(Z, _log_tiny(Z.dtype) + floor, out=Z)
+
+
+# --- softmax + cross-entropy (multiclass) --------------------------------------------------------
+
+
+def _softmax_cross_entropy(Z, Y):
+    """Per-row loss ``-sum_j Y_j log softmax(Z)_j``; overwrites ``Z`` with ``softmax(Z) - Y``.
+
+    With ``s = Z - max(Z)`` taken row by row (so ``exp(s) <= 1`` and the row sum ``S >= 1``):
+    ``log softmax(Z) = s - log S``, hence the loss ``log S * sum_j Y_j - s . Y`` never takes
+    the log of a rounded-to-zero probability and never overflows.
+    """
+    Z -= Z.max(axis=1, keepdims=True)  # s, every entry <= 0
+    sY = np.einsum("ij,ij->i", Z, Y)  # (n,)   s . Y
+    np.exp(_raise_tiny(Z, math.log(Z.shape[1])), out=Z)  # every exp(s) / S >= tiny / eps
+    S = Z.sum(axis=1)  # (n,)   in [1, k]
+    loss = np.log(S) * Y.sum(axis=1) - sY
+    Z /= S[:, None]  # softmax(Z)
+    Z -= Y  # d loss / dZ = softmax(Z) - Y   (softmax + cross-entropy, canonical link)
+    return loss
+
+
+def _softmax(Z):
+    """``softmax(Z)`` row by row, in place; every probability at least ``tiny / eps``."""
+    Z -= Z.max(axis=1, keepdims=True)
+    np.exp(_raise_tiny(Z, math.log(Z.shape[1])), out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
+    return Z
+
+
+def _softmax_jvp(P, RZ):
+    """``J RZ`` for the softmax Jacobian ``J = diag(P) - P P^T``, row by row."""
+    return P * (RZ - np.einsum("ij,ij->i", P, RZ)[:, None])
+
+
+def _softmax_baseline(Y, weight):
+    """Entropy of the class shares ``q``: the loss of always predicting ``q``."""
+    shares = np.einsum("i,ij->j", weight, Y) / weight.sum()  # (k,), no float copy of Y
+    return float(entr(shares).sum())
+
+
+# --- logistic + cross-entropy (binary, multilabel) -----------------------------------------------
+
+
+def _logistic_cross_entropy(Z, Y):
+    """Per-row loss ``sum_j [softplus(z_j) - y_j z_j]``; overwrites ``Z`` with ``sigmoid(Z) - Y``.
+
+    ``-[y log p + (1 - y) log(1 - p)]`` with ``p = sigmoid(z)`` equals ``log(1 + e^z) - y z``;
+    ``np.logaddexp(0, z)`` evaluates ``log(1 + e^z)`` without overflow for any finite ``z``.
+    """
+    loss = (np.logaddexp(0, Z) - Y * Z).sum(axis=1)
+    expit(_raise_tiny(Z, math.log(2)), out=Z)  # sigmoid(z) >= e^z / 2 >= tiny / eps
+    Z -= Y  # d loss / dZ = sigmoid(Z) - Y   (logistic + cross-entropy, canonical link)
+    return loss
+
+
+def _sigmoid(Z):
+    """``sigmoid(Z)`` in place; every probability at least ``tiny / eps``."""
+    return expit(_raise_tiny(Z, math.log(2)), out=Z)
+
+
+def _sigmoid_jvp(P, RZ):
+    return P * (1 - P) * RZ  # sigmoid' = P (1 - P), unit by unit
+
+
+def _logistic_baseline(Y, weight):
+    """Sum over the labels of the binary entropy of each label's share of 1s."""
+    shares = np.einsum("i,ij->j", weight, Y) / weight.sum()  # (k,)
+    return float((entr(shares) + entr(1 - shares)).sum())
+
+
+@dataclass(frozen=True)
+class Head:
+    """An output function ``g`` and its loss: the last step of the network."""
+
+    #: ``(Z, Y) -> loss`` of each row (n,); overwrites ``Z`` with ``d loss / dZ = g(Z) - Y``.
+    loss_and_delta: Callable
+    #: ``Z -> g(Z)``, in place.
+    output: Callable
+    #: ``(G, RZ) -> J_g(Z) RZ``, the output's change along ``RZ`` (``G = g(Z)``).
+    output_jvp: Callable
+    #: ``(Y, weight) -> float``: the smallest loss of an output that ignores the inputs.
+    baseline: Callable
+    #: The ONNX operator computing g.
+    onnx_op: str
+
+
+HEADS = {
+    "softmax": Head(_softmax_cross_entropy, _softmax, _softmax_jvp, _softmax_baseline, "Softmax"),
+    "logistic": Head(
+        _logistic_cross_entropy, _sigmoid, _sigmoid_jvp, _logistic_baseline, "Sigmoid"
+    ),
+}
+
+
+def mean_loss(Z, Y, head, sample_weight=None):
+    """Weighted mean loss of the logits ``Z`` (overwritten), without a penalty.
+
+    For the classification heads this is scikit-learn's ``log_loss``.
+    """
+    return float(np.average(HEADS[head].loss_and_delta(Z, Y), weights=sample_weight))
+
+
+def baseline_loss(Y, head, sample_weight=None):
+    """The smallest loss of a constant output: what a network that learned nothing reaches.
+
+    For the cross-entropy heads, the best constant prediction is the (weighted) share ``q`` of
+    each class (of the 1s of each label), and its loss is the entropy ``-sum_c q_c log q_c``
+    (summed over labels for logistic outputs). The penalized optimum of the network is never
+    worse: all weights zero and ``b = log q`` in the output layer reach it, penalty-free.
+    """
+    weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
+    return HEADS[head].baseline(Y, weight)

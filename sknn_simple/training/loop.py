@@ -1,0 +1,174 @@
+"""The training loops: mini-batch epochs for the stochastic solvers, SciPy for the full-batch ones.
+
+:func:`train` runs one call of ``fit`` or ``partial_fit`` on a :class:`TrainingState` and
+returns an :class:`Outcome` saying why it stopped; it prints nothing and warns of nothing (the
+estimator turns the outcome into warnings). Every solver stops the same way on Ctrl-C: the
+weights go back to those of the last recorded epoch or iteration (or the best one, with early
+stopping), whatever the loop was doing when the interrupt came.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core.heads import baseline_loss
+from ..core.network import Buffers, loss_and_grad
+from .full_batch import FullBatchObjective, minimize_full_batch
+from .minibatch import MiniBatches, run_epoch
+from .solvers import SOLVERS, step_function
+from .threads import blas_threads
+
+#: Rows of the training data used to time the thread choice of a full-batch solver.
+TRIAL_ROWS = 4096
+
+
+@dataclass
+class Outcome:
+    """Why training stopped, and what the estimator needs to report it."""
+
+    #: "stopped" (converged, early stopping, a callback, one partial_fit epoch), "max_iter",
+    #: "interrupted", "non_finite" (a loss or weight overflowed: the last finite weights were
+    #: kept), or for the full-batch solvers "limit" (max_iter / max_fun) and "not_converged".
+    reason: str
+    #: The solver's own words, for the full-batch solvers.
+    message: str = ""
+    #: The training losses of this call, and the loss of the best constant output (stochastic
+    #: solvers), to tell a run that diverged or never learned.
+    losses: list = field(default_factory=list)
+    baseline: float = np.nan
+    #: Work done by a full-batch solver.
+    n_evaluations: int = 0
+    n_hessian_products: int = 0
+    gradient_norm: float = np.nan
+
+
+def train(state, problem, params, monitor, incremental=False):
+    """Train ``state.theta`` on ``problem`` with the solver ``params["solver"]``.
+
+    Parameters
+    ----------
+    state : TrainingState
+    problem : Problem
+        The training data and the model (layout, activation, head, alpha).
+    params : mapping
+        The estimator's hyperparameters, with ``batch_size`` resolved to a number of rows.
+    monitor : Monitor
+    incremental : bool
+        One epoch only (``partial_fit``).
+    """
+    solver = SOLVERS[params["solver"]]
+    start = len(state.loss_curve)
+    try:
+        if solver.stochastic:
+            outcome = _run_stochastic(state, problem, params, monitor, incremental)
+        else:
+            outcome = _run_full_batch(state, solver, problem, params, monitor)
+    except KeyboardInterrupt:
+        monitor.restore_committed(state.theta)
+        outcome = Outcome("interrupted")
+    monitor.finish(state.theta)
+    outcome.losses = state.loss_curve[start:]
+    return outcome
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What one training call fits: data, targets, weights, and the model's fixed parts."""
+
+    X: object  # ndarray or CSR matrix (n, d)
+    Y: np.ndarray  # (n, k)
+    sample_weight: np.ndarray | None
+    layout: object
+    activation: str
+    head: str
+    alpha: float
+
+    @property
+    def model(self):
+        """The keyword arguments of ``loss_and_grad`` that stay fixed during training."""
+        return {"activation": self.activation, "head": self.head, "alpha": self.alpha}
+
+    def thread_trial(self, theta, rows):
+        """``(work, trial)`` for :func:`blas_threads`: one loss and gradient on ``rows``."""
+        X, Y = self.X[rows], np.asarray(self.Y[rows], dtype=self.X.dtype)
+        w = None if self.sample_weight is None else self.sample_weight[rows]
+        m = X.shape[0]
+        buffers = Buffers(self.layout, m, X.dtype)
+        grad = np.empty_like(theta)
+        sizes = self.layout.sizes
+        work = m * max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+
+        def trial():
+            loss_and_grad(
+                theta, self.layout, X, Y, sample_weight=w, grad=grad, buffers=buffers, **self.model
+            )
+
+        return work, trial
+
+
+def _run_stochastic(state, problem, params, monitor, incremental):
+    theta = state.theta
+    # The loss of the best constant output, to tell a run that never learned (computed before
+    # the training buffers exist, so that its temporaries don't add to the peak memory)
+    baseline = baseline_loss(problem.Y, problem.head, problem.sample_weight)
+    dropout = None
+    if params["dropout"] > 0:  # masks come from their own stream, seeded from the state's
+        if state.dropout_rng is None:
+            state.dropout_rng = np.random.default_rng(state.rng.randint(np.iinfo(np.int32).max))
+        dropout = (params["dropout"], state.dropout_rng)
+    batch_size = params["batch_size"]
+    batches = MiniBatches(
+        problem.X, problem.Y, problem.sample_weight, batch_size, problem.layout, dropout
+    )
+    step = step_function(state, params["solver"], params)
+    grad = np.empty_like(theta)
+    # One batch holding every sample: its gradient does not depend on the order.
+    order = np.arange(problem.X.shape[0]) if params["shuffle"] and len(batches.slices) > 1 else None
+    with blas_threads(*problem.thread_trial(theta, slice(0, batch_size))):
+        for _ in range(params["max_iter"]):
+            if order is not None:
+                state.rng.shuffle(order)
+            monitor.begin_iteration()
+            loss = run_epoch(theta, grad, problem.layout, batches, order, problem.model, step)
+            if not (np.isfinite(loss) and np.isfinite(theta).all()):
+                monitor.restore_committed(theta)
+                return Outcome("non_finite", baseline=baseline)
+            if monitor.end_iteration(loss, theta) or incremental:
+                return Outcome("stopped", baseline=baseline)
+    return Outcome("max_iter", baseline=baseline)
+
+
+def _run_full_batch(state, solver, problem, params, monitor):
+    theta = state.theta
+    objective = FullBatchObjective(
+        problem.layout, problem.X, problem.Y, problem.model, problem.sample_weight, theta.dtype
+    )
+
+    def on_iteration(x, loss):
+        theta[:] = x
+        stop = monitor.end_iteration(loss, theta, objective.grad_norm(x))
+        if not stop:
+            monitor.begin_iteration()
+        return stop
+
+    monitor.begin_iteration()
+    with blas_threads(*problem.thread_trial(theta, slice(0, TRIAL_ROWS))):
+        result = minimize_full_batch(solver, objective, theta, params, on_iteration)
+    work = {
+        "n_evaluations": objective.n_evaluations,
+        "n_hessian_products": objective.n_hessian_products,
+    }
+    if result.theta is None:  # a value overflowed: keep the last completed iterate
+        monitor.restore_committed(theta)
+        return Outcome("non_finite", message=result.message, **work)
+    theta[:] = result.theta
+    if result.hit_limit:
+        return Outcome("limit", message=result.message, **work)
+    if not result.converged:
+        return Outcome(
+            "not_converged",
+            message=result.message,
+            gradient_norm=objective.grad_norm(result.theta),
+            **work,
+        )
+    return Outcome("stopped", message=result.message, **work)

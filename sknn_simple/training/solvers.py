@@ -1,0 +1,105 @@
+"""The solvers: one registry entry each.
+
+A *stochastic* solver (``"sgd"``, ``"adam"``) takes a step after every mini-batch; its entry
+says how many state arrays its update rule keeps and binds the rule to its hyperparameters.
+A *full-batch* solver (``"lbfgs"``, ``"newton-cg"``) hands the whole training loss to
+:func:`scipy.optimize.minimize`; its entry names the SciPy method and its options. Adding a
+solver is one entry in :data:`SOLVERS` (and the estimator's ``solver`` parameter accepts every
+key).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .optimizers import adam_step, sgd_step
+
+
+@dataclass(frozen=True)
+class StochasticSolver:
+    """An update rule applied after each mini-batch."""
+
+    #: Number of parameter-sized arrays the rule keeps between steps (in the training state).
+    n_arrays: int
+    #: ``(state, params) -> step(theta, grad)``: the rule bound to the state's arrays, its
+    #: learning rate (read at every step, so the schedule can change it) and hyperparameters.
+    bind: Callable
+    stochastic: bool = True
+
+
+@dataclass(frozen=True)
+class FullBatchSolver:
+    """A method of :func:`scipy.optimize.minimize` run on the whole training loss."""
+
+    #: The SciPy method.
+    method: str
+    #: ``params -> options`` of the SciPy method.
+    options: Callable
+    #: The method needs Hessian-vector products (``hessp``).
+    uses_hessian: bool
+    #: SciPy enforces ``max_fun`` itself; otherwise it is checked after each iteration.
+    limits_evaluations: bool
+    stochastic: bool = False
+
+
+def _bind_sgd(state, params):
+    arrays = state.optimizer
+    momentum, nesterov = params["momentum"], params["nesterovs_momentum"]
+
+    def step(theta, grad):
+        sgd_step(theta, grad, arrays, state.learning_rate, momentum, nesterov)
+
+    return step
+
+
+def _bind_adam(state, params):
+    arrays = state.optimizer
+    beta_1, beta_2, epsilon = params["beta_1"], params["beta_2"], params["epsilon"]
+
+    def step(theta, grad):
+        state.n_updates += 1
+        adam_step(
+            theta, grad, arrays, state.n_updates, state.learning_rate, beta_1, beta_2, epsilon
+        )
+
+    return step
+
+
+SOLVERS = {
+    "sgd": StochasticSolver(n_arrays=1, bind=_bind_sgd),
+    "adam": StochasticSolver(n_arrays=2, bind=_bind_adam),
+    "lbfgs": FullBatchSolver(
+        method="L-BFGS-B",
+        options=lambda p: {"maxiter": p["max_iter"], "maxfun": p["max_fun"], "gtol": p["tol"]},
+        uses_hessian=False,
+        limits_evaluations=True,
+    ),
+    "newton-cg": FullBatchSolver(
+        method="trust-ncg",
+        options=lambda p: {"maxiter": p["max_iter"], "gtol": p["tol"]},
+        uses_hessian=True,
+        limits_evaluations=False,
+    ),
+}
+
+
+def step_function(state, solver_name, params):
+    """The update rule ``step(theta, grad)`` of a stochastic solver, with its state arrays.
+
+    The arrays are kept from earlier calls (``warm_start``, ``partial_fit``) when they belong
+    to the same solver and dtype, and start at zero otherwise.
+    """
+    solver = SOLVERS[solver_name]
+    theta = state.theta
+    arrays = state.optimizer
+    if (
+        arrays is None
+        or state.optimizer_solver != solver_name
+        or arrays.shape != (solver.n_arrays, theta.size)
+        or arrays.dtype != theta.dtype
+    ):
+        state.optimizer = np.zeros((solver.n_arrays, theta.size), dtype=theta.dtype)
+        state.optimizer_solver = solver_name
+        state.n_updates = 0
+    return solver.bind(state, params)

@@ -1,0 +1,301 @@
+"""Everything a fit changes, in one object.
+
+A :class:`TrainingState` is created when a network is initialized and lives as long as its
+weights: ``fit`` with ``warm_start=True`` and ``partial_fit`` continue it, a fresh ``fit``
+replaces it. The training loops, the optimizers' steps, the learning-rate schedule and the
+monitor receive it and update it; the estimator owns it and reads its fitted attributes from
+it (``coefs_``, ``loss_curve_``, ``n_iter_``, ...). :meth:`TrainingState.to_dict` turns it
+into plain values (arrays, numbers, text) for pickle, skops and model files, and
+:meth:`TrainingState.from_dict` checks such values field by field before it trusts them.
+"""
+
+import copy
+import math
+from dataclasses import dataclass, field, fields
+from numbers import Integral, Real
+
+import numpy as np
+
+from .solvers import SOLVERS
+
+#: Keys of each record of ``history_``.
+HISTORY_KEYS = (
+    "epoch",
+    "loss",
+    "validation_loss",
+    "validation_score",
+    "learning_rate",
+    "gradient_norm",
+    "seconds",
+)
+
+
+@dataclass
+class TrainingState:
+    """The weights and every other quantity that training updates.
+
+    Attributes
+    ----------
+    theta : ndarray of shape (layout.size,)
+        The flat parameter vector (see ``core/network.py``).
+    learning_rate : float
+        The current step size of the stochastic solvers (changed by the schedule).
+    rng : numpy.random.RandomState
+        The one source of randomness after initialization: shuffles, the early-stopping split,
+        the seed of the dropout masks. Successive ``partial_fit`` calls and warm-started fits
+        continue it, so no call repeats the previous one's draws.
+    dropout_rng : numpy.random.Generator or None
+        Draws the dropout masks (seeded from ``rng`` the first time dropout is used).
+    optimizer_solver : str or None
+        The solver whose arrays ``optimizer`` holds.
+    optimizer : ndarray of shape (n_arrays, layout.size) or None
+        The optimizer's state (momentum; Adam's moments).
+    n_updates : int
+        Adam's step count.
+    t : int
+        Training samples processed since initialization (``t_``).
+    n_iter : int
+        Epochs or solver iterations of the latest call (``n_iter_``).
+    loss : float or None
+        The training loss of the latest epoch (``loss_``).
+    loss_curve, history : list
+        One entry per epoch over every call (``loss_curve_``, ``history_``).
+    seconds : float
+        Training time so far, over every call.
+    monitor_mode : tuple (has_validation, early_stopping) or None
+        What the latest call monitored; the records below restart when it changes.
+    no_improvement_count : int
+        Consecutive epochs without an improvement of ``tol``.
+    plateau_reference : float
+        The best monitored value (higher is better) since the plateau was last judged afresh.
+    best_loss : float or None
+        Lowest training loss (``best_loss_``); None with early stopping.
+    validation_scores, validation_loss_curve : list or None
+        One entry per epoch with a validation set (``validation_scores_``, ...).
+    best_validation_score : float or None
+        (``best_validation_score_``)
+    best_epoch : int or None
+        The epoch (1-based, counted over ``loss_curve``) whose weights early stopping keeps.
+    """
+
+    theta: np.ndarray
+    learning_rate: float
+    rng: np.random.RandomState
+    dropout_rng: np.random.Generator | None = None
+    optimizer_solver: str | None = None
+    optimizer: np.ndarray | None = None
+    n_updates: int = 0
+    t: int = 0
+    n_iter: int = 0
+    loss: float | None = None
+    loss_curve: list = field(default_factory=list)
+    history: list = field(default_factory=list)
+    seconds: float = 0.0
+    monitor_mode: tuple | None = None
+    no_improvement_count: int = 0
+    plateau_reference: float = -np.inf
+    best_loss: float | None = None
+    validation_scores: list | None = None
+    validation_loss_curve: list | None = None
+    best_validation_score: float | None = None
+    best_epoch: int | None = None
+
+    def monitor(self, has_validation, early_stopping):
+        """Start the records of what is monitored afresh, if it is not what was monitored."""
+        mode = (bool(has_validation), bool(early_stopping))
+        if mode == self.monitor_mode:
+            return
+        self.monitor_mode = mode
+        self.no_improvement_count = 0
+        self.plateau_reference = -np.inf
+        self.best_epoch = None
+        if has_validation:
+            self.validation_scores, self.validation_loss_curve = [], []
+            self.best_validation_score = -np.inf
+        else:
+            self.validation_scores = self.validation_loss_curve = None
+            self.best_validation_score = None
+        self.best_loss = None if early_stopping else np.inf
+
+    def record(self, loss, n_samples, history_record, validation=None):
+        """Append one epoch or iteration: the only place the curves grow.
+
+        ``validation`` is ``(score, loss)`` on the validation set, or None.
+        """
+        self.n_iter += 1
+        self.t += n_samples
+        self.loss = loss
+        self.loss_curve.append(loss)
+        if validation is not None:
+            score, validation_loss = validation
+            self.validation_scores.append(score)
+            self.validation_loss_curve.append(validation_loss)
+            self.best_validation_score = max(self.best_validation_score, score)
+        if self.best_loss is not None:
+            self.best_loss = min(self.best_loss, loss)
+        self.history.append(history_record)
+
+    def snapshot(self):
+        """A copy whose weights no longer change with training (for callbacks)."""
+        twin = copy.copy(self)
+        twin.theta = self.theta.copy()
+        return twin
+
+    # --- as plain values -------------------------------------------------------------------------
+
+    def to_dict(self):
+        """Every field as plain values: arrays, numbers, text, lists and dicts of them."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["rng"] = self.rng.get_state(legacy=False)
+        values["dropout_rng"] = (
+            None if self.dropout_rng is None else self.dropout_rng.bit_generator.state
+        )
+        values["loss_curve"] = np.asarray(self.loss_curve, dtype=np.float64)
+        values["history"] = np.array(
+            [[record[key] for key in HISTORY_KEYS] for record in self.history], dtype=np.float64
+        ).reshape(-1, len(HISTORY_KEYS))
+        for name in ("validation_scores", "validation_loss_curve"):
+            if values[name] is not None:
+                values[name] = np.asarray(values[name], dtype=np.float64)
+        if self.monitor_mode is not None:
+            values["monitor_mode"] = list(self.monitor_mode)
+        return values
+
+    @classmethod
+    def from_dict(cls, values):
+        """The state that :meth:`to_dict` described; a ValueError says which field is wrong."""
+        if not isinstance(values, dict) or set(values) != {f.name for f in fields(cls)}:
+            known = sorted(f.name for f in fields(cls))
+            got = sorted(values) if isinstance(values, dict) else type(values).__name__
+            raise ValueError(f"the training state must have the fields {known}; got {got}")
+        checked = {}
+        for name, check in _CHECKS.items():
+            try:
+                checked[name] = check(values[name])
+            except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
+                raise ValueError(f"the training state's {name!r} is invalid ({exc})") from None
+        theta, optimizer = checked["theta"], checked["optimizer"]
+        if optimizer is not None:
+            solver = SOLVERS.get(checked["optimizer_solver"])
+            if solver is None or not solver.stochastic:
+                raise ValueError("the training state's optimizer arrays belong to no solver")
+            if optimizer.shape != (solver.n_arrays, theta.size) or optimizer.dtype != theta.dtype:
+                raise ValueError("the training state's optimizer arrays do not match the weights")
+        scores, losses = checked["validation_scores"], checked["validation_loss_curve"]
+        if (scores is None) != (losses is None) or (
+            scores is not None and len(scores) != len(losses)
+        ):
+            raise ValueError("the training state's validation curves do not match")
+        if len(checked["history"]) != len(checked["loss_curve"]):
+            raise ValueError("the training state's history does not match its loss curve")
+        return cls(**checked)
+
+
+# --- checks of each field, for from_dict ----------------------------------------------------------
+
+
+def _optional(check):
+    return lambda value: None if value is None else check(value)
+
+
+def _integer(value):
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
+        raise ValueError(f"expected an integer >= 0, got {value!r}")
+    return int(value)
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
+        raise ValueError(f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _finite(value):
+    value = _number(value)
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return value
+
+
+def _array(value, ndim, kinds="f", finite=True):
+    if not isinstance(value, np.ndarray) or value.ndim != ndim or value.dtype.kind not in kinds:
+        raise ValueError(f"expected a {ndim}-d array of floats, got {type(value).__name__}")
+    if value.dtype not in (np.float32, np.float64):
+        raise ValueError(f"unsupported dtype {value.dtype}")
+    if finite and not np.isfinite(value).all():
+        raise ValueError("it holds infinite or NaN values")
+    return value
+
+
+def _curve(value):
+    """A list of floats (NaN and infinities allowed: a diverged epoch is recorded as it was)."""
+    return _array(value, 1, finite=False).astype(np.float64).tolist()
+
+
+def _history(value):
+    array = _array(value, 2, finite=False)
+    if array.shape[1] != len(HISTORY_KEYS):
+        raise ValueError(f"expected {len(HISTORY_KEYS)} columns ({', '.join(HISTORY_KEYS)})")
+    return [dict(zip(HISTORY_KEYS, row, strict=True)) for row in array.tolist()]
+
+
+def _random_state(value):
+    if not isinstance(value, dict) or value.get("bit_generator") != "MT19937":
+        raise ValueError("expected the state of a numpy RandomState (MT19937)")
+    rng = np.random.RandomState()
+    rng.set_state(value)
+    return rng
+
+
+def _generator(value):
+    if not isinstance(value, dict) or value.get("bit_generator") != "PCG64":
+        raise ValueError("expected the state of a numpy Generator (PCG64)")
+    bit_generator = np.random.PCG64()
+    bit_generator.state = value
+    return np.random.Generator(bit_generator)
+
+
+def _monitor_mode(value):
+    if not (isinstance(value, list | tuple) and len(value) == 2):
+        raise ValueError(f"expected two booleans, got {value!r}")
+    if not all(isinstance(flag, bool | np.bool_) for flag in value):
+        raise ValueError(f"expected two booleans, got {value!r}")
+    return tuple(bool(flag) for flag in value)
+
+
+def _solver_name(value):
+    if value not in SOLVERS:
+        raise ValueError(f"unknown solver {value!r}")
+    return value
+
+
+def _positive_integer(value):
+    value = _integer(value)
+    if value < 1:
+        raise ValueError("expected an integer >= 1")
+    return value
+
+
+_CHECKS = {
+    "theta": lambda value: np.ascontiguousarray(_array(value, 1)),
+    "learning_rate": _finite,
+    "rng": _random_state,
+    "dropout_rng": _optional(_generator),
+    "optimizer_solver": _optional(_solver_name),
+    "optimizer": _optional(lambda value: np.ascontiguousarray(_array(value, 2))),
+    "n_updates": _integer,
+    "t": _integer,
+    "n_iter": _integer,
+    "loss": _optional(_number),
+    "loss_curve": _curve,
+    "history": _history,
+    "seconds": _number,
+    "monitor_mode": _optional(_monitor_mode),
+    "no_improvement_count": _integer,
+    "plateau_reference": _number,
+    "best_loss": _optional(_number),
+    "validation_scores": _optional(_curve),
+    "validation_loss_curve": _optional(_curve),
+    "best_validation_score": _optional(_number),
+    "best_epoch": _optional(_positive_integer),
+}
