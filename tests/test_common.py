@@ -22,6 +22,12 @@ CONFIGURATIONS = [
     SimpleMLPClassifier(solver="newton-cg"),
     SimpleMLPClassifier(solver="newton-cg", activation="tanh", early_stopping=True),
     SimpleMLPClassifier(class_weight="balanced"),
+    # two hidden layers, with every solver
+    *(
+        SimpleMLPClassifier((20, 10), solver=solver)
+        for solver in ("adam", "sgd", "lbfgs", "newton-cg")
+    ),
+    SimpleMLPClassifier((20, 10), early_stopping=True, learning_rate_init=0.01),
 ]
 
 

@@ -208,3 +208,18 @@ def test_newton_cg_reaches_97_percent_on_digits():
     model = SimpleMLPClassifier(solver="newton-cg", random_state=0)
     model.fit(scaler.transform(X_train), y_train)
     assert model.score(scaler.transform(X_test), y_test) >= 0.97
+
+
+@pytest.mark.parametrize("hidden", [(32, 16), (32, 16, 8)])
+def test_lbfgs_reaches_the_loss_of_mlpclassifier_lbfgs(digits, hidden, exact_mlp_loss):
+    """Deeper networks: our L-BFGS reaches the final training loss of MLPClassifier's."""
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = digits
+    settings = dict(solver="lbfgs", random_state=0, max_iter=150)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs = MLPClassifier(hidden, **settings).fit(X, y)
+        ours = SimpleMLPClassifier(hidden, **settings).fit(X, y)
+    assert len(ours.coefs_) == len(hidden) + 1
+    assert min(ours.loss_curve_) <= theirs.loss_ * (1 + 1e-6)
