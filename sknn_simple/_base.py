@@ -226,7 +226,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             name: getattr(self, name) for name in self._fitted_attributes if hasattr(self, name)
         }
         values["_layout"] = list(self._layout.sizes)
-        values["_state"] = self._state.to_dict()
+        values["_state"] = self._state.to_dict(portable=True)
         return values
 
     def _restore_fitted(self, values):
@@ -502,19 +502,27 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 ConvergenceWarning,
             )
         if stochastic and outcome.reason in ("stopped", "max_iter"):
-            self._warn_if_diverged(outcome.losses, outcome.baseline)
+            still_falling = outcome.reason == "max_iter" and outcome.losses[-1] == min(
+                outcome.losses
+            )
+            self._warn_if_diverged(outcome.losses, outcome.baseline, still_falling)
 
     #: How far above the loss of the best constant output the lowest loss may stay before a
     #: fit counts as failed: a noisy epoch average or a large alpha can end a hair above it.
     BASELINE_TOLERANCE = 0.01
 
-    def _warn_if_diverged(self, losses, baseline):
+    def _warn_if_diverged(self, losses, baseline, still_falling):
+        """Warn when the loss rose, or never came near what a model ignoring the inputs gets.
+
+        A run that max_iter cut short while its loss was still at its lowest (a large alpha
+        makes it fall slowly) is not a failed one: the max_iter warning already says so.
+        """
         if len(losses) < 2:
             return
         first, last, lowest = losses[0], losses[-1], min(losses)
         if last > first:
             what = f"The training loss rose from {first:.4g} after the first epoch to {last:.4g}"
-        elif lowest > baseline * (1 + self.BASELINE_TOLERANCE) + 1e-12:
+        elif not still_falling and lowest > baseline * (1 + self.BASELINE_TOLERANCE):
             what = (
                 f"The training loss never fell below {baseline:.4g}, the loss of a model that "
                 f"ignores the inputs (lowest: {lowest:.4g})"

@@ -541,7 +541,9 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         if self._is_multilabel != (target_type == "multilabel-indicator"):
             raise ValueError("y_val must be of the same kind as y (class labels or multilabel).")
         Y_val = encode_targets(y_val, self.classes_, self._is_multilabel)
-        sample_weight_val = check_sample_weight(sample_weight_val, n_val, dtype)
+        sample_weight_val = check_sample_weight(
+            sample_weight_val, n_val, dtype, name="sample_weight_val"
+        )
         if self._class_weights is not None:
             sample_weight_val = weigh_by_class(self._class_weights, Y_val, sample_weight_val, dtype)
         return Y_val, sample_weight_val

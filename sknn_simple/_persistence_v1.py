@@ -65,6 +65,7 @@ def load_classifier_v1(archive, meta, get, error):
         "learning_rate": get(meta, "learning_rate", float),
         "rng": check_random_state(net.random_state).get_state(legacy=False),
         "dropout_rng": None,
+        "order": None,
         "optimizer_solver": meta.get("optimizer_solver"),
         "optimizer": optional.get("optimizer"),
         "n_updates": get(meta, "n_updates", int),

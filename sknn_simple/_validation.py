@@ -3,6 +3,7 @@
 Each raises a ``ValueError`` that names the argument at fault and says how to fix it.
 """
 
+import math
 from numbers import Real
 
 import numpy as np
@@ -56,28 +57,35 @@ def encode_targets(y, classes, multilabel):
     return Y
 
 
-def check_sample_weight(sample_weight, n_samples, dtype):
-    """Validated ``sample_weight`` as a 1-D array of ``dtype``, or None."""
+def check_sample_weight(sample_weight, n_samples, dtype, name="sample_weight"):
+    """Validated ``sample_weight`` as a 1-D array of ``dtype``, or None.
+
+    ``name`` is the argument's name in the caller's call (``sample_weight``,
+    ``sample_weight_val``), which every error message starts with.
+    """
     if sample_weight is None:
         return None
-    if isinstance(sample_weight, Real):
+    if isinstance(sample_weight, Real) and not isinstance(sample_weight, bool):
         sample_weight = np.full(n_samples, sample_weight)
-    sample_weight = check_array(
-        sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight"
-    )
+    try:
+        sample_weight = check_array(sample_weight, ensure_2d=False, dtype=dtype, input_name=name)
+    except (ValueError, TypeError) as exc:
+        reason = str(exc).splitlines()[0]
+        raise ValueError(
+            f"{name} must hold one finite, non-negative number per sample ({reason})."
+        ) from None
     if sample_weight.shape != (n_samples,):
         raise ValueError(
-            f"sample_weight has shape {sample_weight.shape}; it must have one weight per "
+            f"{name} has shape {sample_weight.shape}; it must have one weight per "
             f"sample, shape ({n_samples},)."
         )
     if (sample_weight < 0).any():
         raise ValueError(
-            f"sample_weight has negative values (min {sample_weight.min()}); weights must be "
-            "non-negative."
+            f"{name} has negative values (min {sample_weight.min()}); weights must be non-negative."
         )
     if not sample_weight.any():
         raise ValueError(
-            "sample_weight is zero for every sample; give at least one sample a positive weight."
+            f"{name} is zero for every sample; give at least one sample a positive weight."
         )
     return sample_weight
 
@@ -134,6 +142,17 @@ def class_weight_table(class_weight, classes, Y, sample_weight, multilabel):
                 f"class_weight has classes that are not in the data: {sorted(unknown, key=str)}"
                 f"; the classes are {classes.tolist()}."
             )
+        for label, value in class_weight.items():
+            if (
+                isinstance(value, (bool, np.bool_))
+                or not isinstance(value, Real)
+                or not (math.isfinite(value) and value >= 0)
+            ):
+                raise ValueError(
+                    f"class_weight[{label!r}] is {value!r}; class weights must be finite "
+                    "numbers >= 0 (the weight of every sample of that class is multiplied "
+                    "by it)."
+                )
         return np.array([float(class_weight.get(c, 1.0)) for c in classes.tolist()])
     return _balanced(class_totals(Y, sample_weight)[None, :])[0]
 

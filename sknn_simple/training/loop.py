@@ -122,8 +122,14 @@ def _run_stochastic(state, problem, params, monitor, incremental):
     )
     step = step_function(state, params["solver"], params)
     grad = np.empty_like(theta)
-    # One batch holding every sample: its gradient does not depend on the order.
-    order = np.arange(problem.X.shape[0]) if params["shuffle"] and len(batches.slices) > 1 else None
+    # Each epoch shuffles the previous epoch's order, continued from the previous call on as
+    # many rows. One batch holding every sample: its gradient does not depend on the order.
+    n = problem.X.shape[0]
+    order = None
+    if params["shuffle"] and len(batches.slices) > 1:
+        if state.order is None or state.order.size != n:
+            state.order = np.arange(n)
+        order = state.order
     with blas_threads(*problem.thread_trial(theta, slice(0, batch_size))):
         for _ in range(params["max_iter"]):
             if order is not None:

@@ -46,6 +46,11 @@ class TrainingState:
         continue it, so no call repeats the previous one's draws.
     dropout_rng : numpy.random.Generator or None
         Draws the dropout masks (seeded from ``rng`` the first time dropout is used).
+    order : ndarray of int or None
+        The order of the training rows in the latest shuffled epoch. Each epoch shuffles the
+        previous epoch's order (as MLPClassifier does), and the next call continues from it
+        when it trains on as many rows. Not kept in model files (it is as long as the data):
+        a loaded model starts the next call's order afresh.
     optimizer_solver : str or None
         The solver whose arrays ``optimizer`` holds.
     optimizer : ndarray of shape (n_arrays, layout.size) or None
@@ -82,6 +87,7 @@ class TrainingState:
     learning_rate: float
     rng: np.random.RandomState
     dropout_rng: np.random.Generator | None = None
+    order: np.ndarray | None = None
     optimizer_solver: str | None = None
     optimizer: np.ndarray | None = None
     n_updates: int = 0
@@ -143,9 +149,14 @@ class TrainingState:
 
     # --- as plain values -------------------------------------------------------------------------
 
-    def to_dict(self):
-        """Every field as plain values: arrays, numbers, text, lists and dicts of them."""
+    def to_dict(self, portable=False):
+        """Every field as plain values: arrays, numbers, text, lists and dicts of them.
+
+        ``portable``: for a model file, without what is as large as the training data.
+        """
         values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if portable:
+            values["order"] = None
         values["rng"] = self.rng.get_state(legacy=False)
         values["dropout_rng"] = (
             None if self.dropout_rng is None else self.dropout_rng.bit_generator.state
@@ -255,6 +266,14 @@ def _generator(value):
     return np.random.Generator(bit_generator)
 
 
+def _permutation(value):
+    if not isinstance(value, np.ndarray) or value.ndim != 1 or value.dtype.kind not in "iu":
+        raise ValueError("expected a 1-d array of row indices")
+    if not np.array_equal(np.sort(value), np.arange(value.size)):
+        raise ValueError("expected a permutation of the rows")
+    return value.astype(np.intp, copy=False)
+
+
 def _monitor_mode(value):
     if not (isinstance(value, list | tuple) and len(value) == 2):
         raise ValueError(f"expected two booleans, got {value!r}")
@@ -281,6 +300,7 @@ _CHECKS = {
     "learning_rate": _finite,
     "rng": _random_state,
     "dropout_rng": _optional(_generator),
+    "order": _optional(_permutation),
     "optimizer_solver": _optional(_solver_name),
     "optimizer": _optional(lambda value: np.ascontiguousarray(_array(value, 2))),
     "n_updates": _integer,
