@@ -13,7 +13,6 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
 from . import ModelFileError, SimpleMLPClassifier, __version__, load, save
@@ -96,7 +95,7 @@ def _check_values(grid, where):
         problems = []
         for candidate in candidates:
             try:
-                clone(SimpleMLPClassifier()).set_params(**candidate)._validate_params()
+                SimpleMLPClassifier().set_params(**candidate)._validate_params()
             except (ValueError, TypeError) as exc:
                 problem = f"{where}: {_first_line(exc)}"
                 if problem not in problems:

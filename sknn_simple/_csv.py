@@ -26,7 +26,7 @@ _INT64 = np.iinfo(np.int64)
 
 
 class DataFileError(ValueError):
-    """A CSV file that cannot be used as it is (the message says what and where)."""
+    """A file that cannot be read or written as asked (the message says what and where)."""
 
 
 def file_problem(path, exc):
@@ -58,7 +58,7 @@ def check_output(path, inputs=()):
         raise DataFileError(f"{path}: is a directory, not a file")
     if not os.path.isdir(directory):
         raise DataFileError(f"{path}: no such directory {directory}; create it first")
-    if not os.access(directory, os.W_OK):
+    if not os.access(directory, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
         raise DataFileError(f"{path}: permission denied")
     for source in inputs:
         if source is not None and same_file(path, source):
