@@ -372,7 +372,9 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="train, test, tune and save on the digits data")
-    demo.add_argument("--random-state", type=_seed, default=0, help=_SEED_HELP.format(""))
+    demo.add_argument(
+        "--random-state", type=_seed, default=0, metavar="SEED", help=_SEED_HELP.format("")
+    )
     demo.add_argument(
         "--out",
         default="sknn_simple_digits.npz",
@@ -408,7 +410,9 @@ def build_parser():
         action="store_true",
         help="no StandardScaler in front (the features are already scaled)",
     )
-    fit.add_argument("--random-state", type=_seed, default=0, help=_SEED_HELP.format(""))
+    fit.add_argument(
+        "--random-state", type=_seed, default=0, metavar="SEED", help=_SEED_HELP.format("")
+    )
     fit.add_argument(
         "-o", "--output", required=True, metavar="MODEL", help="where to save the model (.npz)"
     )
@@ -454,7 +458,11 @@ def build_parser():
         help="fits to run in parallel; -1 for one per core (default: one at a time)",
     )
     tune.add_argument(
-        "--random-state", type=_seed, default=0, help=_SEED_HELP.format(", and of the folds")
+        "--random-state",
+        type=_seed,
+        default=0,
+        metavar="SEED",
+        help=_SEED_HELP.format(", and of the folds"),
     )
     tune.add_argument(
         "--dask-scheduler",
