@@ -1,10 +1,12 @@
 """The command line: ``sknn-simple`` (or ``python -m sknn_simple``).
 
-Every command reports bad input as one line on stderr and exits with status 2 (usage) or 1
-(anything else); ``--traceback`` shows the full Python traceback instead.
+Every command checks what it is given (parameter values, input files, output paths, optional
+dependencies) before it starts working, and reports each problem as one line on stderr with exit
+status 2 (usage) or 1 (anything else); ``--traceback`` shows the full Python traceback instead.
 """
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -13,14 +15,30 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from . import __version__
-from ._classifier import SimpleMLPClassifier
-from ._csv import DataFileError, read_features, write_table
-from ._persistence import ModelFileError, load, save
+from . import ModelFileError, SimpleMLPClassifier, __version__, load, save
+from ._csv import (
+    DataFileError,
+    check_input,
+    check_output,
+    file_problem,
+    read_features,
+    same_file,
+    write_table,
+)
 
 
 class CommandError(Exception):
-    """A problem to report in one line, with exit status 1."""
+    """Problems to report, one line each, with exit status 1."""
+
+
+def _require(module, extra, feature):
+    """Import ``module``, or say which extra of the package installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(
+            f'{feature} needs {module.split(".")[0]}: pip install "sknn_simple[{extra}]"'
+        ) from None
 
 
 def _pipeline(params, scale=True):
@@ -31,6 +49,16 @@ def _pipeline(params, scale=True):
     return make_pipeline(StandardScaler(), net) if scale else net
 
 
+def _seed(text):
+    """``--random-state``: an integer, or ``none`` for a different run each time."""
+    if text.lower() == "none":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or none, got {text!r}") from None
+
+
 def _parse_params(pairs):
     """``name=value`` pairs as keyword arguments of SimpleMLPClassifier (values as JSON)."""
     known = SimpleMLPClassifier().get_params()
@@ -39,6 +67,8 @@ def _parse_params(pairs):
         name, sep, text = pair.partition("=")
         if not sep:
             raise CommandError(f"--param {pair!r}: expected name=value, e.g. alpha=0.01")
+        if name == "random_state":
+            raise CommandError(f"--param {pair!r}: use --random-state {text} instead")
         if name not in known:
             raise CommandError(
                 f"--param {name!r}: SimpleMLPClassifier has no such parameter; "
@@ -51,18 +81,81 @@ def _parse_params(pairs):
     return params
 
 
+def _check_values(grid, where):
+    """Every value of ``grid`` (name -> values) through the estimator's own validation.
+
+    Each value alone first, so that every bad value gets its line; then each combination (the
+    candidates of a search), for any rule that involves several parameters. Raises CommandError
+    with one line per distinct problem, before any work is done.
+    """
+    from sklearn.model_selection import ParameterGrid
+
+    single = [{name: value} for name, values in grid.items() for value in values]
+    for candidates in (single, ParameterGrid(grid)):
+        problems = []
+        for candidate in candidates:
+            try:
+                SimpleMLPClassifier().set_params(**candidate)._validate_params()
+            except (ValueError, TypeError) as exc:
+                problem = f"{where}: {_first_line(exc)}"
+                if problem not in problems:
+                    problems.append(problem)
+        if problems:
+            raise CommandError("\n".join(problems))
+
+
+def _class_weight_by_label(class_weight, y, where):
+    """A ``class_weight`` dict keyed by the labels as written in the CSV, keyed by ``y``'s labels.
+
+    JSON keys are text, so ``{"0": 2}`` means the label written ``0`` in the CSV, whether the
+    labels were read as integers or as text.
+    """
+    if not isinstance(class_weight, dict):
+        return class_weight
+    by_text = {str(label): label for label in np.unique(y).tolist()}
+    unknown = [key for key in class_weight if key not in by_text]
+    if unknown:
+        raise CommandError(
+            f"{where}: class_weight names {unknown[0]!r}, which is not a label of the data; "
+            f"the labels are {', '.join(by_text)}"
+        )
+    return {by_text[key]: weight for key, weight in class_weight.items()}
+
+
+def _frame(X, columns):
+    """X with its column names, as a DataFrame when pandas is there (so names are kept)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        return X
+    return pd.DataFrame(X, columns=columns, copy=False)
+
+
 # --- commands --------------------------------------------------------------------------------
 
 
 def cmd_demo(args):
     from ._demo import run_demo
 
+    for path in (args.out, args.plot):
+        if path:
+            check_output(path)
+    if args.out and args.plot and same_file(args.out, args.plot):
+        raise CommandError(f"{args.plot}: is also --out; draw the curves in another file")
     return run_demo(random_state=args.random_state, out=args.out, plot=args.plot)
 
 
 def cmd_fit(args):
+    params = {**_parse_params(args.param), "random_state": args.random_state}
+    _check_values({name: [value] for name, value in params.items()}, "--param")
+    check_input(args.data)
+    check_output(args.output, [args.data])
     X, y, columns = read_features(args.data, target=args.target)
-    model = _pipeline(_parse_params(args.param), scale=not args.no_scaler)
+    if "class_weight" in params:
+        params["class_weight"] = _class_weight_by_label(
+            params["class_weight"], y, "--param class_weight"
+        )
+    model = _pipeline(params, scale=not args.no_scaler)
     print(
         f"training on {X.shape[0]} rows, {X.shape[1]} features ({', '.join(columns[:5])}"
         f"{', ...' if len(columns) > 5 else ''}), {len(np.unique(y))} classes"
@@ -83,15 +176,6 @@ def cmd_fit(args):
     return 0
 
 
-def _frame(X, columns):
-    """X with its column names, as a DataFrame when pandas is there (so names are kept)."""
-    try:
-        import pandas as pd
-    except ImportError:
-        return X
-    return pd.DataFrame(X, columns=columns)
-
-
 def _features_of(model):
     """The classifier, and the feature columns the model was fitted on (None if unnamed)."""
     net = model[-1] if hasattr(model, "steps") else model
@@ -100,21 +184,28 @@ def _features_of(model):
 
 
 def cmd_predict(args):
+    check_input(args.model)
+    check_input(args.data)
+    if args.output:
+        check_output(args.output, [args.model, args.data])
     model = load(args.model)
     net, columns = _features_of(model)
     X, _, columns = read_features(args.data, columns=columns)
     if X.shape[1] != net.n_features_in_:
         raise CommandError(
-            f"{args.data}: {X.shape[1]} feature columns, the model expects {net.n_features_in_}"
+            f"{args.data}: {X.shape[1]} columns, the model expects {net.n_features_in_} features; "
+            "it was fitted without column names, so give it only its feature columns, in order"
         )
     X = _frame(X, columns) if getattr(model, "feature_names_in_", None) is not None else X
-    if args.proba:
-        header = [f"proba_{c}" for c in net.classes_]
-        rows = [[f"{p:.6g}" for p in row] for row in model.predict_proba(X)]
+    predicted = model.predict(X)
+    if predicted.ndim == 2:  # multilabel: a 0/1 column per label
+        header, rows = [f"label_{c}" for c in net.classes_], predicted.tolist()
     else:
-        predicted = model.predict(X)
-        header = [f"label_{c}" for c in net.classes_] if predicted.ndim == 2 else ["prediction"]
-        rows = predicted.tolist() if predicted.ndim == 2 else [[p] for p in predicted.tolist()]
+        header, rows = ["prediction"], [[p] for p in predicted.tolist()]
+    if args.proba:
+        header += [f"proba_{c}" for c in net.classes_]
+        for row, proba in zip(rows, model.predict_proba(X), strict=True):
+            row += [f"{p:.6g}" for p in proba]
     if args.output:
         with open(args.output, "w", newline="", encoding="utf-8") as f:
             write_table(f, header, rows)
@@ -125,6 +216,7 @@ def cmd_predict(args):
 
 
 def cmd_info(args):
+    check_input(args.model)
     model = load(args.model)
     net, columns = _features_of(model)
     steps = (
@@ -161,22 +253,44 @@ def _architecture(net):
 
 
 def cmd_tune(args):
-    from sklearn.model_selection import GridSearchCV
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-    X, y, columns = read_features(args.data, target=args.target)
     grid = _read_grid(args.grid)
+    _check_values({"random_state": [args.random_state], **grid}, args.grid)
+    check_input(args.data)
+    if args.output:
+        check_output(args.output, [args.data, args.grid])
+    if args.dask_scheduler:
+        _require("dask.distributed", "dask", "--dask-scheduler")
+    X, y, columns = read_features(args.data, target=args.target)
+    if "class_weight" in grid:
+        grid["class_weight"] = [
+            _class_weight_by_label(value, y, f"{args.grid}: class_weight")
+            for value in grid["class_weight"]
+        ]
     search = GridSearchCV(
-        _pipeline({}),
+        _pipeline({"random_state": args.random_state}),
         {f"simplemlpclassifier__{k}": v for k, v in grid.items()},
-        cv=args.cv,
+        cv=StratifiedKFold(args.cv, shuffle=True, random_state=args.random_state),
         n_jobs=args.n_jobs,
+        error_score="raise",  # a failed fit is an error, never a candidate ranked with nan
     )
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("ignore", ConvergenceWarning)
-        if args.dask_scheduler:
-            _fit_on_dask(search, _frame(X, columns), y, args.dask_scheduler)
-        else:
-            search.fit(_frame(X, columns), y)
+        try:
+            if args.dask_scheduler:
+                _fit_on_dask(search, _frame(X, columns), y, args.dask_scheduler)
+            else:
+                search.fit(_frame(X, columns), y)
+        except CommandError:
+            raise
+        except Exception as exc:  # --traceback shows it as the cause
+            raise CommandError(
+                f"the search failed, so nothing was ranked or saved: "
+                f"{type(exc).__name__}: {_first_line(exc)}"
+            ) from exc
+    for message in dict.fromkeys(str(warning.message) for warning in caught):
+        print(f"warning: {_first_line(message)}", file=sys.stderr)
     results = search.cv_results_
     print(f"{len(results['params'])} candidates x {args.cv} folds")
     for rank, i in sorted(
@@ -195,10 +309,12 @@ def cmd_tune(args):
 
 def _read_grid(path):
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:
             grid = json.load(f)
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise CommandError(file_problem(path, exc)) from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{path}: not a UTF-8 text file") from None
     except json.JSONDecodeError as exc:
         raise CommandError(f"{path}: not valid JSON ({exc})") from None
     if (
@@ -218,13 +334,9 @@ def _read_grid(path):
 
 
 def _fit_on_dask(search, X, y, address):
-    try:
-        import joblib
-        from dask.distributed import Client
-    except ImportError:
-        raise CommandError(
-            "--dask-scheduler needs dask.distributed: pip install 'sknn_simple[dask]'"
-        ) from None
+    import joblib
+
+    Client = _require("dask.distributed", "dask", "--dask-scheduler").Client
     try:
         client = Client(address, timeout=10)
     except OSError as exc:
@@ -240,10 +352,17 @@ def _fit_on_dask(search, X, y, address):
 def cmd_benchmark(args):
     from ._benchmark import run_benchmark
 
+    if args.data is not None:
+        check_input(args.data)
     return run_benchmark(args.data, args.target, cv=args.cv)
 
 
 # --- parsing -----------------------------------------------------------------------------------
+
+_SEED_HELP = (
+    "seed of the weights, the shuffling and dropout{}: an integer, or none for a different "
+    "result each run (default: %(default)s)"
+)
 
 
 def build_parser():
@@ -252,18 +371,22 @@ def build_parser():
         description="A one-hidden-layer neural network classifier for scikit-learn "
         "(also runs as: python -m sknn_simple). Without a command: the demo.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="print the version"
+    )
     parser.add_argument(
         "--traceback", action="store_true", help="show Python tracebacks instead of one-line errors"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="train, test, tune and save on the digits data")
-    demo.add_argument("--random-state", type=int, default=0)
+    demo.add_argument(
+        "--random-state", type=_seed, default=0, metavar="SEED", help=_SEED_HELP.format("")
+    )
     demo.add_argument(
         "--out",
         default="sknn_simple_digits.npz",
-        help="where to save the tuned model (default: %(default)s)",
+        help="where to save the tuned model; an empty string saves nothing (default: %(default)s)",
     )
     demo.add_argument(
         "--plot", metavar="FILE.png", help="draw the loss and validation curves (needs matplotlib)"
@@ -275,42 +398,82 @@ def build_parser():
         description="Train StandardScaler + SimpleMLPClassifier on DATA.csv (every column but "
         "the target is a numeric feature) and save the fitted pipeline.",
     )
-    fit.add_argument("data", metavar="DATA.csv")
-    fit.add_argument("--target", required=True, metavar="COLUMN")
+    fit.add_argument("data", metavar="DATA.csv", help="the training data, with a header line")
+    fit.add_argument(
+        "--target",
+        required=True,
+        metavar="COLUMN",
+        help="the column of labels; labels are integers if all are written as plain integers "
+        "(0, 7, -3), otherwise text exactly as written",
+    )
     fit.add_argument(
         "--param",
         action="append",
         metavar="NAME=VALUE",
-        help="a SimpleMLPClassifier parameter as JSON, e.g. hidden_layer_sizes=[64,32] or "
-        "alpha=0.01; repeat",
+        help="a SimpleMLPClassifier parameter, value as JSON (e.g. hidden_layer_sizes=[64,32], "
+        "alpha=0.01, activation=tanh, class_weight='{\"0\": 2}' with labels as written); "
+        "repeat",
     )
     fit.add_argument(
         "--no-scaler",
         action="store_true",
         help="no StandardScaler in front (the features are already scaled)",
     )
-    fit.add_argument("-o", "--output", required=True, metavar="MODEL")
+    fit.add_argument(
+        "--random-state", type=_seed, default=0, metavar="SEED", help=_SEED_HELP.format("")
+    )
+    fit.add_argument(
+        "-o", "--output", required=True, metavar="MODEL", help="where to save the model (.npz)"
+    )
 
     predict = commands.add_parser("predict", help="predict a CSV file with a saved model")
-    predict.add_argument("model", metavar="MODEL")
-    predict.add_argument("data", metavar="DATA.csv")
-    predict.add_argument("--proba", action="store_true", help="class probabilities")
-    predict.add_argument("-o", "--output", metavar="OUT.csv", help="default: standard output")
+    predict.add_argument("model", metavar="MODEL", help="a model saved by fit or tune")
+    predict.add_argument(
+        "data", metavar="DATA.csv", help="the rows to predict; columns are matched by name"
+    )
+    predict.add_argument(
+        "--proba", action="store_true", help="also write the probability of each class"
+    )
+    predict.add_argument(
+        "-o", "--output", metavar="OUT.csv", help="where to write (default: standard output)"
+    )
 
     info = commands.add_parser("info", help="describe a saved model")
-    info.add_argument("model", metavar="MODEL")
+    info.add_argument("model", metavar="MODEL", help="a model saved by fit or tune")
 
     tune = commands.add_parser("tune", help="grid search with cross-validation")
-    tune.add_argument("data", metavar="DATA.csv")
-    tune.add_argument("--target", required=True, metavar="COLUMN")
+    tune.add_argument("data", metavar="DATA.csv", help="the training data, with a header line")
+    tune.add_argument(
+        "--target", required=True, metavar="COLUMN", help="the column of labels (as for fit)"
+    )
     tune.add_argument(
         "--grid",
         required=True,
         metavar="GRID.json",
-        help='e.g. {"alpha": [0.0001, 0.01], "hidden_layer_sizes": [[50], [100], [50, 50]]}',
+        help='the values to try, e.g. {"alpha": [0.0001, 0.01], "hidden_layer_sizes": '
+        "[[50], [100], [50, 50]]}",
     )
-    tune.add_argument("--cv", type=int, default=5, metavar="K")
-    tune.add_argument("--n-jobs", type=int, default=None, metavar="N")
+    tune.add_argument(
+        "--cv",
+        type=int,
+        default=5,
+        metavar="K",
+        help="number of stratified, shuffled folds (default: %(default)s)",
+    )
+    tune.add_argument(
+        "--n-jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="fits to run in parallel; -1 for one per core (default: one at a time)",
+    )
+    tune.add_argument(
+        "--random-state",
+        type=_seed,
+        default=0,
+        metavar="SEED",
+        help=_SEED_HELP.format(", and of the folds"),
+    )
     tune.add_argument(
         "--dask-scheduler",
         metavar="ADDRESS",
@@ -324,8 +487,10 @@ def build_parser():
     bench.add_argument(
         "data", nargs="?", metavar="DATA.csv", help="default: scikit-learn's embedded data sets"
     )
-    bench.add_argument("--target", metavar="COLUMN")
-    bench.add_argument("--cv", type=int, default=5, metavar="K")
+    bench.add_argument("--target", metavar="COLUMN", help="the column of labels of DATA.csv")
+    bench.add_argument(
+        "--cv", type=int, default=5, metavar="K", help="number of folds (default: %(default)s)"
+    )
     return parser
 
 
@@ -337,6 +502,21 @@ COMMANDS = {
     "tune": cmd_tune,
     "benchmark": cmd_benchmark,
 }
+
+
+def _first_line(error):
+    """The first non-blank line of an error message (some start with a newline)."""
+    text = str(error)
+    return next((line for line in text.splitlines() if line.strip()), type(error).__name__)
+
+
+def _error_lines(exc):
+    """What to print for ``exc``: one line per problem, every file error as ``PATH: what``."""
+    if isinstance(exc, CommandError):
+        return str(exc).splitlines()
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return [file_problem(exc.filename, exc)]
+    return [_first_line(exc)]
 
 
 def main(argv=None):
@@ -351,9 +531,16 @@ def main(argv=None):
         parser.error("--cv must be at least 2")
     try:
         return COMMANDS[args.command](args)
-    except (CommandError, DataFileError, ModelFileError, ValueError, OSError) as exc:
+    except (
+        CommandError,
+        DataFileError,
+        ModelFileError,
+        ValueError,
+        OSError,
+        ImportError,
+    ) as exc:
         if args.traceback:
             raise
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"sknn-simple {args.command}: error: {message}", file=sys.stderr)
+        for line in _error_lines(exc):
+            print(f"sknn-simple {args.command}: error: {line}", file=sys.stderr)
         return 1

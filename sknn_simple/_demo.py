@@ -45,6 +45,7 @@ def _train_with_progress(net, X, y, X_val, y_val):
 
 def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None):
     """Run the demo; returns the process exit code."""
+    pyplot = _pyplot() if plot else None  # before the work: fail at once without matplotlib
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
     X_fit, X_val, y_fit, y_val = train_test_split(
@@ -95,19 +96,24 @@ def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None):
         save(search.best_estimator_, out)
         print(f"6. saved the tuned model to {out}: try  sknn-simple info {out}")
     if plot:
-        _plot(net, plot)
+        _plot(pyplot, net, plot)
         print(f"7. drew the loss and validation curves in {plot}")
     return 0
 
 
-def _plot(net, path):
+def _pyplot():
+    """matplotlib.pyplot drawing to files, or an ImportError that says what to install."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ValueError("--plot needs matplotlib: pip install 'sknn_simple[plot]'") from None
+        raise ImportError('--plot needs matplotlib: pip install "sknn_simple[plot]"') from None
+    return plt
+
+
+def _plot(plt, net, path):
     epochs = np.arange(1, len(net.loss_curve_) + 1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
     left.plot(epochs, net.loss_curve_, label="training loss (with penalty)")

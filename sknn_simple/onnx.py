@@ -15,7 +15,13 @@ binary (``[sigmoid(-z), sigmoid(z)]``) and multilabel models; labels are the arg
 """
 
 import numpy as np
-from skl2onnx import update_registered_converter
+
+try:
+    from skl2onnx import update_registered_converter
+except ImportError as exc:  # the optional extra is not installed: say which one
+    raise type(exc)(
+        f'sknn_simple.onnx needs skl2onnx ({exc}): pip install "sknn_simple[onnx]"', name=exc.name
+    ) from exc
 from skl2onnx.common._apply_operation import apply_add, apply_cast, apply_concat, apply_reshape
 from skl2onnx.common.data_types import Int64TensorType, guess_proto_type
 from skl2onnx.common.shape_calculator import calculate_linear_classifier_output_shapes

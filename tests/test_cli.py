@@ -1,5 +1,6 @@
 """The command line, driven through main(argv) and the installed console script."""
 
+import argparse
 import csv
 import json
 import shutil
@@ -10,8 +11,8 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 
-from sknn_simple import load
-from sknn_simple._cli import main
+from sknn_simple import SimpleMLPClassifier, load, save
+from sknn_simple._cli import COMMANDS, build_parser, main
 
 
 @pytest.fixture
@@ -43,9 +44,11 @@ def test_fit_predict_info_round_trip(iris_csv, tmp_path, capsys):
             "--param",
             "hidden_layer_sizes=[20,10]",
             "--param",
-            "solver=lbfgs",
+            "alpha=0.01",
             "--param",
-            "random_state=0",
+            "solver=lbfgs",
+            "--random-state",
+            "3",
             "-o",
             model_path,
         ],
@@ -54,6 +57,7 @@ def test_fit_predict_info_round_trip(iris_csv, tmp_path, capsys):
     assert code == 0 and "saved the model" in out
     model = load(model_path)
     assert model[-1].hidden_layer_sizes == [20, 10] and model[-1].solver == "lbfgs"
+    assert model[-1].alpha == 0.01 and model[-1].random_state == 3
     assert type(model[0]).__name__ == "StandardScaler"  # a scaler in front by default
 
     out_csv = tmp_path / "predictions.csv"
@@ -69,8 +73,9 @@ def test_fit_predict_info_round_trip(iris_csv, tmp_path, capsys):
 
     code, out, _ = run(["predict", model_path, iris_csv, "--proba"], capsys)
     lines = out.strip().splitlines()
-    assert lines[0] == "proba_setosa,proba_versicolor,proba_virginica"
-    assert np.allclose([sum(map(float, line.split(","))) for line in lines[1:]], 1.0)
+    assert lines[0] == "prediction,proba_setosa,proba_versicolor,proba_virginica"
+    assert [line.split(",")[0] for line in lines[1:]] == [r[0] for r in rows[1:]]
+    assert np.allclose([sum(map(float, line.split(",")[1:])) for line in lines[1:]], 1.0)
 
     code, out, _ = run(["info", model_path], capsys)
     assert code == 0
@@ -81,7 +86,14 @@ def test_fit_predict_info_round_trip(iris_csv, tmp_path, capsys):
 def test_tune_prints_ranked_candidates_and_saves_the_best(iris_csv, tmp_path, capsys):
     grid = tmp_path / "grid.json"
     grid.write_text(
-        json.dumps({"hidden_layer_sizes": [[5], [20]], "solver": ["lbfgs"], "random_state": [0]})
+        json.dumps(
+            {
+                "hidden_layer_sizes": [[5], [5, 5]],
+                "alpha": [1e-4, 1e-2],
+                "solver": ["lbfgs"],
+                "max_iter": [50],
+            }
+        )
     )
     code, out, _ = run(
         [
@@ -99,7 +111,7 @@ def test_tune_prints_ranked_candidates_and_saves_the_best(iris_csv, tmp_path, ca
         capsys,
     )
     assert code == 0
-    assert "2 candidates x 3 folds" in out and "#1: accuracy" in out
+    assert "4 candidates x 3 folds" in out and "#1: accuracy" in out
     assert (tmp_path / "best.npz").exists()
 
 
@@ -111,34 +123,98 @@ def test_benchmark_on_a_csv(iris_csv, capsys):
     assert "+/-" in out
 
 
+@pytest.fixture
+def files(tmp_path, iris_csv, capsys):
+    """Paths of every kind of file the commands read, good and bad, by name."""
+    paths = {"tmp": tmp_path, "iris": iris_csv}
+    texts = {
+        "data": "a,b,y\n" + "".join(f"{i % 7}.5,{i % 3},{i % 3}\n" for i in range(30)),
+        "empty": "",
+        "ragged": "a,b,y\n1,2,0\n3,4\n",
+        "text": "colour,b,y\nred,2,0\nblue,3,1\n",
+        "hole": "a,b,y\n1,2,0\n3,,1\n",
+        "no label": "a,b,y\n1,2,0\n3,4,\n5,6,1\n",
+        "header only": "a,b,y\n",
+        "only target": "y\n0\n1\n",
+        "duplicate": "a,a,y\n1,2,0\n3,4,1\n",
+        "infinite": "a,b,y\n1,2,0\n1e999,4,1\n",
+        "nul": "a,b,y\n1,2\x00,0\n",
+        "grid": json.dumps({"alpha": [1e-4, 1e-2], "max_iter": [2]}),
+        "grid list": "[1, 2]",
+        "grid unknown": json.dumps({"size": [1]}),
+        "grid bad values": json.dumps({"alpha": [-1, 0.1], "activation": ["softmax"]}),
+        "grid bad weight": json.dumps({"class_weight": [{"7": 2}]}),
+    }
+    for name, text in texts.items():
+        paths[name] = tmp_path / f"{name.replace(' ', '_')}.txt"
+        paths[name].write_text(text, encoding="utf-8")
+    paths["latin1"] = tmp_path / "latin1.csv"
+    paths["latin1"].write_bytes("a,y\n1,caf\xe9\n".encode("latin-1"))
+    paths["model"] = tmp_path / "model.npz"
+    fit = ["fit", paths["data"], "--target", "y", "--param", "max_iter=2", "-o", paths["model"]]
+    assert main([str(a) for a in fit]) == 0
+    paths["nonames"] = tmp_path / "nonames.npz"
+    X, y = load_iris(return_X_y=True)
+    save(SimpleMLPClassifier(max_iter=2).fit(X, y), paths["nonames"])
+    capsys.readouterr()
+    return paths
+
+
+# Every error path that is not about a file argument (those are generated from the parser below),
+# with what the one line on stderr must say.
 BAD_INPUTS = {
-    "missing file": (
-        ["fit", "{tmp}/nope.csv", "--target", "y", "-o", "{tmp}/m.npz"],
-        "no such file",
-    ),
-    "empty file": (
-        ["fit", "{tmp}/empty.csv", "--target", "y", "-o", "{tmp}/m.npz"],
-        "the file is empty",
+    "empty file": (["fit", "{empty}", "--target", "y", "-o", "{tmp}/m.npz"], "the file is empty"),
+    "header only": (
+        ["fit", "{header only}", "--target", "y", "-o", "{tmp}/m.npz"],
+        "there is a header but no data rows",
     ),
     "ragged rows": (
-        ["fit", "{tmp}/ragged.csv", "--target", "y", "-o", "{tmp}/m.npz"],
+        ["fit", "{ragged}", "--target", "y", "-o", "{tmp}/m.npz"],
         "line 3 has 2 fields, the header has 3",
+    ),
+    "duplicate column": (
+        ["fit", "{duplicate}", "--target", "y", "-o", "{tmp}/m.npz"],
+        "the header must name every column once",
+    ),
+    "not UTF-8": (
+        ["fit", "{latin1}", "--target", "y", "-o", "{tmp}/m.npz"],
+        "not a UTF-8 text file",
+    ),
+    "NUL byte": (
+        ["fit", "{nul}", "--target", "y", "-o", "{tmp}/m.npz"],
+        "column 'b' has the non-numeric value '2\\x00' on line 2",
     ),
     "unknown target": (
         ["fit", "{iris}", "--target", "colour", "-o", "{tmp}/m.npz"],
         "no column 'colour'",
     ),
+    "no feature columns": (
+        ["fit", "{only target}", "--target", "y", "-o", "{tmp}/m.npz"],
+        "there are no feature columns besides 'y'",
+    ),
     "non-numeric feature": (
-        ["fit", "{tmp}/text.csv", "--target", "y", "-o", "{tmp}/m.npz"],
+        ["fit", "{text}", "--target", "y", "-o", "{tmp}/m.npz"],
         "column 'colour' has the non-numeric value 'red' on line 2",
     ),
     "missing value": (
-        ["fit", "{tmp}/hole.csv", "--target", "y", "-o", "{tmp}/m.npz"],
+        ["fit", "{hole}", "--target", "y", "-o", "{tmp}/m.npz"],
         "column 'b' is empty on line 3",
+    ),
+    "infinite value": (
+        ["fit", "{infinite}", "--target", "y", "-o", "{tmp}/m.npz"],
+        "column 'a' is '1e999' on line 3; features must be finite numbers",
+    ),
+    "missing label": (
+        ["fit", "{no label}", "--target", "y", "-o", "{tmp}/m.npz"],
+        "column 'y' is empty on line 3",
     ),
     "unknown parameter": (
         ["fit", "{iris}", "--target", "species", "--param", "size=3", "-o", "{tmp}/m.npz"],
         "SimpleMLPClassifier has no such parameter",
+    ),
+    "parameter without a value": (
+        ["fit", "{iris}", "--target", "species", "--param", "alpha", "-o", "{tmp}/m.npz"],
+        "expected name=value",
     ),
     "invalid parameter value": (
         [
@@ -153,27 +229,506 @@ BAD_INPUTS = {
         ],
         "'activation' parameter of SimpleMLPClassifier must be",
     ),
+    "random_state as a parameter": (
+        ["fit", "{data}", "--target", "y", "--param", "random_state=1", "-o", "{tmp}/m.npz"],
+        "use --random-state 1 instead",
+    ),
+    "class_weight for a label that is not in the data": (
+        [
+            "fit",
+            "{data}",
+            "--target",
+            "y",
+            "--param",
+            'class_weight={"00": 2}',
+            "-o",
+            "{tmp}/m.npz",
+        ],
+        "class_weight names '00', which is not a label of the data; the labels are 0, 1, 2",
+    ),
     "model file that is not one": (["info", "{iris}"], "not a sknn_simple model file"),
-    "missing model": (["predict", "{tmp}/none.npz", "{iris}"], "No such file"),
-    "bad grid": (
-        ["tune", "{iris}", "--target", "species", "--grid", "{tmp}/empty.csv"],
+    "predict: columns missing": (
+        ["predict", "{model}", "{iris}"],
+        "the model needs the columns ['a', 'b'], which are missing",
+    ),
+    "predict: wrong number of columns": (
+        ["predict", "{nonames}", "{data}"],
+        "3 columns, the model expects 4 features; it was fitted without column names, so give "
+        "it only its feature columns, in order",
+    ),
+    "grid not JSON": (
+        ["tune", "{iris}", "--target", "species", "--grid", "{empty}"],
         "not valid JSON",
+    ),
+    "grid not an object of lists": (
+        ["tune", "{iris}", "--target", "species", "--grid", "{grid list}"],
+        "expected an object of parameter lists",
+    ),
+    "grid with an unknown parameter": (
+        ["tune", "{iris}", "--target", "species", "--grid", "{grid unknown}"],
+        "SimpleMLPClassifier has no parameter 'size'",
+    ),
+    "grid with bad values: one line each": (
+        ["tune", "{iris}", "--target", "species", "--grid", "{grid bad values}"],
+        "The 'alpha' parameter of SimpleMLPClassifier must be a float in the range [0.0, inf). "
+        "Got -1 instead.\n"
+        "sknn-simple tune: error: {grid bad values}: The 'activation' parameter of "
+        "SimpleMLPClassifier must be",
+    ),
+    "grid with a class_weight for a label not in the data": (
+        ["tune", "{data}", "--target", "y", "--grid", "{grid bad weight}"],
+        "class_weight names '7', which is not a label of the data",
+    ),
+    "more folds than rows of any class": (
+        ["tune", "{data}", "--target", "y", "--grid", "{grid}", "--cv", "11"],
+        "n_splits=11 cannot be greater than the number of members in each class",
     ),
 }
 
 
+def run_error(argv, files, capsys):
+    """Run a command that must fail; check what every error path shares, return stderr."""
+    argv = [_fill(a, {name: str(path) for name, path in files.items()}) for a in argv]
+    before = _snapshot(files["tmp"])
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 1
+    lines = err.strip("\n").split("\n")
+    assert all(line.startswith(f"sknn-simple {argv[0]}: error: ") for line in lines), err
+    assert "Traceback" not in err
+    assert out == ""  # found before any work began
+    assert _snapshot(files["tmp"]) == before  # no file written, none overwritten
+    return err
+
+
+def _fill(text, names):
+    for name, value in names.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def _snapshot(directory):
+    return {p.relative_to(directory): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_gets_one_line_and_an_exit_code(case, iris_csv, tmp_path, capsys):
-    (tmp_path / "empty.csv").write_text("")
-    (tmp_path / "ragged.csv").write_text("a,b,y\n1,2,0\n3,4\n")
-    (tmp_path / "text.csv").write_text("colour,b,y\nred,2,0\nblue,3,1\n")
-    (tmp_path / "hole.csv").write_text("a,b,y\n1,2,0\n3,,1\n")
+def test_bad_input_gets_one_line_and_an_exit_code(case, files, capsys):
     argv, expected = BAD_INPUTS[case]
-    argv = [a.format(tmp=tmp_path, iris=iris_csv) for a in argv]
-    code, out, err = run(argv, capsys)
-    assert code != 0
-    assert expected in err
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    err = run_error(argv, files, capsys)
+    assert _fill(expected, {n: str(p) for n, p in files.items()}) in err
+    assert len(err.strip().splitlines()) == 1 + expected.count("\n")
+
+
+# --- every file argument of every command: generated from the parser -----------------------------
+
+# One valid command line per command; the placeholders are files that exist.
+VALID = {
+    "demo": ["demo", "--out", "{tmp}/demo.npz", "--plot", "{tmp}/curves.png"],
+    "fit": ["fit", "{data}", "--target", "y", "-o", "{tmp}/fitted.npz"],
+    "predict": ["predict", "{model}", "{data}", "--proba", "-o", "{tmp}/predictions.csv"],
+    "info": ["info", "{model}"],
+    "tune": ["tune", "{data}", "--target", "y", "--grid", "{grid}", "-o", "{tmp}/best.npz"],
+    "benchmark": ["benchmark", "{data}", "--target", "y", "--cv", "2"],
+}
+INPUT_FILES = {"data", "model", "grid"}
+OUTPUT_FILES = {"output", "out", "plot"}
+NOT_FILES = {"help", "target", "param", "no_scaler", "random_state", "proba", "cv", "n_jobs"}
+NOT_FILES.add("dask_scheduler")
+
+
+def _subparsers():
+    parser = build_parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return parser, commands.choices
+
+
+def test_every_argument_is_classified_and_every_command_has_a_valid_line():
+    parser, subparsers = _subparsers()
+    assert set(VALID) == set(subparsers) == set(COMMANDS)
+    for name, subparser in subparsers.items():
+        dests = {action.dest for action in subparser._actions}
+        assert dests <= INPUT_FILES | OUTPUT_FILES | NOT_FILES, (name, dests)
+        parsed = vars(parser.parse_args(VALID[name]))
+        for dest in dests & (INPUT_FILES | OUTPUT_FILES):
+            assert parsed[dest] is not None, f"{name}: VALID does not use {dest}"
+
+
+def _file_cases():
+    """(command, argv, expected message) for each way each file argument can be wrong."""
+    parser, subparsers = _subparsers()
+    for command, argv in VALID.items():
+        parsed = vars(parser.parse_args(argv))
+        inputs = [parsed[d] for d in sorted(INPUT_FILES) if parsed.get(d)]
+        outputs = [parsed[d] for d in sorted(OUTPUT_FILES) if parsed.get(d)]
+
+        def replace(old, new, argv=argv):
+            return [new if a == old else a for a in argv]
+
+        for path in inputs:
+            yield (
+                f"{command} {path} missing",
+                replace(path, "{tmp}/nope"),
+                "{tmp}/nope: no such file",
+            )
+            yield (
+                f"{command} {path} a directory",
+                replace(path, "{tmp}/folder"),
+                "{tmp}/folder: is a directory, not a file",
+            )
+        for path in outputs:
+            yield (
+                f"{command} {path} in a missing directory",
+                replace(path, "{tmp}/nodir/x"),
+                "{tmp}/nodir/x: no such directory",
+            )
+            yield (
+                f"{command} {path} a directory",
+                replace(path, "{tmp}/folder"),
+                "{tmp}/folder: is a directory, not a file",
+            )
+            for source in inputs:
+                yield (
+                    f"{command} {path} is the input {source}",
+                    replace(path, source),
+                    f"{source}: is also an input of this command",
+                )
+        if command == "demo":
+            yield (
+                "demo --plot is --out",
+                replace("{tmp}/curves.png", "{tmp}/demo.npz"),
+                "{tmp}/demo.npz: is also --out",
+            )
+
+
+FILE_CASES = {name: (argv, expected) for name, argv, expected in _file_cases()}
+
+
+def test_every_command_has_file_cases():
+    assert {name.split()[0] for name in FILE_CASES} == set(COMMANDS)
+    assert len(FILE_CASES) >= 25
+
+
+@pytest.mark.parametrize("case", list(FILE_CASES))
+def test_every_file_argument_is_checked_before_the_work(case, files, capsys):
+    """Missing inputs, directories, outputs in a missing directory or overwriting an input:
+    one line, ``PATH: what is wrong``, before any work (nothing printed, nothing written)."""
+    (files["tmp"] / "folder").mkdir()
+    argv, expected = FILE_CASES[case]
+    err = run_error(argv, files, capsys)
+    assert _fill(expected, {n: str(p) for n, p in files.items()}) in err
+    assert len(err.strip().splitlines()) == 1
+
+
+# --- parameter values: every one the estimator rejects is rejected before any work --------------
+
+
+def _json_bad_values():
+    from tests.test_bad_input import BAD_PARAMETERS  # every parameter, with values it rejects
+
+    for name, values in BAD_PARAMETERS.items():
+        for value in values:
+            yield f"{name}={json.dumps(value)}", name, json.loads(json.dumps(value))
+
+
+BAD_VALUES = {case: (name, value) for case, name, value in _json_bad_values()}
+
+
+@pytest.mark.parametrize("command", ["fit", "tune"])
+@pytest.mark.parametrize("case", list(BAD_VALUES))
+def test_every_bad_parameter_value_is_rejected_before_any_work(case, command, files, capsys):
+    name, value = BAD_VALUES[case]
+    with pytest.raises(ValueError, match=f"'{name}' parameter"):  # the premise, as JSON gives it
+        SimpleMLPClassifier(**{name: value})._validate_params()
+    if command == "fit":
+        argv = ["fit", "{data}", "--target", "y", "--param", case, "-o", "{tmp}/m.npz"]
+    else:
+        grid = files["tmp"] / "grid_case.json"
+        grid.write_text(json.dumps({name: [value]}))
+        argv = ["tune", "{data}", "--target", "y", "--grid", str(grid), "-o", "{tmp}/best.npz"]
+    err = run_error(argv, files, capsys)
+    if command == "fit" and name == "random_state":
+        assert "use --random-state" in err
+    else:
+        assert f"The '{name}' parameter of SimpleMLPClassifier must be" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+# --- tune: a failed fit is an error, never a ranked nan or a saved model ------------------------
+
+
+@pytest.mark.parametrize(
+    "grid, failing",
+    [
+        ({"solver": ["adam", "lbfgs"], "dropout": [0.0, 0.5], "max_iter": [3]}, "some fits"),
+        ({"solver": ["lbfgs"], "dropout": [0.5], "max_iter": [3]}, "every fit"),
+    ],
+)
+def test_tune_with_failing_fits_fails_in_one_line_and_saves_nothing(grid, failing, files, capsys):
+    path = files["tmp"] / "failing.json"
+    path.write_text(json.dumps(grid))
+    argv = ["tune", "{data}", "--target", "y", "--grid", str(path), "--cv", "2"]
+    err = run_error([*argv, "-o", "{tmp}/best.npz"], files, capsys)
+    assert "the search failed, so nothing was ranked or saved: ValueError: dropout=0.5" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("failing_call", range(7))  # 3 candidates x 2 folds, then the refit
+def test_a_failure_in_any_fit_of_a_search_is_one_line(failing_call, files, capsys, monkeypatch):
+    calls = []
+    fit = SimpleMLPClassifier.fit
+
+    def fit_that_fails_once(self, *args, **kwargs):
+        calls.append(self.alpha)
+        if len(calls) == failing_call + 1:
+            raise RuntimeError(f"injected failure in fit {failing_call}")
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(SimpleMLPClassifier, "fit", fit_that_fails_once)
+    path = files["tmp"] / "three.json"
+    path.write_text(json.dumps({"alpha": [1e-4, 1e-3, 1e-2], "max_iter": [2]}))
+    argv = ["tune", "{data}", "--target", "y", "--grid", str(path), "--cv", "2"]
+    err = run_error([*argv, "-o", "{tmp}/best.npz"], files, capsys)
+    assert f"RuntimeError: injected failure in fit {failing_call}" in err
+    assert len(err.strip().splitlines()) == 1
+    assert len(calls) == failing_call + 1  # the search stopped at the failure
+
+
+# --- class_weight from the command line: keys are labels as written ------------------------------
+
+LABEL_SETS = {
+    "integers": ["0", "1", "2"],
+    "negative integers": ["-1", "0", "1"],
+    "text": ["cat", "dog", "emu"],
+    "integers with leading zeros": ["00", "01", "1"],
+    "decimals": ["0.5", "1.0", "1.5"],
+}
+
+
+@pytest.mark.parametrize("command", ["fit", "tune"])
+@pytest.mark.parametrize("labels", list(LABEL_SETS))
+def test_class_weight_keys_are_the_labels_as_written(labels, command, tmp_path, capsys):
+    labels = LABEL_SETS[labels]
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "a,b,y\n" + "".join(f"{i % 5},{i % 3},{labels[i % 3]}\n" for i in range(30)),
+        encoding="utf-8",
+    )
+    weight = {labels[1]: 3.0}
+    model_path = tmp_path / "model.npz"
+    if command == "fit":
+        argv = ["fit", data, "--target", "y", "--param", f"class_weight={json.dumps(weight)}"]
+        argv += ["--param", "max_iter=2"]
+    else:
+        grid = tmp_path / "grid.json"
+        grid.write_text(json.dumps({"class_weight": [weight], "max_iter": [2]}))
+        argv = ["tune", data, "--target", "y", "--grid", grid, "--cv", 2]
+    code, _, err = run([*argv, "-o", model_path], capsys)
+    assert code == 0, err
+    net = load(model_path)[-1]
+    (weighted,) = [c for c in net.classes_.tolist() if str(c) == labels[1]]
+    assert net.class_weight == {weighted: 3.0}
+
+
+# --- --random-state, and help for every option ---------------------------------------------------
+
+
+def test_tune_twice_ranks_the_same_way(files, capsys):
+    grid = files["tmp"] / "seeded.json"
+    grid.write_text(json.dumps({"alpha": [1e-4, 1e-1, 1.0], "max_iter": [3]}))
+    argv = ["tune", files["data"], "--target", "y", "--grid", grid, "--cv", 3]
+    first, second = run(argv, capsys), run(argv, capsys)
+    assert first[0] == 0 and first == second
+    other = run([*argv, "--random-state", 7], capsys)
+    assert other[0] == 0 and other[1] != first[1]  # the seed reaches the weights and the folds
+
+
+def test_training_commands_take_a_random_state_that_defaults_to_0(files, capsys):
+    parser = build_parser()
+    for command in ("fit", "tune", "demo"):
+        assert parser.parse_args(VALID[command]).random_state == 0
+        assert parser.parse_args([*VALID[command], "--random-state", "5"]).random_state == 5
+        assert parser.parse_args([*VALID[command], "--random-state", "none"]).random_state is None
+    model_path = files["tmp"] / "seeded.npz"
+    argv = ["fit", files["data"], "--target", "y", "--param", "max_iter=3", "-o", model_path]
+    assert run(argv, capsys)[0] == 0
+    first = load(model_path)
+    assert first[-1].random_state == 0
+    assert run(argv, capsys)[0] == 0
+    for a, b in zip(load(model_path)[-1].coefs_, first[-1].coefs_, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_every_option_of_every_command_has_help():
+    parser, subparsers = _subparsers()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert {a.dest for a in commands._choices_actions if a.help} == set(COMMANDS)
+    for name, command in [("sknn-simple", parser), *subparsers.items()]:
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help and action.help != argparse.SUPPRESS, (name, action.dest)
+        command.format_help()  # every %(default)s and the like can be formatted
+
+
+# --- predict: the predicted labels always, probabilities with --proba ----------------------------
+
+
+@pytest.fixture
+def models(files, tmp_path, capsys):
+    """Models of each kind, with a CSV to predict: integer, text and multilabel targets."""
+    text = tmp_path / "text_labels.csv"
+    names = ["01", "1", "+1"]
+    text.write_text("a,b,y\n" + "".join(f"{i % 5},{i % 3},{names[i % 3]}\n" for i in range(30)))
+    assert main(["fit", str(text), "--target", "y", "-o", str(tmp_path / "text.npz")]) == 0
+    X, y = load_iris(return_X_y=True)
+    save(SimpleMLPClassifier(max_iter=5).fit(X, np.c_[y == 0, y == 2]), tmp_path / "multi.npz")
+    features = tmp_path / "features.csv"  # the model has no column names: features only
+    features.write_text("a,b,c,d\n" + "".join(",".join(map(str, row)) + "\n" for row in X))
+    capsys.readouterr()
+    return {
+        "integer labels": (files["model"], files["data"]),
+        "text labels": (tmp_path / "text.npz", text),
+        "multilabel": (tmp_path / "multi.npz", features),
+    }
+
+
+@pytest.mark.parametrize("destination", ["stdout", "file"])
+@pytest.mark.parametrize("proba", [False, True])
+@pytest.mark.parametrize("kind", ["integer labels", "text labels", "multilabel"])
+def test_predict_writes_the_predictions_and_with_proba_the_probabilities(
+    kind, proba, destination, models, tmp_path, capsys
+):
+    from sknn_simple._cli import _features_of, _frame
+    from sknn_simple._csv import read_features
+
+    model_path, data = models[kind]
+    out_csv = tmp_path / "out.csv"
+    argv = ["predict", model_path, data] + (["--proba"] if proba else [])
+    code, out, err = run(argv + (["-o", out_csv] if destination == "file" else []), capsys)
+    assert code == 0, err
+    rows = list(csv.reader(open(out_csv) if destination == "file" else out.splitlines()))
+
+    model = load(model_path)
+    net, columns = _features_of(model)
+    X, _, columns = read_features(data, columns=columns)
+    X = (
+        X
+        if columns is None or getattr(model, "feature_names_in_", None) is None
+        else _frame(X, columns)
+    )
+    predicted = model.predict(X)
+    label_columns = [f"label_{c}" for c in net.classes_] if predicted.ndim == 2 else ["prediction"]
+    proba_columns = [f"proba_{c}" for c in net.classes_] if proba else []
+    assert rows[0] == label_columns + proba_columns
+    n = len(label_columns)
+    written = [row[:n] for row in rows[1:]]
+    assert written == [[str(v) for v in np.atleast_1d(p).tolist()] for p in predicted]
+    if proba:
+        P = np.array([[float(v) for v in row[n:]] for row in rows[1:]])
+        assert np.allclose(P, model.predict_proba(X), rtol=1e-5, atol=1e-6)
+        if predicted.ndim == 1:  # the written label is the most probable class
+            assert [r[0] for r in written] == [str(c) for c in net.classes_[P.argmax(axis=1)]]
+
+
+def test_labels_are_predicted_back_as_written(tmp_path, capsys):
+    labels = ["01", "1", "+1", "1_0", "10"]
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "a,y\n" + "".join(f"{10 * (i % 5) + i % 2},{labels[i % 5]}\n" for i in range(50))
+    )
+    argv = ["fit", data, "--target", "y", "--param", "solver=lbfgs", "-o", tmp_path / "m.npz"]
+    assert run(argv, capsys)[0] == 0
+    assert load(tmp_path / "m.npz")[-1].classes_.tolist() == sorted(labels)
+    code, out, _ = run(["predict", tmp_path / "m.npz", data], capsys)
+    assert code == 0
+    assert out.splitlines()[1:] == [labels[i % 5] for i in range(50)]
+
+
+def test_a_csv_saved_by_excel_trains(tmp_path, capsys):
+    data = tmp_path / "excel.csv"
+    rows = "".join(f"{i % 2},{i % 4}.5,{i % 3}\r\n" for i in range(20))
+    data.write_bytes(b"\xef\xbb\xbf" + ("label,a,b\r\n" + rows).encode("utf-8"))
+    code, out, err = run(["fit", data, "--target", "label", "-o", tmp_path / "m.npz"], capsys)
+    assert code == 0, err
+    assert "2 features (a, b), 2 classes" in out
+
+
+# --- optional dependencies: missing ones are named, with the extra to install, before the work ---
+
+BLOCK = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r} or name.startswith({module!r} + "."):
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+sys.meta_path.insert(0, Block())
+"""
+
+OPTIONAL = {
+    "onnx export": ("skl2onnx", "onnx", "import sknn_simple.onnx"),
+    "demo --plot": (
+        "matplotlib",
+        "plot",
+        "from sknn_simple._cli import main; sys.exit(main(['demo', '--out', '', '--plot', "
+        "{plot!r}]))",
+    ),
+    "tune --dask-scheduler": (
+        "dask",
+        "dask",
+        "from sknn_simple._cli import main; sys.exit(main(['tune', {data!r}, '--target', 'y', "
+        "'--grid', {grid!r}, '--dask-scheduler', 'tcp://127.0.0.1:1']))",
+    ),
+}
+
+
+@pytest.mark.parametrize("feature", list(OPTIONAL))
+def test_a_missing_optional_dependency_names_its_extra_before_the_work(feature, files):
+    from importlib.metadata import metadata
+
+    module, extra, code = OPTIONAL[feature]
+    assert extra in metadata("sknn_simple").get_all("Provides-Extra")
+    paths = {"plot": files["tmp"] / "c.png", "data": files["data"], "grid": files["grid"]}
+    code = code.format(**{name: str(path) for name, path in paths.items()})
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK.format(module=module) + code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert f'pip install "sknn_simple[{extra}]"' in done.stderr.strip().splitlines()[-1]
+    if feature == "onnx export":  # the import fails, saying what to install
+        assert (
+            done.stderr.strip()
+            .splitlines()[-1]
+            .startswith(
+                "ModuleNotFoundError: sknn_simple.onnx needs skl2onnx (No module named 'skl2onnx')"
+            )
+        )
+    else:  # the command line: one line, no traceback
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert not (files["tmp"] / "c.png").exists()
+
+
+def test_fit_and_predict_work_without_pandas(files):
+    """Without pandas the model has no column names: predict takes the feature columns only."""
+    features = files["tmp"] / "features.csv"
+    features.write_text("".join(line.rsplit(",", 1)[0] + "\n" for line in open(files["data"])))
+    code = BLOCK.format(module="pandas") + (
+        "from sknn_simple._cli import main\n"
+        "assert main(['fit', {data!r}, '--target', 'y', '-o', {model!r}]) == 0\n"
+        "assert main(['predict', {model!r}, {features!r}, '--proba', '-o', {out!r}]) == 0\n"
+        "assert main(['predict', {model!r}, {data!r}]) == 1  # the target column too\n"
+        "assert 'pandas' not in sys.modules\n"
+    ).format(
+        data=str(files["data"]),
+        features=str(features),
+        model=str(files["tmp"] / "p.npz"),
+        out=str(files["tmp"] / "p.csv"),
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (files["tmp"] / "p.csv").read_text().startswith("prediction,proba_0,proba_1,proba_2\n")
 
 
 def test_usage_errors_exit_with_2(capsys):
@@ -202,9 +757,10 @@ def test_console_script_and_module_run(iris_csv, tmp_path):
 
 def test_demo_runs_and_saves(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run(["demo", "--out", "digits.npz"], capsys)
+    code, out, _ = run(["demo", "--out", "digits.npz", "--plot", "curves.png"], capsys)
     assert code == 0
     assert "4. test: accuracy" in out and "5. tuning" in out and "saved the tuned model" in out
+    assert (tmp_path / "curves.png").read_bytes().startswith(b"\x89PNG")
     accuracy = float(out.split("4. test: accuracy ")[1].split()[0])
     assert accuracy > 0.95
     assert load(tmp_path / "digits.npz").predict(np.zeros((1, 64))).shape == (1,)
