@@ -253,8 +253,6 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         ):
             raise ValueError("the layers' sizes are invalid or do not match the inputs and outputs")
         layout = Layout(tuple(int(n) for n in sizes))
-        if layout.size > self._MAX_PARAMETERS:
-            raise ValueError(f"the network is implausibly large ({layout.size} parameters)")
         if values["out_activation_"] not in HEADS:
             raise ValueError(f"unknown output function {values['out_activation_']!r}")
         names = values.get("feature_names_in_")
@@ -276,9 +274,6 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             self.feature_names_in_ = names.astype(object)
         self.n_features_in_, self.n_outputs_ = int(d), int(k)
         self._layout, self._state = layout, state
-
-    #: Largest network a model file may describe (weights and biases).
-    _MAX_PARAMETERS = 2**28
 
     def _check_fitted_values(self, values, layout):
         """A subclass's checks of its own fitted attributes (ValueError when one is wrong)."""

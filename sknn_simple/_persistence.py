@@ -38,8 +38,12 @@ _CHECKSUM = "metadata_sha256"
 #: Largest metadata entry: parameters, scalars and digests take a few kB; a class_weight dict
 #: of 100,000 classes fits too.
 MAX_METADATA_BYTES = 4 * 2**20
-#: Arrays beyond the parameters' own size: labels, feature names, curves, random state.
-ARRAY_ALLOWANCE_BYTES = 64 * 2**20
+#: Arrays beyond the parameters, the feature names and the labels: curves, random state.
+ARRAY_ALLOWANCE_BYTES = 8 * 2**20
+
+
+#: Largest network a file may describe: 2 GB of float64 weights.
+MAX_PARAMETERS = 2**28
 
 
 class ModelFileError(ValueError):
@@ -64,15 +68,15 @@ def _estimator_classes():
 
 def _encode(value, name, arrays):
     """``value`` as JSON; arrays go to ``arrays[entry]``. TypeError for what cannot be stored."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, np.generic):
+    if isinstance(value, np.generic):  # first: np.str_ is a str, np.float64 a float
         if not isinstance(value, (np.bool_, np.integer, np.floating, np.str_)):
             raise TypeError(f"{name}: cannot store a NumPy {type(value).__name__}")
         return {
             "numpy": value.dtype.name if not isinstance(value, np.str_) else "str_",
             "value": _encode(value.item(), name, arrays),
         }
+    if value is None or isinstance(value, (bool, str)):
+        return value
     if isinstance(value, Integral):
         return int(value)
     if isinstance(value, float):
@@ -368,62 +372,101 @@ def load(path):
 
 
 class _Archive:
-    """Reads verified arrays: size first, then digest, declared type and shape, then the data.
+    """Reads verified arrays: sizes first, then the digest, then the data.
 
-    ``budget`` is the number of bytes the arrays may still take; every entry's size (as the
-    archive declares it, which also bounds what decompression produces) is charged to it
-    before the entry is read.
+    The sizes are those the archive and each array's header declare, checked before anything
+    large is read or decompressed: the metadata within :data:`MAX_METADATA_BYTES`; each array
+    only if its header's shape and type account for exactly its size in the archive, and all
+    arrays together only within ``budget``, what a model of the declared layers can need
+    (set by :meth:`reserve` once the metadata is read). No entry may be compressed more than
+    :data:`MAX_COMPRESSION` times.
     """
 
     def __init__(self, archive):
         self.archive = archive
         self.members = {info.filename: info for info in archive.infolist()}
         self.digests = {}
-        self.budget = 0
+        self.unread = set()  # entries listed in the metadata and not read yet
+        self.budget = None
 
     def has(self, name):
         return f"{name}.npy" in self.members
 
-    def raw(self, name, limit=None):
-        """The bytes of entry ``name`` (zipfile checks their CRC-32), charged to the budget."""
+    def reserve(self, budget):
+        """Allow reading arrays of at most ``budget`` bytes, all together."""
+        self.budget = budget
+
+    def _info(self, name):
         info = self.members.get(f"{name}.npy")
         if info is None:
             raise ModelFileError(f"the entry {name!r} is missing")
-        if limit is None:
-            if info.file_size > self.budget:
-                raise ModelFileError(f"the entry {name!r} is larger than this model can need")
-            self.budget -= info.file_size
-        elif info.file_size > limit:
+        if info.file_size > MAX_COMPRESSION * info.compress_size + 2**16:
+            raise ModelFileError(f"the entry {name!r} is compressed implausibly well")
+        return info
+
+    def raw(self, name, limit):
+        """The bytes of the small entry ``name`` (zipfile checks their CRC-32)."""
+        info = self._info(name)
+        if info.file_size > limit:
             raise ModelFileError(f"the entry {name!r} is implausibly large")
         return self.archive.read(info)
 
     def read(self, name, kinds="biufU", shape=None, ndim=None, raw=None):
-        """Array ``name`` whose dtype kind is in ``kinds`` and whose shape is as given."""
+        """Array ``name`` whose dtype kind is in ``kinds`` and whose shape is as given.
+
+        ``raw``: the bytes of an entry already read (the metadata); otherwise the header is
+        read and checked first, then the whole entry and its digest.
+        """
         if raw is None:
             if not isinstance(self.digests.get(name), str):
                 raise ModelFileError(f"the entry {name!r} has no digest")
-            raw = self.raw(name)
+            info = self._info(name)
+            with self.archive.open(info) as f:
+                declared_shape, dtype, header_size = _read_header(f, name)
+            _check_array(name, declared_shape, dtype, kinds, shape, ndim)
+            nbytes = math.prod(declared_shape) * dtype.itemsize
+            if header_size + nbytes != info.file_size:
+                raise ModelFileError(f"the entry {name!r} is not the size its header declares")
+            if self.budget is None or nbytes > self.budget:
+                raise ModelFileError(f"the entry {name!r} is larger than this model can need")
+            self.budget -= nbytes
+            self.unread.discard(name)
+            raw = self.archive.read(info)
             if hashlib.sha256(raw).hexdigest() != self.digests[name]:
                 raise ModelFileError(f"the entry {name!r} is corrupted (digest mismatch)")
         f = io.BytesIO(raw)
-        version = np.lib.format.read_magic(f)
-        if version not in _HEADER_READERS:
-            raise ModelFileError(f"the entry {name!r} has an unknown array format {version}")
-        declared_shape, _, dtype = _HEADER_READERS[version](f)
-        if dtype.hasobject or dtype.kind not in kinds or dtype.names is not None:
-            raise ModelFileError(f"the entry {name!r} has the unexpected type {dtype}")
-        if shape is not None and tuple(declared_shape) != tuple(shape):
-            raise ModelFileError(
-                f"the entry {name!r} has shape {declared_shape}, expected {tuple(shape)}"
-            )
-        if ndim is not None and len(declared_shape) != ndim:
-            raise ModelFileError(
-                f"the entry {name!r} has {len(declared_shape)} dimensions, expected {ndim}"
-            )
-        if math.prod(declared_shape) * dtype.itemsize > len(raw):
+        declared_shape, dtype, header_size = _read_header(f, name)
+        _check_array(name, declared_shape, dtype, kinds, shape, ndim)
+        if math.prod(declared_shape) * dtype.itemsize > len(raw) - header_size:
             raise ModelFileError(f"the entry {name!r} is truncated")
         f.seek(0)
         return np.lib.format.read_array(f, allow_pickle=False)
+
+
+#: The most an entry may be compressed (this package writes them uncompressed).
+MAX_COMPRESSION = 64
+
+
+def _read_header(f, name):
+    """``(shape, dtype, header size)`` of the ``.npy`` data that starts in file ``f``."""
+    version = np.lib.format.read_magic(f)
+    if version not in _HEADER_READERS:
+        raise ModelFileError(f"the entry {name!r} has an unknown array format {version}")
+    declared_shape, _, dtype = _HEADER_READERS[version](f)
+    return declared_shape, dtype, f.tell()
+
+
+def _check_array(name, declared_shape, dtype, kinds, shape, ndim):
+    if dtype.hasobject or dtype.kind not in kinds or dtype.names is not None:
+        raise ModelFileError(f"the entry {name!r} has the unexpected type {dtype}")
+    if shape is not None and tuple(declared_shape) != tuple(shape):
+        raise ModelFileError(
+            f"the entry {name!r} has shape {declared_shape}, expected {tuple(shape)}"
+        )
+    if ndim is not None and len(declared_shape) != ndim:
+        raise ModelFileError(
+            f"the entry {name!r} has {len(declared_shape)} dimensions, expected {ndim}"
+        )
 
 
 _HEADER_READERS = {
@@ -433,6 +476,15 @@ _HEADER_READERS = {
 
 
 def _load_archive(archive):
+    model = _load_model(archive)
+    if archive.unread:
+        raise ModelFileError(
+            f"the archive has entries no part of the model uses: {sorted(archive.unread)}"
+        )
+    return model
+
+
+def _load_model(archive):
     metadata = _read_metadata(archive)
     if metadata["format_version"] == 1:
         from ._persistence_v1 import load_classifier_v1
@@ -483,10 +535,22 @@ def _read_metadata(archive):
             f"{metadata.get('package_version')!r}; this version reads up to {FORMAT_VERSION}. "
             "Upgrade sknn_simple to load it."
         )
+    known = {"format", "format_version", "package_version", "pipeline", "digests"}
+    known.add("classifier" if version == 1 else "estimator")
+    if set(metadata) != known:
+        raise ModelFileError(
+            f"the metadata has the entries {sorted(metadata)}; format {version} has {sorted(known)}"
+        )
     digests = metadata.get("digests")
     if not isinstance(digests, dict) or not all(isinstance(v, str) for v in digests.values()):
         raise ModelFileError("the metadata lacks the entries' digests")
+    expected = {f"{name}.npy" for name in (*digests, _METADATA, _CHECKSUM)}
+    if set(archive.members) != expected:
+        raise ModelFileError(
+            "the archive's entries do not match its metadata (entries missing or added)"
+        )
     archive.digests = digests
+    archive.unread = set(digests)
     return metadata
 
 
@@ -511,11 +575,12 @@ def _get(mapping, key, kind):
 def array_budget(sizes, itemsize=8):
     """Bytes the arrays of a model with layers of these ``sizes`` may take, all together.
 
-    The weights, the optimizer's arrays (two more copies for Adam), and an allowance for the
-    labels, feature names, curves and random state.
+    The weights and the optimizer's arrays (two more copies for Adam); 1 kB for the name of
+    each input and the label of each output; and an allowance for the curves, the history
+    and the random state (about 140,000 epochs).
     """
     n_parameters = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
-    return 3 * n_parameters * itemsize + 64 * sum(sizes) + ARRAY_ALLOWANCE_BYTES
+    return 3 * n_parameters * itemsize + 1024 * (sizes[0] + sizes[-1]) + ARRAY_ALLOWANCE_BYTES
 
 
 def _declared_sizes(fitted):
@@ -527,18 +592,22 @@ def _declared_sizes(fitted):
         and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n < 2**31 for n in sizes)
     ):
         raise ModelFileError("the layers' sizes are missing or invalid")
+    if sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False)) > MAX_PARAMETERS:
+        raise ModelFileError("the network is implausibly large")
     return sizes
 
 
 def _load_estimator(archive, meta):
     from sklearn.utils._param_validation import InvalidParameterError
 
+    if set(meta) != {"class", "params", "fitted"}:
+        raise ModelFileError("the estimator's description has unknown or missing entries")
     classes = _estimator_classes()
     cls = classes.get(meta.get("class"))
     if cls is None:
         raise ModelFileError(f"unknown estimator {meta.get('class')!r}")
     fitted = _get(meta, "fitted", dict)
-    archive.budget = array_budget(_declared_sizes(fitted))
+    archive.reserve(array_budget(_declared_sizes(fitted)))
     params = _decode_fields(_get(meta, "params", dict), archive)
     fitted = _decode_fields(fitted, archive)
     net = cls()

@@ -24,9 +24,9 @@ def load_classifier_v1(archive, meta, get, error):
     from ._persistence import array_budget
 
     d, h, k = (get(meta, key, int) for key in ("n_features_in", "n_hidden", "n_outputs"))
-    if not (1 <= d < 2**31 and 1 <= h < 2**31 and 1 <= k < 2**31):
+    if not (1 <= d < 2**31 and 1 <= h < 2**31 and 1 <= k < 2**31) or d * h + h * k > 2**28:
         raise error("the network sizes are invalid")
-    archive.budget = array_budget((d, h, k))
+    archive.reserve(array_budget((d, h, k)))
 
     params = dict(get(meta, "params", dict))
     if "hidden_layer_size" not in params:

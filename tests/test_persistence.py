@@ -3,6 +3,7 @@
 import io
 import json
 import pickle
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -397,3 +398,183 @@ def test_format_1_files_load_and_predict_as_when_written(name):
     np.testing.assert_allclose(
         model.predict_proba(X), np.load(DATA / f"{name}_proba.npy"), rtol=1e-12, atol=0
     )
+
+
+# --- every parameter value a search can hand over round-trips ---------------------------------
+
+
+def _numpy_or_not(strategy, *numpy_types):
+    return st.one_of(strategy, *(strategy.map(t) for t in numpy_types))
+
+
+SEARCH_VALUES = {
+    "hidden_layer_sizes": st.one_of(
+        _numpy_or_not(st.integers(1, 8), np.int64, np.int32),
+        st.lists(_numpy_or_not(st.integers(1, 8), np.int64), min_size=0, max_size=2).map(tuple),
+        st.lists(st.integers(1, 8), min_size=1, max_size=2),
+        st.lists(st.integers(1, 8), min_size=1, max_size=2).map(np.array),
+    ),
+    "activation": _numpy_or_not(st.sampled_from(["relu", "tanh", "logistic"]), np.str_),
+    "alpha": _numpy_or_not(st.floats(0, 10), np.float64, np.float32),
+    "batch_size": st.one_of(st.sampled_from(["auto", "full"]), st.integers(1, 50).map(np.int64)),
+    "learning_rate_init": _numpy_or_not(st.floats(1e-4, 0.1), np.float64),
+    "max_iter": _numpy_or_not(st.integers(1, 3), np.int64, np.int32, np.uint8),
+    "shuffle": _numpy_or_not(st.booleans(), np.bool_),
+    "random_state": st.one_of(
+        st.none(),
+        _numpy_or_not(st.integers(0, 2**31 - 1), np.int64, np.int32),
+        st.integers(0, 100).map(np.random.RandomState),
+    ),
+    "tol": _numpy_or_not(st.floats(0, 1e-3), np.float64),
+    "momentum": _numpy_or_not(st.floats(0, 1), np.float32),
+    "n_iter_no_change": st.one_of(st.integers(1, 20).map(np.int64), st.just(np.inf)),
+    "class_weight": st.one_of(
+        st.none(),
+        st.just("balanced"),
+        st.dictionaries(
+            _numpy_or_not(st.integers(0, 2), np.int64), _numpy_or_not(st.floats(0, 5), np.float64)
+        ),
+    ),
+    "dropout": _numpy_or_not(st.floats(0, 0.5), np.float64),
+}
+
+
+def _same(a, b):
+    """Equal values of the same type; RandomState instances by their state."""
+    if isinstance(a, np.random.RandomState):
+        return isinstance(b, np.random.RandomState) and all(
+            np.array_equal(x, y) for x, y in zip(a.get_state(), b.get_state(), strict=True)
+        )
+    if isinstance(a, np.ndarray):
+        return type(b) is np.ndarray and a.dtype == b.dtype and np.array_equal(a, b)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict):
+        return type(b) is dict and list(a) == list(b) and all(map(_same, a.values(), b.values()))
+    if isinstance(a, float) and np.isnan(a):
+        return isinstance(b, float) and np.isnan(b)
+    return type(a) is type(b) and a == b
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(params=st.fixed_dictionaries({}, optional=SEARCH_VALUES))
+def test_every_parameter_value_of_a_search_round_trips(params, digits):
+    """What GridSearchCV(..., {"max_iter": np.arange(...), "alpha": np.logspace(...)}) leaves in
+    best_estimator_: NumPy scalars, arrays, tuples, RandomState instances, dicts with NumPy
+    keys. Saved and loaded, get_params() gives the same values of the same types."""
+    X, y = digits
+    X, y = X[:120] / 16, y[:120] % 3
+    model = SimpleMLPClassifier(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            model.fit(X, y)
+        except ValueError:  # e.g. a class_weight of 0 for all but one class: not our subject
+            return
+    loaded = round_trip(model)
+    for name, value in model.get_params().items():
+        assert _same(value, loaded.get_params()[name]), (name, value, loaded.get_params()[name])
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_what_cannot_be_stored_is_refused_at_save(digits):
+    X, y = digits
+    model = SimpleMLPClassifier(5, max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X[:50], y[:50])
+    model.set_params(random_state=np.random.default_rng(0))  # a Generator: not accepted by fit
+    with pytest.raises(TypeError, match="params.random_state: cannot store a value of type"):
+        save(model, io.BytesIO())
+
+
+# --- forged files: deep nesting and sizes ---------------------------------------------------------
+
+
+def _forge(members, metadata):
+    """A model file with ``metadata`` (any bytes) as its metadata, correctly checksummed."""
+    import hashlib
+
+    forged = dict(members)
+    forged["metadata.npy"] = npy(np.frombuffer(metadata, np.uint8))
+    forged["metadata_sha256.npy"] = npy(np.frombuffer(hashlib.sha256(metadata).digest(), np.uint8))
+    return forged
+
+
+def _meta(data):
+    return json.loads(np.lib.format.read_array(io.BytesIO(entries(data)["metadata.npy"])).tobytes())
+
+
+@pytest.mark.parametrize("depth", [50, 5_000, 100_000])
+@pytest.mark.parametrize("where", ["top", "params", "fitted"])
+def test_deeply_nested_metadata_is_a_model_file_error(model_file, depth, where):
+    _, data = model_file
+    meta = _meta(data)
+    nested = "[" * depth + "]" * depth
+    text = json.dumps(meta)
+    if where == "top":
+        text = text[:-1] + f', "extra": {nested}}}'
+    elif where == "params":
+        text = text.replace('"activation": "relu"', f'"activation": {nested}')
+    else:
+        text = text.replace('"_class_weights": null', f'"_class_weights": {nested}')
+    with pytest.raises(ModelFileError):
+        load(io.BytesIO(zipped(_forge(entries(data), text.encode()))))
+
+
+def _deflated(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as f:
+        for name, raw in members.items():
+            f.writestr(name, raw)
+    return buffer.getvalue()
+
+
+def _peak_bytes(action):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        action()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+FORGED_SIZE = 200 * 2**20  # what each forged entry inflates to (it deflates to ~200 kB)
+
+
+@pytest.mark.parametrize("entry", ["metadata", "theta", "classes", "history", "extra"])
+def test_a_small_forged_file_cannot_use_much_memory(model_file, entry):
+    """Entries that inflate to 200 MB, with valid digests: load reads at most what a model of
+    the declared size can need, so peak memory stays a few MB."""
+    import hashlib
+
+    _, data = model_file
+    members = entries(data)
+    meta = _meta(data)
+    if entry == "metadata":  # valid JSON, mostly spaces
+        text = json.dumps(meta).encode()
+        members = _forge(members, text[:-1] + b" " * FORGED_SIZE + b"}")
+    else:
+        names = {"theta": "fitted._state.theta", "classes": "fitted.classes_"}
+        name = names.get(entry, f"fitted._state.{entry}" if entry == "history" else "extra")
+        raw = npy(np.zeros(FORGED_SIZE // 8))
+        members[f"{name}.npy"] = raw
+        meta["digests"][name] = hashlib.sha256(raw).hexdigest()
+        members = _forge(members, json.dumps(meta).encode())
+    forged = _deflated(members)
+    assert len(forged) < 2**20
+
+    def try_loading():
+        with pytest.raises(ModelFileError):
+            load(io.BytesIO(forged))
+
+    assert _peak_bytes(try_loading) < 16 * 2**20
