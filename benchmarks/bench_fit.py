@@ -12,6 +12,7 @@ products.
 
     python benchmarks/bench_fit.py                 # everything (about 30 minutes on 2 cores)
     python benchmarks/bench_fit.py --quick         # digits and a 12,000 x 784 problem
+    python benchmarks/bench_fit.py --digits-only --dtypes float64 --threads 1 --repeats 7
 
 Threads: "1" runs everything inside ``threadpool_limits(1)``; "auto" leaves the machine's
 default, which MLPClassifier uses as it is and ours narrows per fit (sknn_simple/_threads.py).
@@ -41,10 +42,10 @@ from sknn_simple import SimpleMLPClassifier
 
 def datasets(quick):
     X, y = load_digits(return_X_y=True)
-    yield "digits", X, y, [100], 30
+    yield "digits", X, y, [(100,), (100, 100)], 30
     n = 12_000 if quick else 60_000
     X, y = make_classification(n, 784, n_informative=60, n_classes=10, random_state=0)
-    yield f"{n // 1000}k x 784", X, y, ([100] if quick else [100, 512]), 2
+    yield f"{n // 1000}k x 784", X, y, ([(100,)] if quick else [(100,), (512,)]), 2
 
 
 def gemm_rate(dtype, threads):
@@ -58,15 +59,24 @@ def gemm_rate(dtype, threads):
         return reps * 2 * 1500**3 / (time.perf_counter() - start)
 
 
-def gemm_floor(n, d, h, k, batch, dtype):
-    """Seconds per epoch of the five matrix products alone (two forward, three backward):
-    a lower bound for any implementation of the same arithmetic, ours or MLPClassifier's."""
+def gemm_floor(n, sizes, batch, dtype):
+    """Seconds per epoch of the matrix products alone, written into preallocated arrays: a lower
+    bound for any implementation of the same arithmetic, ours or MLPClassifier's. Per layer:
+    the forward product and the weight gradient, and but for the first layer the gradient
+    passed down."""
     rng = np.random.RandomState(0)
-    X, W1, A1 = (rng.normal(size=s).astype(dtype) for s in ((batch, d), (d, h), (batch, h)))
-    W2, D2, D1 = (rng.normal(size=s).astype(dtype) for s in ((h, k), (batch, k), (batch, h)))
+    layers = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        shapes = ((batch, fan_in), (fan_in, fan_out), (batch, fan_out))
+        A, W, D = (rng.normal(size=shape).astype(dtype) for shape in shapes)
+        layers.append((A, W, D, np.empty_like(D), np.empty_like(W), np.empty_like(A)))
 
     def step():
-        X @ W1, A1 @ W2, A1.T @ D2, D2 @ W2.T, X.T @ D1
+        for i, (A, W, D, Z, dW, dA) in enumerate(layers):
+            np.matmul(A, W, out=Z)
+            np.matmul(A.T, D, out=dW)
+            if i > 0:
+                np.matmul(D, W.T, out=dA)
 
     step()
     reps = max(3, min(50, n // batch))
@@ -87,11 +97,11 @@ def all_threads():
         loop_module.blas_threads = real
 
 
-def make(which, h, solver, epochs, batch_size="auto"):
+def make(which, hidden, solver, epochs, batch_size="auto"):
     settings = dict(solver=solver, max_iter=epochs, tol=0.0, random_state=0, batch_size=batch_size)
     if which == "mlp":
-        return MLPClassifier((h,), **settings)
-    return SimpleMLPClassifier(h, **settings)
+        return MLPClassifier(hidden, **settings)
+    return SimpleMLPClassifier(hidden, **settings)
 
 
 def timed_fit(model, X, y):
@@ -158,13 +168,16 @@ def run_case(name, data, h, solver, dtype, threads, epochs, repeats, gemm, batch
         }
         n, d = X_train.shape
         k = len(np.unique(y_train))
+        sizes = (d, *h, k)
         batch = n if solver == "lbfgs" else min(200 if batch_size == "auto" else batch_size, n)
-        floor = gemm_floor(n, d, h, k, batch, dtype)
-    # Per epoch: forward X W1, A1 W2; backward A1^T dZ2, dZ2 W2^T, X^T dZ1 (no X gradient).
-    flops = 2 * n * (2 * d * h + 3 * h * k)
+        floor = gemm_floor(n, sizes, batch, dtype)
+    # Per epoch and layer: forward and weight gradient, and but for the first layer the
+    # gradient passed down (no gradient with respect to X).
+    pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
+    flops = 2 * n * sum((2 if i == 0 else 3) * a * b for i, (a, b) in enumerate(pairs))
     row = {
         "data": name if batch_size == "auto" else f"{name}, batch {batch_size}",
-        "h": h,
+        "hidden": ",".join(map(str, h)),
         "solver": solver,
         "dtype": np.dtype(dtype).name,
         "threads": threads,
@@ -194,13 +207,18 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--solvers", default="adam,sgd,lbfgs")
+    parser.add_argument("--dtypes", default="float64,float32")
+    parser.add_argument("--threads", default="1,auto", help="1, auto, or both")
+    parser.add_argument("--digits-only", action="store_true", help="skip the large problem")
     args = parser.parse_args()
     rows = []
     for name, X, y, sizes, epochs in datasets(args.quick):
+        if args.digits_only and name != "digits":
+            continue
         X = StandardScaler().fit_transform(X)
         data = train_test_split(X, y, test_size=0.2, random_state=42)
-        for dtype in (np.float64, np.float32):
-            for threads in ("1", "auto"):
+        for dtype in [np.dtype(d).type for d in args.dtypes.split(",")]:
+            for threads in args.threads.split(","):
                 gemm = gemm_rate(dtype, 1 if threads == "1" else None)
                 for h in sizes:
                     for solver in args.solvers.split(","):
@@ -216,7 +234,9 @@ def main():
                 gemm = gemm_rate(dtype, 1)
                 for solver in ("adam", "sgd"):
                     rows.append(
-                        run_case(name, data, 512, solver, dtype, "1", 2, args.repeats, gemm, 2048)
+                        run_case(
+                            name, data, (512,), solver, dtype, "1", 2, args.repeats, gemm, 2048
+                        )
                     )
                     print_table(rows[-1:], list(rows[-1]))
     print(

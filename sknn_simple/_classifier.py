@@ -363,12 +363,12 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
 
     @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train for one epoch over ``X``, ``y``, continuing from the current weights.
 
-        The optimizer's state (momentum, Adam's moments, the learning rate) carries over from
-        one call to the next, so successive calls over the batches of a data set behave like
-        epochs of ``fit``.
+        The optimizer's state (momentum, Adam's moments, the learning rate) and the random
+        stream (shuffles, dropout masks) carry over from one call to the next, so successive
+        calls on the same data are exactly epochs of ``fit``.
 
         Parameters
         ----------
@@ -378,12 +378,12 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a 0/1 indicator matrix for multilabel classification.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights.
+
         classes : array-like of shape (n_classes,), default=None
             Every class that will ever appear; required on the first call (for a multilabel
             indicator ``y`` it may be omitted) and ignored afterwards.
-
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights.
 
         Returns
         -------

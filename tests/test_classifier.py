@@ -107,6 +107,11 @@ def test_parameter_names_and_defaults_follow_mlpclassifier():
     for name in theirs:
         assert ours[name].default == theirs[name].default, name
         assert ours[name].kind == theirs[name].kind, name
+    # The methods' arguments too (partial_fit has sample_weight before classes from 1.7 on).
+    for method in ("fit", "partial_fit", "predict", "predict_proba", "score"):
+        ours = inspect.signature(getattr(SimpleMLPClassifier, method)).parameters
+        theirs = inspect.signature(getattr(MLPClassifier, method)).parameters
+        assert [name for name in ours if name in theirs] == list(theirs), method
 
 
 # --- accuracy --------------------------------------------------------------------------------

@@ -45,4 +45,11 @@ def column_sums(M, out):
 
     Twice as fast as NumPy's sum over the rows of a row-major ``M`` of a few hundred rows.
     """
-    return np.matmul(np.ones(M.shape[0], dtype=M.dtype), M, out=out)
+    return np.matmul(_ones(M.shape[0], M.dtype), M, out=out)
+
+
+@cache
+def _ones(n, dtype):
+    ones = np.ones(n, dtype=dtype)
+    ones.flags.writeable = False
+    return ones

@@ -167,9 +167,13 @@ def forward(theta, layout, X, activation, buffers=None, dropout_masks=None):
     dropout mask when ``dropout_masks`` (one (n, h_l) array per hidden layer) is given: the
     inverted-dropout multipliers, 0 for a dropped unit and ``1 / (1 - p)`` for a kept one.
     """
+    return _forward(*layout.unpack(theta), X, activation, buffers, dropout_masks)
+
+
+def _forward(Ws, bs, X, activation, buffers, dropout_masks):
+    """:func:`forward` on the weights and biases already unpacked."""
     f = ACTIVATIONS[activation].forward
-    Ws, bs = layout.unpack(theta)
-    L = len(layout.hidden)
+    L = len(Ws) - 1
     H, A = [X], []
     for l in range(L):
         A_l = dense(H[l], Ws[l], bs[l], out=None if buffers is None else buffers.A[l])
@@ -236,12 +240,12 @@ def loss_and_grad(
         grad = np.empty_like(theta)
     if buffers is None:
         buffers = Buffers(layout, n, theta.dtype, dropout=dropout_masks is not None)
-    Ws, _ = layout.unpack(theta)
+    Ws, bs = layout.unpack(theta)
     dWs, dbs = layout.unpack(grad)
     weight_sum = n if sample_weight is None else sample_weight.sum()
 
     # Forward pass, keeping each layer's input H_{l-1} and activation A_l for the backward pass.
-    Z, H, A = forward(theta, layout, X, activation, buffers, dropout_masks)
+    Z, H, A = _forward(Ws, bs, X, activation, buffers, dropout_masks)
 
     # Loss; Z now holds d loss_i / dZ = g(Z) - Y for each row.
     row_loss = HEADS[head].loss_and_delta(Z, Y)  # (n,)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.heads import baseline_loss
-from ..core.network import Buffers, loss_and_grad
+from ..core.network import loss_and_grad
 from .full_batch import FullBatchObjective, minimize_full_batch
 from .minibatch import MiniBatches, run_epoch
 from .solvers import SOLVERS, step_function
@@ -88,19 +88,26 @@ class Problem:
         """The keyword arguments of ``loss_and_grad`` that stay fixed during training."""
         return {"activation": self.activation, "head": self.head, "alpha": self.alpha}
 
-    def thread_trial(self, theta, rows):
-        """``(work, trial)`` for :func:`blas_threads`: one loss and gradient on ``rows``."""
-        X, Y = self.X[rows], np.asarray(self.Y[rows], dtype=self.X.dtype)
-        w = None if self.sample_weight is None else self.sample_weight[rows]
+    def thread_trial(self, theta, X, Y, sample_weight=None, buffers=None):
+        """``(work, trial)`` for :func:`blas_threads`: one loss and gradient on these rows.
+
+        ``work`` is the number of multiply-adds of the step's largest matrix product.
+        """
         m = X.shape[0]
-        buffers = Buffers(self.layout, m, X.dtype)
         grad = np.empty_like(theta)
         sizes = self.layout.sizes
         work = m * max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
         def trial():
             loss_and_grad(
-                theta, self.layout, X, Y, sample_weight=w, grad=grad, buffers=buffers, **self.model
+                theta,
+                self.layout,
+                X,
+                Y,
+                sample_weight=sample_weight,
+                grad=grad,
+                buffers=buffers,
+                **self.model,
             )
 
         return work, trial
@@ -130,7 +137,8 @@ def _run_stochastic(state, problem, params, monitor, incremental):
         if state.order is None or state.order.size != n:
             state.order = np.arange(n)
         order = state.order
-    with blas_threads(*problem.thread_trial(theta, slice(0, batch_size))):
+    # The thread trial runs on the first batch, in the batches' own work arrays.
+    with blas_threads(*problem.thread_trial(theta, *batches.batch(slice(0, batch_size)))):
         for _ in range(params["max_iter"]):
             if order is not None:
                 state.rng.shuffle(order)
@@ -158,7 +166,10 @@ def _run_full_batch(state, solver, problem, params, monitor):
         return stop
 
     monitor.begin_iteration()
-    with blas_threads(*problem.thread_trial(theta, slice(0, TRIAL_ROWS))):
+    rows = slice(0, TRIAL_ROWS)
+    trial_data = (problem.X[rows], objective.Y[rows])
+    weights = None if problem.sample_weight is None else problem.sample_weight[rows]
+    with blas_threads(*problem.thread_trial(theta, *trial_data, weights)):
         result = minimize_full_batch(solver, objective, theta, params, on_iteration)
     work = {
         "n_evaluations": objective.n_evaluations,
