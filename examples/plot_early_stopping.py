@@ -22,7 +22,7 @@ scaler = StandardScaler().fit(X_train)
 X_train, X_val = scaler.transform(X_train), scaler.transform(X_val)
 
 model = SimpleMLPClassifier(
-    200, learning_rate_init=0.01, early_stopping=True, n_iter_no_change=8, random_state=0
+    (200,), learning_rate_init=0.01, early_stopping=True, n_iter_no_change=8, random_state=0
 )
 model.fit(X_train, y_train, X_val=X_val, y_val=y_val)
 history = pd.DataFrame(model.history_)

@@ -21,13 +21,16 @@ from sknn_simple import SimpleMLPClassifier
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
 
-model = make_pipeline(StandardScaler(), SimpleMLPClassifier(hidden_layer_size=100, random_state=0))
+model = make_pipeline(
+    StandardScaler(), SimpleMLPClassifier(hidden_layer_sizes=(100,), random_state=0)
+)
 model.fit(X_train, y_train)
 print(f"test accuracy: {model.score(X_test, y_test):.3f}")
 
 # %%
-# The fitted network is the last step of the pipeline. ``loss_curve_`` holds the training
-# loss (cross-entropy plus the L2 penalty) after each epoch.
+# The fitted network is the last step of the pipeline. ``coefs_`` holds one weight matrix per
+# layer (two here: ``hidden_layer_sizes=(64, 32)`` would give three). ``loss_curve_`` holds the
+# training loss (cross-entropy plus the L2 penalty) after each epoch.
 net = model[-1]
 print(f"{net.n_iter_} epochs; W1 has shape {net.coefs_[0].shape}, W2 {net.coefs_[1].shape}")
 

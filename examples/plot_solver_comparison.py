@@ -30,7 +30,7 @@ solvers = {
 }
 histories = {}
 for name, settings in solvers.items():
-    model = SimpleMLPClassifier(50, max_iter=60, tol=0.0, random_state=0, **settings)
+    model = SimpleMLPClassifier((50,), max_iter=60, tol=0.0, random_state=0, **settings)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
