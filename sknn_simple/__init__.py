@@ -1,4 +1,4 @@
-"""sknn_simple: a one-hidden-layer neural network classifier in NumPy, for scikit-learn."""
+"""sknn_simple: neural network classifiers (multilayer perceptrons) in NumPy, for scikit-learn."""
 
 from ._classifier import SimpleMLPClassifier
 from ._persistence import ModelFileError, load, save

@@ -368,7 +368,7 @@ _SEED_HELP = (
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="sknn-simple",
-        description="A one-hidden-layer neural network classifier for scikit-learn "
+        description="A neural network classifier (multilayer perceptron) for scikit-learn "
         "(also runs as: python -m sknn_simple). Without a command: the demo.",
     )
     parser.add_argument(

@@ -7,11 +7,12 @@ skl2onnx, so that ``skl2onnx.to_onnx`` converts the estimator alone and inside a
     from skl2onnx import to_onnx
     onx = to_onnx(pipeline, X[:1].astype("float32"), options={"zipmap": False})
 
-The graph computes exactly the network of :func:`sknn_simple._network.forward`:
-``MatMul(W1) + b1`` -> hidden activation -> ``MatMul(W2) + b2`` -> softmax, or sigmoids for
-binary (``[sigmoid(-z), sigmoid(z)]``) and multilabel models; labels are the arg-max class
-(multilabel: probability above 0.5). The usual skl2onnx classifier options apply (``zipmap``,
-``nocl``, ``output_class_labels``).
+The graph computes exactly the network of :func:`sknn_simple.core.network.forward`, at any
+depth: for each hidden layer ``MatMul(W_l) + b_l`` and the hidden activation, then
+``MatMul(W_{L+1}) + b_{L+1}`` and the output head's operator (``HEADS[...].onnx_op``): softmax,
+or sigmoids for binary (``[sigmoid(-z), sigmoid(z)]``) and multilabel models; labels are the
+arg-max class (multilabel: probability above 0.5). The usual skl2onnx classifier options apply
+(``zipmap``, ``nocl``, ``output_class_labels``).
 """
 
 import numpy as np
@@ -28,26 +29,16 @@ from skl2onnx.common.shape_calculator import calculate_linear_classifier_output_
 from skl2onnx.proto import onnx_proto
 
 from ._classifier import SimpleMLPClassifier
+from .core.activations import ACTIVATIONS
+from .core.heads import HEADS
 
 __all__ = ["register"]
-
-_ACTIVATIONS = {
-    "identity": "Identity",
-    "relu": "Relu",
-    "sigmoid": "Sigmoid",
-    "logistic": "Sigmoid",
-    "tanh": "Tanh",
-}
-
-
-def _is_multilabel(model):
-    return model.out_activation_ == "logistic" and model.n_outputs_ > 1
 
 
 def _shape_calculator(operator):
     calculate_linear_classifier_output_shapes(operator)
     model = operator.raw_operator
-    if _is_multilabel(model):  # labels: one 0/1 column per label
+    if model._is_multilabel:  # labels: one 0/1 column per label
         n = operator.inputs[0].get_first_dimension()
         operator.outputs[0].set_type(Int64TensorType(shape=[n, model.n_outputs_]))
 
@@ -77,28 +68,34 @@ def _converter(scope, operator, container):
     if dtype != onnx_proto.TensorProto.DOUBLE:
         dtype = onnx_proto.TensorProto.FLOAT
     numpy_dtype = np.float64 if dtype == onnx_proto.TensorProto.DOUBLE else np.float32
-    (W1, W2), (b1, b2) = model.coefs_, model.intercepts_
     x = scope.get_unique_variable_name("x")
     apply_cast(scope, operator.inputs[0].full_name, x, container, to=dtype)
 
-    z1 = _dense(scope, container, x, W1.astype(numpy_dtype), b1.astype(numpy_dtype), dtype)
-    a1 = _unary(scope, container, _ACTIVATIONS[model.activation], z1)
-    z2 = _dense(scope, container, a1, W2.astype(numpy_dtype), b2.astype(numpy_dtype), dtype)
+    hidden_op = ACTIVATIONS[model.activation].onnx_op
+    layers = list(zip(model.coefs_, model.intercepts_, strict=True))
+    for W, b in layers[:-1]:  # hidden layers: A_l = f(A_{l-1} W_l + b_l)
+        z = _dense(scope, container, x, W.astype(numpy_dtype), b.astype(numpy_dtype), dtype)
+        x = _unary(scope, container, hidden_op, z)
+    W, b = layers[-1]
+    z = _dense(scope, container, x, W.astype(numpy_dtype), b.astype(numpy_dtype), dtype)
     proba = operator.outputs[1].full_name
-    if model.out_activation_ == "softmax":
-        container.add_node(
-            "Softmax", z2, proba, axis=1, name=scope.get_unique_operator_name("Softmax")
-        )
-    elif model.n_outputs_ == 1:  # binary: [sigmoid(-z), sigmoid(z)], as predict_proba
-        negative = _unary(scope, container, "Sigmoid", _unary(scope, container, "Neg", z2))
+    head = HEADS[model.out_activation_]
+    if model.n_outputs_ == 1:  # binary: [sigmoid(-z), sigmoid(z)], as predict_proba
+        negative = _unary(scope, container, head.onnx_op, _unary(scope, container, "Neg", z))
         apply_concat(
-            scope, [negative, _unary(scope, container, "Sigmoid", z2)], proba, container, axis=1
+            scope, [negative, _unary(scope, container, head.onnx_op, z)], proba, container, axis=1
         )
     else:
-        container.add_node("Sigmoid", z2, proba, name=scope.get_unique_operator_name("Sigmoid"))
+        container.add_node(
+            head.onnx_op,
+            z,
+            proba,
+            name=scope.get_unique_operator_name(head.onnx_op),
+            **dict(head.onnx_attributes),
+        )
 
     label = operator.outputs[0].full_name
-    if _is_multilabel(model):
+    if model._is_multilabel:
         above = scope.get_unique_variable_name("above_half")
         container.add_node(
             "Binarizer",

@@ -36,12 +36,13 @@ TARGETS = {
 }
 
 
+@pytest.mark.parametrize("hidden", [(), (16,), (16, 8)])
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "identity"])
 @pytest.mark.parametrize("kind", list(TARGETS))
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_onnxruntime_matches_predict_and_predict_proba(digits, activation, kind):
+def test_onnxruntime_matches_predict_and_predict_proba(digits, hidden, activation, kind):
     X, y = digits
-    model = SimpleMLPClassifier(16, activation=activation, max_iter=15, random_state=0)
+    model = SimpleMLPClassifier(hidden, activation=activation, max_iter=15, random_state=0)
     model.fit(X, TARGETS[kind](y))
     labels, proba = run(to_onnx(model, X[:1], options={"zipmap": False}), X)
     np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-5)
@@ -51,7 +52,9 @@ def test_onnxruntime_matches_predict_and_predict_proba(digits, activation, kind)
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_pipeline_with_a_scaler_converts(digits):
     X, y = digits
-    pipe = make_pipeline(StandardScaler(), SimpleMLPClassifier(16, max_iter=15, random_state=0))
+    pipe = make_pipeline(
+        StandardScaler(), SimpleMLPClassifier((16, 8), max_iter=15, random_state=0)
+    )
     pipe.fit(X, y)
     labels, proba = run(to_onnx(pipe, X[:1], options={"zipmap": False}), X)
     np.testing.assert_allclose(proba, pipe.predict_proba(X), atol=1e-5)

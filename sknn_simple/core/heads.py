@@ -124,12 +124,20 @@ class Head:
     output_jvp: Callable
     #: ``(Y, weight) -> float``: the smallest loss of an output that ignores the inputs.
     baseline: Callable
-    #: The ONNX operator computing g.
+    #: The ONNX operator computing g, and its attributes as (name, value) pairs.
     onnx_op: str
+    onnx_attributes: tuple = ()
 
 
 HEADS = {
-    "softmax": Head(_softmax_cross_entropy, _softmax, _softmax_jvp, _softmax_baseline, "Softmax"),
+    "softmax": Head(
+        _softmax_cross_entropy,
+        _softmax,
+        _softmax_jvp,
+        _softmax_baseline,
+        "Softmax",
+        (("axis", 1),),  # row by row
+    ),
     "logistic": Head(
         _logistic_cross_entropy, _sigmoid, _sigmoid_jvp, _logistic_baseline, "Sigmoid"
     ),
