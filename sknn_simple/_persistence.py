@@ -487,9 +487,11 @@ def _load_archive(archive):
 def _load_model(archive):
     metadata = _read_metadata(archive)
     if metadata["format_version"] == 1:
-        from ._persistence_v1 import load_classifier_v1
+        from ._classifier import SimpleMLPClassifier
+        from ._persistence_v1 import classifier_values_v1
 
-        net = load_classifier_v1(archive, _get(metadata, "classifier", dict), _get, ModelFileError)
+        params, fitted = classifier_values_v1(archive, _get(metadata, "classifier", dict))
+        net = _estimator(SimpleMLPClassifier, params, fitted)
     else:
         net = _load_estimator(archive, _get(metadata, "estimator", dict))
     pipeline = metadata.get("pipeline")
@@ -598,8 +600,6 @@ def _declared_sizes(fitted):
 
 
 def _load_estimator(archive, meta):
-    from sklearn.utils._param_validation import InvalidParameterError
-
     if set(meta) != {"class", "params", "fitted"}:
         raise ModelFileError("the estimator's description has unknown or missing entries")
     classes = _estimator_classes()
@@ -609,7 +609,13 @@ def _load_estimator(archive, meta):
     fitted = _get(meta, "fitted", dict)
     archive.reserve(array_budget(_declared_sizes(fitted)))
     params = _decode_fields(_get(meta, "params", dict), archive)
-    fitted = _decode_fields(fitted, archive)
+    return _estimator(cls, params, _decode_fields(fitted, archive))
+
+
+def _estimator(cls, params, fitted):
+    """An estimator of class ``cls`` with these parameters and fitted values, each checked."""
+    from sklearn.utils._param_validation import InvalidParameterError
+
     net = cls()
     try:
         net.set_params(**params)

@@ -12,15 +12,10 @@ from sklearn.utils import check_random_state
 from .training.state import HISTORY_KEYS
 
 
-def load_classifier_v1(archive, meta, get, error):
-    """The classifier a version-1 file describes.
-
-    ``get(mapping, key, kind)`` reads a checked metadata value; ``error`` is the exception to
-    raise (ModelFileError).
-    """
-    from sklearn.utils._param_validation import InvalidParameterError
-
-    from ._classifier import SimpleMLPClassifier
+def classifier_values_v1(archive, meta):
+    """The parameters and fitted values of the classifier a version-1 file describes."""
+    from ._persistence import ModelFileError as error
+    from ._persistence import _get as get
     from ._persistence import array_budget
 
     d, h, k = (get(meta, key, int) for key in ("n_features_in", "n_hidden", "n_outputs"))
@@ -40,13 +35,6 @@ def load_classifier_v1(archive, meta, get, error):
             params["class_weight"] = {key: value for key, value in pairs}
         except TypeError:
             raise error("the class_weight parameter is malformed") from None
-    net = SimpleMLPClassifier()
-    try:
-        net.set_params(**params)
-        net._validate_params()
-    except (ValueError, TypeError, InvalidParameterError) as exc:
-        raise error(f"the saved parameters are invalid ({exc})") from None
-
     n_classes = 2 if k == 1 else k
     optional = {}
     if archive.has("optimizer_state"):
@@ -63,7 +51,7 @@ def load_classifier_v1(archive, meta, get, error):
     state = {
         "theta": archive.read("theta", "f", ndim=1),
         "learning_rate": get(meta, "learning_rate", float),
-        "rng": check_random_state(net.random_state).get_state(legacy=False),
+        "rng": check_random_state(params.get("random_state")).get_state(legacy=False),
         "dropout_rng": None,
         "order": None,
         "optimizer_solver": meta.get("optimizer_solver"),
@@ -101,8 +89,4 @@ def load_classifier_v1(archive, meta, get, error):
     }
     if archive.has("feature_names_in"):
         fitted["feature_names_in_"] = archive.read("feature_names_in", "U", shape=(d,))
-    try:
-        net._restore_fitted(fitted)
-    except ValueError as exc:
-        raise error(f"the fitted model is invalid: {exc}") from None
-    return net
+    return params, fitted
