@@ -39,18 +39,18 @@ def _mix(z):
 
 
 def _words(values):
-    """Each float32/float64 value's bit pattern (``-0.0`` as ``0.0``), scrambled, as uint64.
+    """Each value's bit pattern as a float64 (``-0.0`` as ``0.0``), scrambled, as uint64.
 
-    Exact: equal values give equal words. Scrambled by :func:`_mix`, a change in any bit of a
-    value changes its whole word, so sums of words times random odd coefficients collide no
-    more often than random numbers. Raw bit patterns would: a sign bit changes only the top bit
-    of a product (rows of +-1 that differ in an even number of signs would share a sum), and
-    the low bits of small integers are 0 (their sums would take a few thousand values).
+    Exact: equal values give equal words, in float32 as in float64 (a float32 is a float64
+    exactly, so a split does not depend on the dtype of ``X``). Scrambled by :func:`_mix`, a
+    change in any bit of a value changes its whole word, so sums of words times random odd
+    coefficients collide no more often than random numbers. Raw bit patterns would: a sign bit
+    changes only the top bit of a product (rows of +-1 that differ in an even number of signs
+    would share a sum), and the low bits of small integers are 0 (their sums would take a few
+    thousand values).
     """
-    dtype = np.float32 if values.dtype == np.float32 else np.float64
-    values = np.add(values, 0.0, dtype=dtype)  # a contiguous copy, where -0.0 + 0.0 is 0.0
-    bits = values.view(np.uint32 if dtype == np.float32 else np.uint64)
-    return _mix(bits.astype(np.uint64, copy=False))
+    values = np.add(values, 0.0, dtype=np.float64)  # a contiguous copy; -0.0 + 0.0 is 0.0
+    return _mix(values.view(np.uint64))
 
 
 def _dense_row_hashes(X, coeffs, chunk_rows=4096):
@@ -78,13 +78,10 @@ def row_priorities(X, Y, seed):
     coeffs_X = rng.integers(0, 2**64, size=X.shape[1], dtype=np.uint64) | _U64(1)
     coeffs_Y = rng.integers(0, 2**64, size=Y.shape[1], dtype=np.uint64) | _U64(1)
     salt = rng.integers(0, 2**64, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        if sp.issparse(X):
-            hx = _sparse_row_hashes(X, coeffs_X)
-        else:
-            hx = _dense_row_hashes(X, coeffs_X)
-        hy = _dense_row_hashes(Y, coeffs_Y)
-        return _mix(hx + _mix(hy + salt))
+    # uint64 array arithmetic wraps modulo 2**64 silently (exact, and no overflow warning)
+    hx = _sparse_row_hashes(X, coeffs_X) if sp.issparse(X) else _dense_row_hashes(X, coeffs_X)
+    hy = _dense_row_hashes(Y, coeffs_Y)
+    return _mix(hx + _mix(hy + salt))
 
 
 class _Stratum:

@@ -5,6 +5,7 @@
 place that calls them, so moving or renaming them means editing those helpers alone.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -118,16 +119,73 @@ def test_classes_too_small_for_the_fraction_raise_a_clear_error():
     sample and still train, so the hold-out would be 91 instead of 100: an error, not a
     silently smaller validation set."""
     y = np.r_[np.arange(100), np.full(900, 100)]
-    with pytest.raises(ValueError, match=r"too small for validation_fraction=0\.1.* hold out 100"):
+    message = (
+        "The classes are too small for validation_fraction=0.1: early stopping should hold out "
+        "100 of the total sample weight 1000, but each class keeps at least one distinct sample "
+        "for training, so only 91 can be held out. Pass a validation set (X_val, y_val), give "
+        "the small classes more samples, or set early_stopping=False."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
         held_out(distinct_rows(1000), y, 0.1)
 
 
-def test_multilabel_rows_are_held_out_together_without_strata():
+def test_a_shortfall_of_one_group_is_rounding_not_an_error():
+    """Four classes of one sample and one of 6 at 0.5: 5 asked, the large class gives 4 (its
+    quota 3 and the rounding), the small ones nothing: one sample short, within rounding."""
+    y = np.r_[np.arange(4), np.full(6, 4)]
+    mask = held_out(distinct_rows(10), y, 0.5)
+    assert not mask[:4].any() and mask[4:].sum() == 4
+
+
+def test_a_quota_met_exactly_is_held_out_exactly():
+    """Class 0: 6 rows of weight 1, quota 3 at 0.5, met exactly. Class 1: rows of weight 2, 5
+    and 1, in this priority order: quota 4, 2 held out, remainder 2, the largest, so class 1
+    takes the rounding (its row of weight 5) and class 0 holds out exactly 3 rows."""
+    X, y = distinct_rows(9), np.r_[np.zeros(6, int), np.ones(3, int)]
+    sw = np.r_[np.ones(6), 2.0, 5.0, 1.0]
+    seed = next(s for s in range(1000) if (np.diff(row_priorities(X, one_hot(y), s)[6:]) > 0).all())
+    mask = held_out(X, y, 0.5, sw, seed)
+    assert mask[:6].sum() == 3
+    assert mask[6:].tolist() == [True, True, False]
+
+
+def test_the_split_does_not_depend_on_the_scale_or_dtype_of_the_weights():
+    """Weights times 1e-4 or 1e4, or in float32 (as the estimator passes them for float32 X),
+    hold out the same rows: all the tolerances are relative. 0.100001 of 20 rows, 2.00002, is
+    rounded up to 3 at every scale."""
+    y = np.r_[np.zeros(10, int), np.ones(10, int)]
+    X = distinct_rows(20)
+    mask = held_out(X, y, 0.100001, np.ones(20))
+    assert mask.sum() == 3
+    for scale in (1e-4, 1e4):
+        np.testing.assert_array_equal(held_out(X, y, 0.100001, np.full(20, scale)), mask)
+    rng = np.random.RandomState(0)
+    y = np.r_[np.zeros(90, int), np.ones(10, int)]
+    X, sw = distinct_rows(100), rng.uniform(0.1, 1, size=100)
+    for seed in range(5):
+        single = held_out(X.astype(np.float32), y, 0.2, sw.astype(np.float32), seed)
+        double = held_out(
+            X.astype(np.float32).astype(np.float64),
+            y,
+            0.2,
+            sw.astype(np.float32).astype(np.float64),
+            seed,
+        )
+        np.testing.assert_array_equal(single, double)
+
+
+def test_multilabel_rows_are_held_out_without_strata():
+    """Multilabel targets: one stratum, so rows whose label sets are unique can be held out,
+    and 0.2 of 100 rows is 20 (by strata of their first label it could not be)."""
     rng = np.random.RandomState(0)
     X = distinct_rows(200)
     Y = (rng.uniform(size=(200, 3)) < 0.3).astype(float)
-    mask = validation_mask(X, Y, None, 0.25, 0, stratify=False)
-    assert mask.sum() == 50
+    assert validation_mask(X, Y, None, 0.25, 0, stratify=False).sum() == 50
+    Y = np.zeros((100, 10))
+    Y[:91, 0] = 1
+    Y[91:, 1:] = np.eye(9)  # 9 rows with a label of their own
+    for seed in range(5):
+        assert validation_mask(distinct_rows(100), Y, None, 0.2, seed, stratify=False).sum() == 20
 
 
 # --- the same split through the estimator ------------------------------------------------------
@@ -200,6 +258,8 @@ def test_the_held_out_share_is_the_fraction_within_one_group_or_an_error(problem
     for key in {tuple(row) for row in X}:
         same = (X == key).all(axis=1)
         assert mask[same].all() or not mask[same].any()
+    # The scale of the weights does not matter.
+    np.testing.assert_array_equal(held_out(X, y, fraction, sw * 1e-3, seed), mask)
     # A row of integer weight w is split as w rows of weight 1.
     counts = sw.astype(int)
     copies = held_out(
@@ -248,7 +308,8 @@ def test_sparse_rows_have_the_priorities_of_dense_rows(dtype):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_rows_that_differ_anywhere_get_different_priorities(dtype):
-    """Any single feature or label changed, by any amount, moves the priority; so does the seed."""
+    """Any feature changed, by any amount, or two features swapped, moves the priority; so does
+    the seed."""
     rng = np.random.RandomState(0)
     base = rng.normal(size=6).astype(dtype)
     X = np.repeat(base[None, :], 6 * 3 + 1, axis=0)
@@ -256,6 +317,10 @@ def test_rows_that_differ_anywhere_get_different_priorities(dtype):
         X[1 + 3 * j, j] = -base[j]
         X[2 + 3 * j, j] = np.nextafter(base[j], dtype(np.inf))
         X[3 + 3 * j, j] = 0.0
+    swapped = np.repeat(base[None, :], 5, axis=0)  # two features trade places
+    for j in range(5):
+        swapped[j, [j, j + 1]] = base[[j + 1, j]]
+    X = np.r_[X, swapped]
     Y = np.zeros((len(X), 1))
     assert len(np.unique(row_priorities(X, Y, seed=1))) == len(X)
     assert (row_priorities(X, Y, seed=1) != row_priorities(X, Y, seed=2)).all()
@@ -294,3 +359,31 @@ def test_minus_zero_is_zero():
     priority = row_priorities(X, np.zeros((2, 1)), seed=0)
     assert priority[0] == priority[1]
     np.testing.assert_array_equal(row_priorities(sp.csr_matrix(X), np.zeros((2, 1)), 0), priority)
+
+
+def test_the_scrambler_is_splitmix64():
+    """``_mix`` is splitmix64's finalizer: fed the generator's states from seed 0, it gives the
+    generator's published first outputs (Vigna's splitmix64.c)."""
+    from sknn_simple._split import _mix
+
+    states = np.array([i * 0x9E3779B97F4A7C15 % 2**64 for i in (1, 2, 3, 4)], dtype=np.uint64)
+    expected = [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F, 0xF88BB8A8724C81EC]
+    np.testing.assert_array_equal(_mix(states), np.array(expected, dtype=np.uint64))
+
+
+def test_wide_sparse_rows_are_hashed_without_densifying():
+    """100 rows of 200,000 columns (160 MB dense): the hash reads the stored entries only."""
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    rows, columns = np.arange(100).repeat(20), rng.randint(200_000, size=2000)
+    X = sp.csr_matrix((rng.normal(size=2000), (rows, columns)), shape=(100, 200_000))
+    Y = np.zeros((100, 1))
+    tracemalloc.start()
+    try:
+        sparse = row_priorities(X, Y, seed=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000, peak  # the coefficients take 1.6 MB
+    assert len(np.unique(sparse)) == 100  # 100 distinct rows
