@@ -16,8 +16,8 @@ the core math is called by every test that fits a model, so one selection for th
 run most of the suite for each of a thousand mutants: hours.
 
 This script therefore runs mutmut once per module, in a work folder of its own
-(``.mutation/<module>/``, which keeps mutmut's results for incremental reruns and for
-``mutmut show NAME`` there), with that module as ``only_mutate`` and, as the test selection,
+(``.mutation/<module>/``, rebuilt at each run, where ``mutmut show NAME`` and ``mutmut browse``
+show the results afterwards), with that module as ``only_mutate`` and, as the test selection,
 the module's tests from ``[tool.sknn_simple.mutation.modules]`` in ``pyproject.toml``.
 The other settings come from ``[tool.mutmut]`` there. To add a module, add a line to that
 table.
@@ -76,9 +76,12 @@ def toml_table(name, table):
 
 def prepare(module, tests, mutmut_settings, pytest_settings):
     """Refresh the module's work folder: a copy of the package and tests, and its settings."""
-    folder = WORK / Path(module).stem.lstrip("_")
+    folder = WORK / module.removesuffix(".py").replace("/", ".")  # e.g. sknn_simple._split
     folder.mkdir(parents=True, exist_ok=True)
     (WORK / ".gitignore").write_text("*\n")  # the work folders never reach git
+    # mutmut keeps the verdict of a mutant until the mutated function changes, even when the
+    # tests change: start from scratch, so that every run checks every mutant.
+    shutil.rmtree(folder / "mutants", ignore_errors=True)
     for name in COPIED:
         target = folder / name
         if target.is_dir():
