@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy.special import expit, softmax
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 
@@ -56,6 +57,18 @@ def test_extreme_inputs(digits, solver, activation, kind):
     assert np.isfinite(model._state.theta).all()
     assert np.isfinite(proba).all() and np.isfinite(log_proba).all()
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    # Finite is not enough: the probabilities are those of the fitted weights, computed
+    # independently, and their logarithms are predict_log_proba.
+    np.testing.assert_allclose(proba, probabilities_of(model, X), rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(log_proba, np.log(proba), rtol=1e-12)
+
+
+def probabilities_of(model, X):
+    """softmax(f(X W1 + b1) W2 + b2) of a fitted multiclass model, with SciPy's softmax."""
+    (W1, W2), (b1, b2) = model.coefs_, model.intercepts_
+    Z1 = X @ W1 + b1
+    hidden = {"relu": np.maximum(Z1, 0), "sigmoid": expit(Z1), "tanh": np.tanh(Z1), "identity": Z1}
+    return softmax(hidden[model.activation] @ W2 + b2, axis=1)
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
@@ -100,13 +101,13 @@ def test_warm_start_continues_after_loading(digits):
     X, y = digits
     settings_ = dict(max_iter=3, shuffle=False, tol=0.0, random_state=0)
     once = SimpleMLPClassifier(10, **settings_).set_params(max_iter=6)
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=\d+"):
         once.fit(X, y)
     first = SimpleMLPClassifier(10, warm_start=True, **settings_)
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=\d+"):
         first.fit(X, y)
     resumed = round_trip(first)
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=\d+"):
         resumed.fit(X, y)  # the optimizer's state came back too
     np.testing.assert_allclose(resumed._state.theta, once._state.theta, rtol=1e-12)
 
@@ -127,7 +128,7 @@ def test_save_refuses_what_it_cannot_write(digits):
 def model_file(digits):
     X, y = digits
     model = SimpleMLPClassifier(5, max_iter=2, random_state=0)
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=\d+"):
         model.fit(X[:300], y[:300])
     buffer = io.BytesIO()
     save(model, buffer)
@@ -362,7 +363,7 @@ def test_skops_needs_only_this_class_trusted(digits, tmp_path):
     model = make_pipeline(
         StandardScaler(), SimpleMLPClassifier(10, max_iter=2, dropout=0.1, class_weight="balanced")
     )
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=\d+"):
         model.fit(X, y)
     path = tmp_path / "model.skops"
     sio.dump(model, path)

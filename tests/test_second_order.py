@@ -192,11 +192,24 @@ def test_warm_start_continues_from_the_fitted_weights(digits, solver):
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_early_stopping_keeps_the_best_iterate(digits, solver):
     X, y = digits
-    model = SimpleMLPClassifier(
-        20, solver=solver, early_stopping=True, n_iter_no_change=2, max_iter=500, random_state=0
-    ).fit(X, y)
-    assert len(model.validation_scores_) == model.n_iter_
+    settings = dict(solver=solver, early_stopping=True, random_state=0)
+    model = SimpleMLPClassifier(20, n_iter_no_change=2, max_iter=500, **settings).fit(X, y)
+    assert len(model.validation_scores_) == len(model.validation_loss_curve_) == model.n_iter_
     assert model.best_validation_score_ == max(model.validation_scores_)
+    # The kept weights are those of the iterate of lowest validation loss, not of the last
+    # iterate: the same fit stopped right after the best iterate ends on the same weights.
+    best = int(np.argmin(model.validation_loss_curve_))
+    assert best < model.n_iter_ - 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        replay = SimpleMLPClassifier(
+            20, n_iter_no_change=10_000, max_iter=best + 1, **settings
+        ).fit(X, y)
+    assert replay.validation_loss_curve_ == model.validation_loss_curve_[: best + 1]
+    for kept, at_best in zip(
+        model.coefs_ + model.intercepts_, replay.coefs_ + replay.intercepts_, strict=True
+    ):
+        np.testing.assert_array_equal(kept, at_best)
 
 
 def test_newton_cg_reaches_97_percent_on_digits():
