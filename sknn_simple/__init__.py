@@ -1,7 +1,7 @@
 """sknn_simple: neural network classifiers (multilayer perceptrons) in NumPy, for scikit-learn."""
 
 from ._classifier import SimpleMLPClassifier
-from ._persistence import ModelFileError, load, save
+from .io.model_files import ModelFileError, load, save
 
 __version__ = "0.1.0"
 

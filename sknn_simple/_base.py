@@ -25,13 +25,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._split import validation_mask
 from .core.activations import ACTIVATIONS
 from .core.heads import HEADS, mean_loss
 from .core.network import Buffers, Layout, forward, init_params
 from .training.loop import Problem, train
 from .training.monitor import Monitor
 from .training.solvers import SOLVERS
+from .training.split import validation_mask
 from .training.state import TrainingState
 
 try:  # scikit-learn >= 1.9: experimental callbacks (ProgressBar, ScoringMonitor, ...)

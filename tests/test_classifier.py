@@ -355,7 +355,7 @@ def test_early_stopping_keeps_the_best_epoch(digits):
 def test_early_stopping_split_keeps_duplicates_together():
     """Imbalanced classes (90 and 30 samples, each row three times): exactly a fifth of each
     class is held out, 6 and 2 whole triples, for every seed."""
-    from sknn_simple._split import validation_mask
+    from sknn_simple.training.split import validation_mask
 
     rng = np.random.RandomState(0)
     X = rng.normal(size=(40, 3)).repeat(3, axis=0)  # every row three times

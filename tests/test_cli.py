@@ -12,7 +12,7 @@ import pytest
 from sklearn.datasets import load_iris
 
 from sknn_simple import SimpleMLPClassifier, load, save
-from sknn_simple._cli import COMMANDS, build_parser, main
+from sknn_simple.cli.main import COMMANDS, build_parser, main
 
 
 @pytest.fixture
@@ -598,8 +598,8 @@ def models(files, tmp_path, capsys):
 def test_predict_writes_the_predictions_and_with_proba_the_probabilities(
     kind, proba, destination, models, tmp_path, capsys
 ):
-    from sknn_simple._cli import _features_of, _frame
-    from sknn_simple._csv import read_features
+    from sknn_simple.cli.main import _features_of, _frame
+    from sknn_simple.io.csv_files import read_features
 
     model_path, data = models[kind]
     out_csv = tmp_path / "out.csv"
@@ -669,13 +669,13 @@ OPTIONAL = {
     "demo --plot": (
         "matplotlib",
         "plot",
-        "from sknn_simple._cli import main; sys.exit(main(['demo', '--out', '', '--plot', "
+        "from sknn_simple.cli.main import main; sys.exit(main(['demo', '--out', '', '--plot', "
         "{plot!r}]))",
     ),
     "tune --dask-scheduler": (
         "dask",
         "dask",
-        "from sknn_simple._cli import main; sys.exit(main(['tune', {data!r}, '--target', 'y', "
+        "from sknn_simple.cli.main import main; sys.exit(main(['tune', {data!r}, '--target', 'y', "
         "'--grid', {grid!r}, '--dask-scheduler', 'tcp://127.0.0.1:1']))",
     ),
 }
@@ -715,7 +715,7 @@ def test_fit_and_predict_work_without_pandas(files):
     features = files["tmp"] / "features.csv"
     features.write_text("".join(line.rsplit(",", 1)[0] + "\n" for line in open(files["data"])))
     code = BLOCK.format(module="pandas") + (
-        "from sknn_simple._cli import main\n"
+        "from sknn_simple.cli.main import main\n"
         "assert main(['fit', {data!r}, '--target', 'y', '-o', {model!r}]) == 0\n"
         "assert main(['predict', {model!r}, {features!r}, '--proba', '-o', {out!r}]) == 0\n"
         "assert main(['predict', {model!r}, {data!r}]) == 1  # the target column too\n"

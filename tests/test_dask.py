@@ -56,7 +56,7 @@ def test_grid_search_on_the_cluster_matches_the_local_run(cluster, digits):
 def test_cli_tune_on_a_dask_scheduler(cluster, tmp_path, capsys):
     import csv
 
-    from sknn_simple._cli import main
+    from sknn_simple.cli.main import main
 
     X, y = load_digits(return_X_y=True)
     path = tmp_path / "digits.csv"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn_simple import SimpleMLPClassifier
-from sknn_simple._split import row_priorities, validation_mask
+from sknn_simple.training.split import row_priorities, validation_mask
 
 
 def one_hot(y, n_classes=None):
@@ -382,7 +382,7 @@ def test_dense_rows_are_hashed_a_chunk_at_a_time():
 def test_the_scrambler_is_splitmix64():
     """``_mix`` is splitmix64's finalizer: fed the generator's states from seed 0, it gives the
     generator's published first outputs (Vigna's splitmix64.c)."""
-    from sknn_simple._split import _mix
+    from sknn_simple.training.split import _mix
 
     states = np.array([i * 0x9E3779B97F4A7C15 % 2**64 for i in (1, 2, 3, 4)], dtype=np.uint64)
     expected = [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F, 0xF88BB8A8724C81EC]

@@ -26,7 +26,7 @@ a ``ValueError`` rather than hold out less than asked.
 import numpy as np
 import scipy.sparse as sp
 
-from ._validation import class_codes
+from .._validation import class_codes
 
 _U64 = np.uint64
 

@@ -15,8 +15,8 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._classifier import SimpleMLPClassifier
-from ._persistence import save
+from .._classifier import SimpleMLPClassifier
+from ..io.model_files import save
 
 EPOCHS_PER_LINE = 10
 MAX_EPOCHS = 200

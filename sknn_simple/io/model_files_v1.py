@@ -9,14 +9,14 @@ training after loading starts a new one from ``random_state``.
 
 from sklearn.utils import check_random_state
 
-from .training.state import HISTORY_KEYS
+from ..training.state import HISTORY_KEYS
 
 
 def classifier_values_v1(archive, meta):
     """The parameters and fitted values of the classifier a version-1 file describes."""
-    from ._persistence import ModelFileError as error
-    from ._persistence import _get as get
-    from ._persistence import array_budget
+    from .model_files import ModelFileError as error
+    from .model_files import _get as get
+    from .model_files import array_budget
 
     d, h, k = (get(meta, key, int) for key in ("n_features_in", "n_hidden", "n_outputs"))
     if not (1 <= d < 2**31 and 1 <= h < 2**31 and 1 <= k < 2**31) or d * h + h * k > 2**28:

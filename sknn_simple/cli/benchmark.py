@@ -11,8 +11,8 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._classifier import SimpleMLPClassifier
-from ._csv import read_features
+from .._classifier import SimpleMLPClassifier
+from ..io.csv_files import read_features
 
 EMBEDDED = {
     "iris": load_iris,

@@ -15,8 +15,8 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from . import ModelFileError, SimpleMLPClassifier, __version__, load, save
-from ._csv import (
+from .. import ModelFileError, SimpleMLPClassifier, __version__, load, save
+from ..io.csv_files import (
     DataFileError,
     check_input,
     check_output,
@@ -135,7 +135,7 @@ def _frame(X, columns):
 
 
 def cmd_demo(args):
-    from ._demo import run_demo
+    from .demo import run_demo
 
     for path in (args.out, args.plot):
         if path:
@@ -350,7 +350,7 @@ def _fit_on_dask(search, X, y, address):
 
 
 def cmd_benchmark(args):
-    from ._benchmark import run_benchmark
+    from .benchmark import run_benchmark
 
     if args.data is not None:
         check_input(args.data)

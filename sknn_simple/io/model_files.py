@@ -52,7 +52,7 @@ class ModelFileError(ValueError):
 
 def _estimator_classes():
     """The estimators a model file can hold, by class name."""
-    from ._classifier import SimpleMLPClassifier
+    from .._classifier import SimpleMLPClassifier
 
     return {cls.__name__: cls for cls in (SimpleMLPClassifier,)}
 
@@ -309,7 +309,7 @@ def _finite_or_text(x):
 
 
 def _package_version():
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -487,8 +487,8 @@ def _load_archive(archive):
 def _load_model(archive):
     metadata = _read_metadata(archive)
     if metadata["format_version"] == 1:
-        from ._classifier import SimpleMLPClassifier
-        from ._persistence_v1 import classifier_values_v1
+        from .._classifier import SimpleMLPClassifier
+        from .model_files_v1 import classifier_values_v1
 
         params, fitted = classifier_values_v1(archive, _get(metadata, "classifier", dict))
         net = _estimator(SimpleMLPClassifier, params, fitted)

@@ -1,0 +1,1 @@
+"""The command line ``sknn-simple`` (``main``), its demo and its benchmark."""
