@@ -39,7 +39,7 @@ def _identity_derivative(A):
 
 
 def _relu(Z):
-    return np.maximum(Z, 0, out=Z)
+    return np.maximum(Z, 0.0, out=Z)  # 0.0, not 0: no conversion of the scalar at each call
 
 
 def _relu_backward(A, delta):
