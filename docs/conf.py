@@ -64,6 +64,8 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "show_memory": False,
     "matplotlib_animations": False,
+    # No sg_execution_times.rst in the sources: a build must not change tracked files.
+    "write_computation_times": False,
 }
 
 # Examples run with a non-interactive backend and no stray warnings of our own.

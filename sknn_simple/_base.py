@@ -325,7 +325,8 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
         stochastic = SOLVERS[self.solver].stochastic
         params = dict(self.get_params())
-        params["batch_size"] = self._batch_size(X.shape[0]) if stochastic else X.shape[0]
+        n_rows = X.shape[0]
+        params["batch_size"] = self._batch_size(n_rows, incremental) if stochastic else n_rows
         callbacks = self._start_callbacks(given, incremental, stochastic)
         monitor = Monitor(
             state,
@@ -431,12 +432,14 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         max_subtasks = 1 if incremental else self.max_iter + (not stochastic)
         return _Callbacks(self, data, max_subtasks, "epoch" if stochastic else "iteration")
 
-    def _batch_size(self, n_samples):
+    def _batch_size(self, n_samples, incremental):
+        """Rows per batch; warns when batch_size exceeds the data of a fit (a partial_fit
+        chunk smaller than a batch is simply one batch: streams end with one)."""
         if self.batch_size == "auto":
             return min(200, n_samples)
         if self.batch_size == "full":
             return n_samples
-        if self.batch_size > n_samples:
+        if self.batch_size > n_samples and not incremental:
             warn(
                 f"batch_size={self.batch_size} is larger than the {n_samples} training "
                 f"samples; using batch_size={n_samples}.",
