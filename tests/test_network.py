@@ -1,4 +1,4 @@
-"""The network math against independent oracles: finite differences and scikit-learn's log_loss.
+"""The network math against independent oracles: finite differences and scikit-learn's metrics.
 
 Every identity is checked at every depth (no hidden layer, one, two and three), for every
 activation and output head, with and without sample weights, the L2 penalty and dropout masks.
@@ -9,7 +9,8 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.metrics import log_loss
+from scipy.special import xlogy
+from sklearn.metrics import log_loss, mean_poisson_deviance, mean_squared_error
 
 from sknn_simple.core.activations import ACTIVATIONS, ZERO
 from sknn_simple.core.curvature import hessian_product
@@ -18,10 +19,28 @@ from sknn_simple.core.network import Buffers, Layout, forward, init_params, loss
 
 ACTIVATION_NAMES = ["identity", "relu", "sigmoid", "tanh"]
 # output type -> (output head, number of output units)
-OUTPUTS = {"binary": ("logistic", 1), "multiclass": ("softmax", 4), "multilabel": ("logistic", 3)}
+OUTPUTS = {
+    "binary": ("logistic", 1),
+    "multiclass": ("softmax", 4),
+    "multilabel": ("logistic", 3),
+    "regression": ("identity", 2),  # squared error, two outputs
+    "poisson": ("exp", 2),  # Poisson deviance of counts, two outputs
+}
+CLASSIFICATION = [out for out, (head, _) in OUTPUTS.items() if head in ("softmax", "logistic")]
 DEPTHS = {0: (), 1: (6,), 2: (6, 5), 3: (5, 4, 3)}
 # (weighted, alpha, dropout): each option on and off, in four combinations
 VARIANTS = [(False, 0.0, False), (True, 0.3, False), (False, 0.3, True), (True, 0.0, True)]
+
+
+def make_targets(output, rng, n, k):
+    """Targets of an output type: one-hot, 0/1, real numbers or counts."""
+    if output == "multiclass":
+        return np.eye(k)[rng.randint(k, size=n)]
+    if output == "regression":
+        return rng.normal(scale=2.0, size=(n, k))
+    if output == "poisson":
+        return rng.poisson(2.0, size=(n, k)).astype(float)
+    return (rng.uniform(size=(n, k)) < 0.5).astype(float)
 
 
 def make_problem(output, hidden=(6,), n=13, d=5, seed=0):
@@ -29,10 +48,7 @@ def make_problem(output, hidden=(6,), n=13, d=5, seed=0):
     rng = np.random.RandomState(seed)
     head, k = OUTPUTS[output]
     X = rng.normal(size=(n, d))
-    if output == "multiclass":
-        Y = np.eye(k)[rng.randint(k, size=n)]
-    else:
-        Y = (rng.uniform(size=(n, k)) < 0.5).astype(float)
+    Y = make_targets(output, rng, n, k)
     layout = Layout((d, *hidden, k))
     theta = rng.normal(scale=0.7, size=layout.size)
     sample_weight = rng.uniform(0.1, 3.0, size=n)
@@ -107,8 +123,10 @@ def test_hessian_is_symmetric(depth):
 @pytest.mark.parametrize("depth", list(DEPTHS))
 @pytest.mark.parametrize("output", list(OUTPUTS))
 @pytest.mark.parametrize("weighted", [False, True])
-def test_loss_matches_sklearn_log_loss(depth, output, weighted):
-    """The data term is scikit-learn's log_loss, the penalty alpha/2 ||W||^2 over the weight sum."""
+def test_loss_matches_sklearn_metrics(depth, output, weighted):
+    """The data term is scikit-learn's log_loss (classification), half its mean squared error
+    or half its mean Poisson deviance summed over the outputs (regression); the penalty is
+    alpha/2 ||W||^2 over the weight sum."""
     layout, X, Y, theta, sw, head = make_problem(output, DEPTHS[depth])
     sw = sw if weighted else None
     alpha = 0.3
@@ -116,8 +134,14 @@ def test_loss_matches_sklearn_log_loss(depth, output, weighted):
 
     Z, _, _ = forward(theta, layout, X, "tanh")
     P = HEADS[head].output(Z)
+    k = Y.shape[1]
     if output == "multiclass":
-        data = log_loss(Y.argmax(axis=1), P, sample_weight=sw, labels=range(Y.shape[1]))
+        data = log_loss(Y.argmax(axis=1), P, sample_weight=sw, labels=range(k))
+    elif output == "regression":  # mean_squared_error averages over the outputs
+        data = 0.5 * k * mean_squared_error(Y, P, sample_weight=sw)
+    elif output == "poisson":
+        deviances = [mean_poisson_deviance(Y[:, j], P[:, j], sample_weight=sw) for j in range(k)]
+        data = 0.5 * sum(deviances)
     else:  # each logistic unit is its own binary problem; the losses add up
         data = sum(
             log_loss(Y[:, j], np.c_[1 - P[:, j], P[:, j]], sample_weight=sw, labels=[0, 1])
@@ -217,9 +241,12 @@ def test_activation_derivatives_match_finite_differences(activation):
         np.testing.assert_allclose(act.second_derivative(A), second, rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("output", list(OUTPUTS))
+@pytest.mark.parametrize("output", CLASSIFICATION)
 def test_losses_are_stable_for_huge_logits(output):
-    """Logits of magnitude 1e150: exact losses, no overflow, no log(0), no warning."""
+    """Logits of magnitude 1e150: exact losses, no overflow, no log(0), no warning.
+
+    (The cross-entropy heads only: a squared error or an exp of 1e150 overflows by nature,
+    which training reports as divergence.)"""
     head, k = OUTPUTS[output]
     layout = Layout((2, 3, k))
     theta = np.zeros(layout.size)
@@ -246,14 +273,22 @@ def test_losses_are_stable_for_huge_logits(output):
 
 @pytest.mark.parametrize("output", list(OUTPUTS))
 def test_baseline_loss_is_the_loss_of_the_best_constant_prediction(output):
-    """With every weight zero and b = log of the label shares, the loss is the baseline."""
+    """With every weight zero and the output bias at the best constant (log of the label
+    shares, the targets' mean, or its log), the loss is the baseline; any other bias is worse."""
     layout, X, Y, theta, sw, head = make_problem(output, (6, 5))
-    shares = (sw @ Y) / sw.sum()
+    shares = (sw @ Y) / sw.sum()  # the weighted mean of each output
+    best = {
+        "softmax": np.log,
+        "logistic": lambda q: np.log(q / (1 - q)),
+        "identity": lambda m: m,
+        "exp": np.log,
+    }[head](shares)
     theta = np.zeros(layout.size)
     b_out = layout.unpack(theta)[1][-1]
-    b_out[:] = np.log(shares) if head == "softmax" else np.log(shares / (1 - shares))
-    loss, _ = loss_and_grad(theta, layout, X, Y, "relu", head, 1.0, sw)
+    b_out[:] = best
+    loss, grad = loss_and_grad(theta, layout, X, Y, "relu", head, 1.0, sw)
     assert loss == pytest.approx(baseline_loss(Y, head, sw), rel=1e-12)
+    np.testing.assert_allclose(layout.unpack(grad)[1][-1], 0, atol=1e-12)  # b_out is optimal
 
 
 @pytest.mark.parametrize("head", list(HEADS))
@@ -272,7 +307,8 @@ def test_loss_and_delta_is_the_loss_and_its_derivative(head):
     """loss_and_delta returns each row's loss and leaves d loss / dZ = g(Z) - Y in Z."""
     rng = np.random.RandomState(1)
     Z = rng.normal(size=(4, 3))
-    Y = np.eye(3)[[0, 2, 1, 2]] if head == "softmax" else (rng.uniform(size=(4, 3)) < 0.5) * 1.0
+    output = {"softmax": "multiclass", "logistic": "multilabel", "identity": "regression"}
+    Y = make_targets(output.get(head, "poisson"), rng, 4, 3)
     out = HEADS[head]
     row_loss = out.loss_and_delta(Z.copy(), Y)
     delta = Z.copy()
@@ -285,6 +321,10 @@ def test_loss_and_delta_is_the_loss_and_its_derivative(head):
     P = out.output(Z.copy())
     if head == "softmax":
         expected = -(Y * np.log(P)).sum(axis=1)
-    else:
+    elif head == "logistic":
         expected = -(Y * np.log(P) + (1 - Y) * np.log(1 - P)).sum(axis=1)
+    elif head == "identity":
+        expected = 0.5 * ((P - Y) ** 2).sum(axis=1)
+    else:  # half the Poisson deviance of the mean P = exp(Z)
+        expected = (xlogy(Y, Y / P) - Y + P).sum(axis=1)
     np.testing.assert_allclose(row_loss, expected, rtol=1e-12)

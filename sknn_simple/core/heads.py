@@ -7,12 +7,16 @@ head starts the same way::
 
     softmax  + cross-entropy      loss_i = -sum_j Y_ij log softmax(Z_i)_j     dloss/dZ = P - Y
     logistic + cross-entropy      loss_i = sum_j softplus(Z_ij) - Y_ij Z_ij   dloss/dZ = P - Y
+    identity + squared error      loss_i = 1/2 sum_j (Z_ij - Y_ij)^2          dloss/dZ = Z - Y
+    exp      + Poisson deviance   loss_i = sum_j Y_ij log(Y_ij / M_ij)        dloss/dZ = M - Y
+                                           - Y_ij + M_ij,  M = exp(Z)
 
 A :class:`Head` carries, for its pair: the loss and that derivative computed from the logits
 (stably, never as ``log`` of a rounded probability), the output function, the product of its
 Jacobian with a direction (what the curvature products need), the loss of the best constant
 output (the baseline that tells a failed fit), and its ONNX operator. Adding a head is one entry
-in :data:`HEADS`.
+in :data:`HEADS`. The first two serve the classifier, the last two the regressor (the names
+are scikit-learn's ``out_activation_``).
 """
 
 import math
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from scipy.special import entr, expit
+from scipy.special import entr, expit, xlogy
 
 
 @cache
@@ -112,6 +116,72 @@ def _logistic_baseline(Y, weight):
     return float((entr(shares) + entr(1 - shares)).sum())
 
 
+# --- identity + squared error (regression) -------------------------------------------------------
+
+
+def _squared_error(Z, Y):
+    """Per-row loss ``1/2 sum_j (z_j - y_j)^2``; overwrites ``Z`` with ``Z - Y``.
+
+    Half the squared error, summed over the outputs: its derivative is the residual itself. (The
+    mean of these row losses is scikit-learn's ``squared_loss`` times the number of outputs:
+    MLPRegressor reports the mean over the outputs but trains on this gradient.)
+    """
+    Z -= Y  # d loss / dZ = Z - Y   (identity + squared error, canonical link)
+    return 0.5 * np.einsum("ij,ij->i", Z, Z)
+
+
+def _identity(Z):
+    """``Z`` itself: the prediction of a regression network is its logits."""
+    return Z
+
+
+def _identity_jvp(G, RZ):
+    return RZ  # the identity's Jacobian is the identity
+
+
+def _squared_error_baseline(Y, weight):
+    """Half the weighted variance of each output, summed: the loss of predicting the mean."""
+    Y = np.asarray(Y, dtype=np.float64)
+    total = weight.sum()
+    mean = (weight @ Y) / total  # (k,)
+    return float(0.5 * (weight @ (Y - mean) ** 2).sum() / total)
+
+
+# --- exp + Poisson deviance (regression of counts) -----------------------------------------------
+
+
+def _poisson_deviance(Z, Y):
+    """Per-row half Poisson deviance ``sum_j y_j log(y_j / m_j) - y_j + m_j`` with ``m = exp(z)``;
+    overwrites ``Z`` with ``exp(Z) - Y``.
+
+    Written with ``log m = z``, the loss is ``y log y - y - y z + exp(z)``: no log of a rounded
+    mean (``xlogy`` makes ``0 log 0 = 0``). Its derivative in ``z`` is ``exp(z) - y``: the log
+    link is the Poisson's canonical one. Targets must be ``>= 0``.
+    """
+    loss = np.einsum("ij->i", xlogy(Y, Y) - Y - Y * Z)
+    np.exp(Z, out=Z)  # m, the predicted mean
+    loss += np.einsum("ij->i", Z)
+    Z -= Y  # d loss / dZ = exp(Z) - Y   (exp + Poisson deviance, canonical link)
+    return loss
+
+
+def _exp(Z):
+    """``exp(Z)`` in place: the predicted mean."""
+    return np.exp(Z, out=Z)
+
+
+def _exp_jvp(G, RZ):
+    return G * RZ  # exp' = exp, unit by unit
+
+
+def _poisson_baseline(Y, weight):
+    """The loss of predicting each output's weighted mean ``m``: ``mean(y log y) - m log m``."""
+    Y = np.asarray(Y, dtype=np.float64)
+    total = weight.sum()
+    mean = (weight @ Y) / total  # (k,)
+    return float(((weight @ xlogy(Y, Y)) / total - xlogy(mean, mean)).sum())
+
+
 @dataclass(frozen=True)
 class Head:
     """An output function ``g`` and its loss: the last step of the network."""
@@ -124,8 +194,9 @@ class Head:
     output_jvp: Callable
     #: ``(Y, weight) -> float``: the smallest loss of an output that ignores the inputs.
     baseline: Callable
-    #: The ONNX operator computing g, and its attributes as (name, value) pairs.
-    onnx_op: str
+    #: The ONNX operator computing g, and its attributes as (name, value) pairs; None when g is
+    #: the identity (the logits are the output: no operator).
+    onnx_op: str | None
     onnx_attributes: tuple = ()
 
 
@@ -141,13 +212,17 @@ HEADS = {
     "logistic": Head(
         _logistic_cross_entropy, _sigmoid, _sigmoid_jvp, _logistic_baseline, "Sigmoid"
     ),
+    "identity": Head(_squared_error, _identity, _identity_jvp, _squared_error_baseline, None),
+    "exp": Head(_poisson_deviance, _exp, _exp_jvp, _poisson_baseline, "Exp"),
 }
 
 
 def mean_loss(Z, Y, head, sample_weight=None):
     """Weighted mean loss of the logits ``Z`` (overwritten), without a penalty.
 
-    For the classification heads this is scikit-learn's ``log_loss``.
+    For the classification heads this is scikit-learn's ``log_loss``; for ``"identity"`` half
+    the mean squared error summed over the outputs, for ``"exp"`` half the mean Poisson
+    deviance summed over the outputs.
     """
     return float(np.average(HEADS[head].loss_and_delta(Z, Y), weights=sample_weight))
 
@@ -157,8 +232,10 @@ def baseline_loss(Y, head, sample_weight=None):
 
     For the cross-entropy heads, the best constant prediction is the (weighted) share ``q`` of
     each class (of the 1s of each label), and its loss is the entropy ``-sum_c q_c log q_c``
-    (summed over labels for logistic outputs). The penalized optimum of the network is never
-    worse: all weights zero and ``b = log q`` in the output layer reach it, penalty-free.
+    (summed over labels for logistic outputs). For the regression heads it is each output's
+    weighted mean ``m``: half its weighted variance (squared error), or ``mean(y log y) - m log m``
+    (Poisson). The penalized optimum of the network is never worse: all weights zero and the
+    output bias ``b = log q`` (``m``, ``log m``) reach it, penalty-free.
     """
     weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
     return HEADS[head].baseline(Y, weight)
