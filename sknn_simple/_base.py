@@ -1,12 +1,13 @@
-"""What the classifier shares with any other network of this package: the estimator's machinery.
+"""What the classifier and the regressor share: the estimator's machinery.
 
 :class:`BaseSimpleMLP` validates the hyperparameters, sets up a fit (the network's layout, the
 training state, the validation set, the callbacks), hands it to the training loop
 (``training/loop.py``), turns its outcome into warnings, and serves the fitted attributes and
-the forward pass for prediction. It knows nothing of classes: the subclass fills a few hooks
-(encode the targets and choose the output head, score the validation set, hold out part of the
-data for early stopping). It is the only code that writes the estimator's attributes; the
-training code updates the :class:`~sknn_simple.training.state.TrainingState` it owns.
+the forward pass for prediction. It knows nothing of classes or targets: the subclass fills a
+few hooks (encode the targets and choose the output head, score the validation set, say whether
+the early-stopping split is stratified, add advice to a warning about divergence). It is the
+only code that writes the estimator's attributes; the training code updates the
+:class:`~sknn_simple.training.state.TrainingState` it owns.
 """
 
 import os
@@ -112,12 +113,23 @@ class _Callbacks:
         )
 
 
+def partial_fit_available(estimator):
+    """``partial_fit`` trains one epoch: the stochastic solvers only (for ``available_if``)."""
+    if estimator.solver not in STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            f"partial_fit is only available for the stochastic solvers 'sgd' and 'adam'; "
+            f"solver={estimator.solver!r} trains on the whole data set at once."
+        )
+    return True
+
+
 class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
     """Base class of the estimators (private): set-up, training, fitted state, forward pass.
 
     Subclasses define ``__init__`` (every parameter of ``_parameter_constraints``) and the hooks
-    ``_prepare_targets``, ``_encode_validation_targets``, ``_score_outputs`` and
-    ``_stratify_hold_out``.
+    ``_prepare_targets`` (which also sets ``n_outputs_`` and ``out_activation_``, the head),
+    ``_encode_validation_targets``, ``_score_outputs`` and ``_stratify_hold_out``, and may
+    extend ``_fitted_attributes``, ``_check_fitted_values`` and ``_divergence_hint``.
     """
 
     _parameter_constraints: dict = {
@@ -294,13 +306,15 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
     # --- training --------------------------------------------------------------------------------
 
-    def _fit(self, X, y, sample_weight, incremental, classes=None, validation_data=None):
+    def _fit(self, X, y, sample_weight, incremental, validation_data=None, **target_options):
+        """One call of ``fit`` or ``partial_fit``; ``target_options`` go to ``_prepare_targets``
+        (the arguments of a subclass's ``partial_fit`` about its targets)."""
         given = (X, y, sample_weight)  # what callbacks see: the caller's data
         first_call = not self.__sklearn_is_fitted__() or not (incremental or self.warm_start)
         hidden = hidden_sizes(self.hidden_layer_sizes)
         self._check_solver_options()
         X, Y, sample_weight = self._validate_training_data(
-            X, y, sample_weight, first_call, classes, incremental
+            X, y, sample_weight, first_call, incremental, target_options
         )
         validation = None
         if validation_data is not None:
@@ -359,7 +373,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 "change at every step. Set dropout=0 or choose solver='adam'."
             )
 
-    def _validate_training_data(self, X, y, sample_weight, reset, classes, incremental):
+    def _validate_training_data(self, X, y, sample_weight, reset, incremental, target_options):
         X, y = validate_data(
             self,
             X,
@@ -370,7 +384,9 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             reset=reset,
             ensure_min_samples=1 if incremental else 2,
         )
-        Y, sample_weight = self._prepare_targets(y, sample_weight, X, reset, classes, incremental)
+        Y, sample_weight = self._prepare_targets(
+            y, sample_weight, X, reset, incremental, **target_options
+        )
         return X, Y, sample_weight
 
     def _validate_validation_data(self, X_val, y_val, sample_weight_val, dtype):
@@ -572,4 +588,5 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
     def _outputs(self, X):
         """The output function of the head on the logits of ``X`` (checked)."""
-        return HEADS[self.out_activation_].output(self._forward(self._checked_input(X)))
+        Z = self._forward(self._checked_input(X))  # checks first that the model is fitted
+        return HEADS[self.out_activation_].output(Z)

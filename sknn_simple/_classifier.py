@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
-from ._base import STOCHASTIC_SOLVERS, BaseSimpleMLP
+from ._base import BaseSimpleMLP, partial_fit_available
 from ._validation import (
     check_enough_classes,
     check_sample_weight,
@@ -25,11 +25,7 @@ from .core.heads import HEADS
 
 
 def _partial_fit_available(estimator):
-    if estimator.solver not in STOCHASTIC_SOLVERS:
-        raise AttributeError(
-            f"partial_fit is only available for the stochastic solvers 'sgd' and 'adam'; "
-            f"solver={estimator.solver!r} trains on the whole data set at once."
-        )
+    partial_fit_available(estimator)
     if isinstance(estimator.class_weight, str) and estimator.class_weight == "balanced":
         raise AttributeError(
             "partial_fit is not available with class_weight='balanced', which needs the class "
@@ -505,7 +501,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         ):
             raise ValueError("the class weights do not match the classes")
 
-    def _prepare_targets(self, y, sample_weight, X, reset, classes, incremental):
+    def _prepare_targets(self, y, sample_weight, X, reset, incremental, classes=None):
         """Encoded targets (0/1 bytes) and the sample weights with the class weights in them."""
         if incremental:
             self._check_partial_fit_classes(y, classes, reset)

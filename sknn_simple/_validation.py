@@ -28,6 +28,38 @@ def check_targets(y):
     return y, target_type
 
 
+def regression_targets(y, dtype, name="y"):
+    """Targets of a regressor as a float array of ``dtype``, shape (n, n_outputs).
+
+    Any numeric ``y`` is a regression target, including one that looks like class labels
+    (integers, booleans); text, NaN and infinity are refused, naming ``name``.
+    """
+    if sp.issparse(y):
+        y = y.toarray()
+    y = np.asarray(y)
+    if y.dtype.kind not in "biufc":  # (check_array refuses complex numbers)
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError):
+            bad = next(v for v in y.ravel().tolist() if not _is_number(v))
+            raise ValueError(
+                f"{name} must hold numbers: a regressor predicts numeric targets, and {name} "
+                f"holds {bad!r}. For class labels use SimpleMLPClassifier."
+            ) from None
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)  # as MLPRegressor: a column vector is a 1-d target
+    Y = check_array(y, ensure_2d=False, dtype=dtype, input_name=name)
+    return Y[:, None] if Y.ndim == 1 else Y
+
+
+def _is_number(value):
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def encode_targets(y, classes, multilabel):
     """0/1 bytes: one-hot rows (multiclass), one column (binary) or the indicator (multilabel).
 

@@ -1,7 +1,8 @@
 """ONNX export through skl2onnx (optional extra ``onnx``).
 
-Importing this module registers a converter for :class:`~sknn_simple.SimpleMLPClassifier` with
-skl2onnx, so that ``skl2onnx.to_onnx`` converts the estimator alone and inside a Pipeline::
+Importing this module registers converters for :class:`~sknn_simple.SimpleMLPClassifier` and
+:class:`~sknn_simple.SimpleMLPRegressor` with skl2onnx, so that ``skl2onnx.to_onnx`` converts
+either estimator alone and inside a Pipeline::
 
     import sknn_simple.onnx  # registers the converter (also: sknn_simple.onnx.register())
     from skl2onnx import to_onnx
@@ -9,10 +10,12 @@ skl2onnx, so that ``skl2onnx.to_onnx`` converts the estimator alone and inside a
 
 The graph computes exactly the network of :func:`sknn_simple.core.network.forward`, at any
 depth: for each hidden layer ``MatMul(W_l) + b_l`` and the hidden activation, then
-``MatMul(W_{L+1}) + b_{L+1}`` and the output head's operator (``HEADS[...].onnx_op``): softmax,
-or sigmoids for binary (``[sigmoid(-z), sigmoid(z)]``) and multilabel models; labels are the
-arg-max class (multilabel: probability above 0.5). The usual skl2onnx classifier options apply
-(``zipmap``, ``nocl``, ``output_class_labels``).
+``MatMul(W_{L+1}) + b_{L+1}`` and the output head's operator (``HEADS[...].onnx_op``). For the
+classifier: softmax, or sigmoids for binary (``[sigmoid(-z), sigmoid(z)]``) and multilabel
+models; labels are the arg-max class (multilabel: probability above 0.5); the usual skl2onnx
+classifier options apply (``zipmap``, ``nocl``, ``output_class_labels``). For the regressor:
+one output ``variable`` of shape (n, n_outputs), the last layer itself (squared error: the
+identity head has no operator) or its ``Exp`` (Poisson).
 """
 
 import numpy as np
@@ -24,11 +27,18 @@ except ImportError as exc:  # the optional extra is not installed: say which one
         f'sknn_simple.onnx needs skl2onnx ({exc}): pip install "sknn_simple[onnx]"', name=exc.name
     ) from exc
 from skl2onnx.common._apply_operation import apply_add, apply_cast, apply_concat, apply_reshape
-from skl2onnx.common.data_types import Int64TensorType, guess_proto_type
+from skl2onnx.common.data_types import (
+    DoubleTensorType,
+    FloatTensorType,
+    Int64TensorType,
+    guess_proto_type,
+)
 from skl2onnx.common.shape_calculator import calculate_linear_classifier_output_shapes
+from skl2onnx.common.utils import check_input_and_output_numbers
 from skl2onnx.proto import onnx_proto
 
 from ._classifier import SimpleMLPClassifier
+from ._regressor import SimpleMLPRegressor
 from .core.activations import ACTIVATIONS
 from .core.heads import HEADS
 
@@ -43,10 +53,20 @@ def _shape_calculator(operator):
         operator.outputs[0].set_type(Int64TensorType(shape=[n, model.n_outputs_]))
 
 
-def _dense(scope, container, x, W, b, dtype):
-    """``x @ W + b`` as ONNX nodes; returns the output's name."""
+def _regressor_shape_calculator(operator):
+    """One output, (n, n_outputs), of the input's float type."""
+    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
+    tensor = operator.inputs[0].type
+    kind = DoubleTensorType if isinstance(tensor, DoubleTensorType) else FloatTensorType
+    n = operator.inputs[0].get_first_dimension()
+    operator.outputs[0].set_type(kind([n, operator.raw_operator.n_outputs_]))
+
+
+def _dense(scope, container, x, W, b, dtype, out=None):
+    """``x @ W + b`` as ONNX nodes, written to ``out`` if given; returns the output's name."""
     W_name, b_name = scope.get_unique_variable_name("W"), scope.get_unique_variable_name("b")
-    product, total = scope.get_unique_variable_name("xW"), scope.get_unique_variable_name("z")
+    product = scope.get_unique_variable_name("xW")
+    total = scope.get_unique_variable_name("z") if out is None else out
     container.add_initializer(W_name, dtype, W.shape, W.ravel().tolist())
     container.add_initializer(b_name, dtype, [1, b.shape[0]], b.tolist())
     container.add_node(
@@ -62,7 +82,8 @@ def _unary(scope, container, op_type, x):
     return out
 
 
-def _converter(scope, operator, container):
+def _network(scope, operator, container, out=None):
+    """The layers up to the logits ``Z_{L+1}`` (written to ``out`` if given); returns its name."""
     model = operator.raw_operator
     dtype = guess_proto_type(operator.inputs[0].type)
     if dtype != onnx_proto.TensorProto.DOUBLE:
@@ -77,7 +98,27 @@ def _converter(scope, operator, container):
         z = _dense(scope, container, x, W.astype(numpy_dtype), b.astype(numpy_dtype), dtype)
         x = _unary(scope, container, hidden_op, z)
     W, b = layers[-1]
-    z = _dense(scope, container, x, W.astype(numpy_dtype), b.astype(numpy_dtype), dtype)
+    return _dense(scope, container, x, W.astype(numpy_dtype), b.astype(numpy_dtype), dtype, out)
+
+
+def _regressor_converter(scope, operator, container):
+    head = HEADS[operator.raw_operator.out_activation_]
+    prediction = operator.outputs[0].full_name
+    if head.onnx_op is None:  # the identity: the logits are the prediction
+        _network(scope, operator, container, out=prediction)
+        return
+    container.add_node(
+        head.onnx_op,
+        _network(scope, operator, container),
+        prediction,
+        name=scope.get_unique_operator_name(head.onnx_op),
+        **dict(head.onnx_attributes),
+    )
+
+
+def _converter(scope, operator, container):
+    model = operator.raw_operator
+    z = _network(scope, operator, container)
     proba = operator.outputs[1].full_name
     head = HEADS[model.out_activation_]
     if model.n_outputs_ == 1:  # binary: [sigmoid(-z), sigmoid(z)], as predict_proba
@@ -135,7 +176,7 @@ def _labels_from_argmax(scope, container, classes, proba, label):
 
 
 def register():
-    """Register the converter with skl2onnx (done on import; calling again is harmless)."""
+    """Register the converters with skl2onnx (done on import; calling again is harmless)."""
     update_registered_converter(
         SimpleMLPClassifier,
         "SknnSimpleMLPClassifier",
@@ -146,6 +187,12 @@ def register():
             "nocl": [True, False],
             "output_class_labels": [False, True],
         },
+    )
+    update_registered_converter(
+        SimpleMLPRegressor,
+        "SknnSimpleMLPRegressor",
+        _regressor_shape_calculator,
+        _regressor_converter,
     )
 
 

@@ -1,8 +1,8 @@
-"""ONNX export: onnxruntime must reproduce labels and probabilities (extra ``onnx``)."""
+"""ONNX export: onnxruntime must reproduce what the estimators predict (extra ``onnx``)."""
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
+from sklearn.datasets import load_diabetes, load_digits
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -12,7 +12,7 @@ ort = pytest.importorskip("onnxruntime")
 from skl2onnx import to_onnx  # noqa: E402
 
 import sknn_simple.onnx  # noqa: E402, F401  (registers the converter)
-from sknn_simple import SimpleMLPClassifier  # noqa: E402
+from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor  # noqa: E402
 
 
 def run(onx, X):
@@ -63,3 +63,38 @@ def test_pipeline_with_a_scaler_converts(digits):
     _, rows = run(to_onnx(pipe, X[:1]), X[:3])
     assert sorted(rows[0]) == list(range(10))
     np.testing.assert_allclose([rows[0][c] for c in range(10)], proba[0], atol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    X, y = load_diabetes(return_X_y=True)
+    X, y = StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
+    return X.astype(np.float32), np.c_[y, y**2]  # (y**2 and Y + 2 are >= 0: Poisson targets)
+
+
+@pytest.mark.parametrize("hidden", [(), (16,), (16, 8)])
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "identity"])
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+@pytest.mark.parametrize("n_outputs", [1, 2])
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_onnxruntime_matches_the_regressor(diabetes, hidden, activation, loss, n_outputs):
+    X, Y = diabetes
+    y = Y[:, 1] if n_outputs == 1 else Y + 2
+    model = SimpleMLPRegressor(
+        loss, hidden, activation, max_iter=15, learning_rate_init=0.01, random_state=0
+    ).fit(X, y)
+    (prediction,) = run(to_onnx(model, X[:1]), X)
+    assert prediction.shape == (len(X), n_outputs) and prediction.dtype == np.float32
+    expected = model.predict(X).reshape(len(X), n_outputs)
+    np.testing.assert_allclose(prediction, expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_regressor_in_a_pipeline_with_a_scaler_converts(diabetes):
+    X, Y = diabetes
+    pipe = make_pipeline(
+        StandardScaler(), SimpleMLPRegressor(hidden_layer_sizes=(16, 8), max_iter=15)
+    )
+    pipe.fit(X * 20 + 3, Y[:, 0])  # the scaler has work to do
+    (prediction,) = run(to_onnx(pipe, X[:1]), X * 20 + 3)
+    np.testing.assert_allclose(prediction[:, 0], pipe.predict(X * 20 + 3), rtol=1e-5, atol=1e-5)

@@ -53,8 +53,9 @@ class ModelFileError(ValueError):
 def _estimator_classes():
     """The estimators a model file can hold, by class name."""
     from .._classifier import SimpleMLPClassifier
+    from .._regressor import SimpleMLPRegressor
 
-    return {cls.__name__: cls for cls in (SimpleMLPClassifier,)}
+    return {cls.__name__: cls for cls in (SimpleMLPClassifier, SimpleMLPRegressor)}
 
 
 # --- plain values <-> JSON with array entries ----------------------------------------------------
@@ -199,7 +200,7 @@ def save(model, path):
 
     Parameters
     ----------
-    model : SimpleMLPClassifier or Pipeline
+    model : SimpleMLPClassifier, SimpleMLPRegressor or Pipeline
         A fitted estimator of this package, or a fitted Pipeline of ``StandardScaler`` steps
         followed by one.
     path : str or path-like or file-like
@@ -327,7 +328,7 @@ def load(path):
 
     Returns
     -------
-    model : SimpleMLPClassifier or Pipeline
+    model : SimpleMLPClassifier, SimpleMLPRegressor or Pipeline
         The fitted model, predicting exactly as the saved one did.
 
     Raises
@@ -634,7 +635,7 @@ def _load_scaler(archive, i, params, n_features):
         with_mean=_get(params, "with_mean", bool), with_std=_get(params, "with_std", bool)
     )
     if _get(params, "n_features_in", int) != n_features:
-        raise ModelFileError("a scaler's number of features does not match the classifier")
+        raise ModelFileError("a scaler's number of features does not match the network")
     scaler.n_features_in_ = n_features
     scaler.n_samples_seen_ = int(_get(params, "n_samples_seen", float))
     for attr in ("mean_", "scale_", "var_"):

@@ -1,0 +1,460 @@
+"""SimpleMLPRegressor: real-valued targets on the shared estimator base.
+
+What is particular to regression lives here: numeric targets of one or more outputs, the loss
+(``"squared_error"``: identity output and half the squared error; ``"poisson"``: exp output
+and half the Poisson deviance), R² for early stopping, and the advice to scale ``y`` when a fit
+diverges. The set-up and training machinery is in ``_base.py``, the heads in
+``core/heads.py``.
+"""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+
+from ._base import BaseSimpleMLP, partial_fit_available
+from ._validation import check_sample_weight, regression_targets
+from .core.heads import HEADS
+
+#: The output head of each loss (scikit-learn's ``out_activation_``).
+LOSS_HEADS = {"squared_error": "identity", "poisson": "exp"}
+
+
+class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
+    """A neural network regressor (multilayer perceptron), trained on the squared error.
+
+    With one hidden layer the network computes ``A1 = f(X @ W1 + b1)`` and predicts
+    ``Z2 = A1 @ W2 + b2`` (one column per output); with more, each hidden layer feeds the next.
+    Training minimizes half the (sample-weighted) squared error plus an L2 penalty, the objective
+    of scikit-learn's :class:`~sklearn.neural_network.MLPRegressor`; parameters with the same
+    meaning have the same names, order and defaults there, so replacing ``MLPRegressor`` by
+    ``SimpleMLPRegressor`` is the only change code needs. Single- and multi-output targets.
+
+    Scale the targets as well as the inputs: a network starts with outputs near 0 and learns
+    slowly (or diverges) when ``y`` is in the thousands. ``TransformedTargetRegressor(
+    regressor=make_pipeline(StandardScaler(), SimpleMLPRegressor()), transformer=
+    StandardScaler())`` does both.
+
+    Parameters
+    ----------
+    loss : {"squared_error", "poisson"}, default="squared_error"
+        ``"squared_error"``: the prediction is the last layer's output ``z`` and the loss half
+        the squared error ``(z - y)^2 / 2``, summed over the outputs. ``"poisson"``: for counts
+        and rates ``y >= 0``, the prediction is ``exp(z)`` and the loss half the Poisson
+        deviance (scikit-learn's log link). Either way the derivative of the loss with respect
+        to ``z`` is the prediction minus ``y``.
+
+    hidden_layer_sizes : int or sequence of int, default=(100,)
+        The number of units of each hidden layer: ``(100,)`` is one hidden layer of 100 units,
+        ``(64, 32)`` two layers; an int ``h`` means ``(h,)`` and ``()`` no hidden layer (a
+        linear model: ridge regression with the squared error).
+
+    activation : {"relu", "sigmoid", "logistic", "tanh", "identity"}, default="relu"
+        Hidden activation ``f``: ``max(z, 0)``, ``1 / (1 + exp(-z))`` (``"logistic"`` is
+        scikit-learn's name for the same function), ``tanh(z)`` or ``z``.
+
+    solver : {"adam", "sgd", "lbfgs", "newton-cg"}, default="adam"
+        ``"sgd"``: mini-batch gradient descent with (Nesterov) momentum. ``"adam"``: Adam.
+        ``"lbfgs"``: full-batch L-BFGS (SciPy's L-BFGS-B). ``"newton-cg"``: a full-batch
+        trust-region Newton method whose conjugate-gradient steps use exact Hessian-vector
+        products of the loss (SciPy's ``trust-ncg``). The second-order solvers suit small and
+        medium data sets; they ignore the parameters of the stochastic ones and have no
+        ``partial_fit``.
+
+    alpha : float, default=1e-4
+        Strength of the L2 penalty ``alpha / 2 * sum_l ||W_l||^2`` (biases are not
+        penalized), divided, like the data term, by the total sample weight of the batch.
+
+    batch_size : int, "auto" or "full", default="auto"
+        Rows per mini-batch. ``"auto"`` is ``min(200, n_samples)``; ``"full"`` uses every
+        training sample in each step. Larger than the number of samples: clipped, with a warning.
+
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Schedule of the step size of ``"sgd"`` and ``"adam"`` (MLPRegressor applies it to
+        ``"sgd"`` only): ``"invscaling"`` divides ``learning_rate_init`` by
+        ``(t + 1) ** power_t`` after each epoch, ``t`` the number of samples seen;
+        ``"adaptive"`` divides the rate by 5 whenever the monitored value fails to improve by
+        ``tol`` for ``n_iter_no_change`` consecutive epochs.
+
+    learning_rate_init : float, default=1e-3
+        Initial step size.
+
+    power_t : float, default=0.5
+        Exponent of the ``"invscaling"`` schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs, or of iterations of a second-order solver.
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples at the start of each epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the shuffling, the early-stopping split and the dropout
+        masks. With the same integer, the initial weights are those of MLPRegressor.
+
+    tol : float, default=1e-4
+        Minimum improvement of the training loss (or validation score) that resets the
+        ``n_iter_no_change`` counter; for ``"lbfgs"`` and ``"newton-cg"``, also the gradient
+        tolerance.
+
+    verbose : bool, default=False
+        Print one line per epoch (or solver iteration).
+
+    warm_start : bool, default=False
+        If True, ``fit`` continues from the fitted weights **and the optimizer's state**
+        (momentum, Adam's moments and step count, current learning rate). The number of
+        features and of outputs, ``hidden_layer_sizes`` and ``loss`` must not change.
+
+    momentum : float, default=0.9
+        Momentum of ``"sgd"``, in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum with ``"sgd"``.
+
+    early_stopping : bool, default=False
+        In ``fit``, stop when the validation loss (or R², see ``scoring``) has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs, and keep the weights of the best epoch. The
+        validation set is ``X_val, y_val`` if given to ``fit``, else ``validation_fraction``
+        of the training data (not stratified; identical rows always land on the same side,
+        and a sample of weight ``w`` is held out exactly like ``w`` copies of it). Works with
+        every solver; ``partial_fit`` ignores it.
+
+    validation_fraction : float, default=0.1
+        Share of the (weighted) training data held out when ``early_stopping`` is True and no
+        ``X_val`` is given.
+
+    beta_1 : float, default=0.9
+        Decay rate of Adam's first-moment estimate, in [0, 1).
+
+    beta_2 : float, default=0.999
+        Decay rate of Adam's second-moment estimate, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of ``tol`` tolerated before stopping (or, with
+        ``learning_rate="adaptive"``, before dividing the learning rate by 5).
+
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of ``"lbfgs"`` and ``"newton-cg"``.
+
+    dropout : float, default=0.0
+        Probability of dropping each hidden unit during training ("inverted" dropout), on every
+        hidden layer. Only for ``"sgd"`` and ``"adam"``; ``predict`` uses the whole network.
+
+    scoring : {"loss", "r2"}, default="loss"
+        What early stopping watches on the validation set: the loss (the default) or the
+        coefficient of determination R² (MLPRegressor's choice). For one output the two pick
+        the same epochs (R² is one minus the squared error over a constant); they differ in
+        how ``tol`` applies, and across outputs of different scales.
+
+    Attributes
+    ----------
+    coefs_ : list of ndarrays
+        ``[W_1, ..., W_{L+1}]`` for ``L`` hidden layers: with one hidden layer ``[W1, W2]``
+        of shapes ``(n_features, h)`` and ``(h, n_outputs_)``. Views into one flat parameter
+        vector.
+
+    intercepts_ : list of ndarrays
+        ``[b_1, ..., b_{L+1}]``, ``b_l`` of shape (units of layer ``l``,).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
+        Names of the features seen during ``fit``, when ``X`` has string column names.
+
+    n_iter_ : int
+        Epochs (or solver iterations) run by the last call to ``fit`` (1 for ``partial_fit``).
+
+    t_ : int
+        Number of training samples processed since the weights were initialized.
+
+    loss_ : float
+        Mean training loss (with the penalty) over the last epoch: half the squared error
+        summed over the outputs (MLPRegressor reports its mean over the outputs).
+
+    loss_curve_ : list of float
+        ``loss_`` after each epoch.
+
+    best_loss_ : float or None
+        Lowest ``loss_`` so far; None when ``early_stopping`` is True.
+
+    validation_scores_ : list of float or None
+        Validation R² after each epoch; None without a validation set.
+
+    validation_loss_curve_ : list of float or None
+        Validation loss (without the penalty) after each epoch; None without a validation set.
+
+    best_validation_score_ : float or None
+        Best validation R²; None without a validation set.
+
+    history_ : list of dict
+        One record per epoch or iteration, over all calls that trained these weights, with keys
+        ``epoch``, ``loss``, ``validation_loss``, ``validation_score``, ``learning_rate``,
+        ``gradient_norm`` (second-order solvers) and ``seconds``; NaN where a value does not
+        apply. ``pandas.DataFrame(model.history_)`` makes it a table.
+
+    n_layers_ : int
+        Number of layers, input and output included: ``len(hidden_layer_sizes) + 2``.
+
+    n_outputs_ : int
+        Number of outputs (columns of ``y``).
+
+    out_activation_ : {"identity", "exp"}
+        Output function: ``"identity"`` for the squared error, ``"exp"`` for Poisson.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPRegressor : The same model in scikit-learn.
+    SimpleMLPClassifier : The classifier on the same network.
+
+    Examples
+    --------
+    >>> from sklearn.compose import TransformedTargetRegressor
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sknn_simple import SimpleMLPRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    >>> net = SimpleMLPRegressor((20,), solver="lbfgs", alpha=10.0, random_state=0)
+    >>> model = TransformedTargetRegressor(
+    ...     make_pipeline(StandardScaler(), net), transformer=StandardScaler()
+    ... )
+    >>> model.fit(X_train, y_train).score(X_test, y_test) > 0.3
+    True
+    >>> model.predict(X_test[:2]).shape
+    (2,)
+    """
+
+    _parameter_constraints: dict = {
+        "loss": [StrOptions(set(LOSS_HEADS))],
+        **BaseSimpleMLP._parameter_constraints,
+        "scoring": [StrOptions({"loss", "r2"})],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=1e-3,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        scoring="loss",
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
+        self.scoring = scoring
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+        """Train the network on ``X``, ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 data gives float32 weights and predictions.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values: any numbers (integers too: a regressor treats them as numbers).
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a weight of ``w`` counts like ``w`` copies of the sample.
+
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            A validation set, scored after every epoch (``validation_scores_``,
+            ``validation_loss_curve_``, ``history_``) and, with ``early_stopping=True``, used
+            for early stopping instead of a ``validation_fraction`` split. It must be
+            preprocessed like ``X``: in a Pipeline, route it with
+            ``Pipeline(..., transform_input=["X_val"])``.
+
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``, with as many outputs as ``y``; required with it.
+
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples.
+
+        Returns
+        -------
+        self : SimpleMLPRegressor
+            The fitted estimator.
+        """
+        validation_data = None
+        if X_val is not None or y_val is not None:
+            validation_data = (X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, incremental=False, validation_data=validation_data)
+
+    @available_if(partial_fit_available)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch over ``X``, ``y``, continuing from the current weights.
+
+        The optimizer's state (momentum, Adam's moments, the learning rate) and the random
+        stream (shuffles, dropout masks) carry over from one call to the next, so successive
+        calls on the same data are exactly epochs of ``fit``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values; the same number of outputs at every call.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights.
+
+        Returns
+        -------
+        self : SimpleMLPRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict the targets of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The network's output (``exp`` of it with ``loss="poisson"``); one column per
+            output when the model was fitted on several, a 1-d array otherwise.
+        """
+        outputs = self._outputs(X)  # (n, k), column-major
+        if self.n_outputs_ == 1:
+            return outputs[:, 0]
+        return np.ascontiguousarray(outputs)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.positive_only = self.loss == "poisson"
+        return tags
+
+    # --- hooks of the shared base ----------------------------------------------------------------
+
+    def _check_fitted_values(self, values, layout):
+        head = LOSS_HEADS[self.loss]
+        if values["out_activation_"] != head:
+            raise ValueError(
+                f"the output function {values['out_activation_']!r} does not fit "
+                f"loss={self.loss!r}, whose output is {head!r}"
+            )
+
+    def _targets(self, y, dtype, name):
+        """``y`` as floats (n, k), checked for the loss (Poisson: no negative target)."""
+        Y = regression_targets(y, dtype, name)
+        if self.loss == "poisson" and Y.size and Y.min() < 0:
+            raise ValueError(
+                f"loss='poisson' models counts and rates: {name} must be >= 0, and it has "
+                f"{Y.min():g}. Use loss='squared_error' for targets that can be negative."
+            )
+        return Y
+
+    def _prepare_targets(self, y, sample_weight, X, reset, incremental):
+        """Targets as floats of ``X``'s dtype, (n, n_outputs); sets the head on a first fit."""
+        Y = self._targets(y, X.dtype, "y")
+        head = LOSS_HEADS[self.loss]
+        if reset:
+            self.n_outputs_ = Y.shape[1]
+            self.out_activation_ = head
+        elif Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} outputs; the model was fitted with {self.n_outputs_}. "
+                "Continuing training (warm_start / partial_fit) needs the same outputs; set "
+                "warm_start=False to train a new model."
+            )
+        elif head != self.out_activation_:
+            raise ValueError(
+                f"loss={self.loss!r} differs from the loss the model was fitted with (output "
+                f"{self.out_activation_!r}); continuing training (warm_start / partial_fit) "
+                "needs the same loss. Set warm_start=False to train a new model."
+            )
+        return Y, check_sample_weight(sample_weight, X.shape[0], X.dtype)
+
+    def _encode_validation_targets(self, y_val, sample_weight_val, n_val, dtype):
+        Y_val = self._targets(y_val, dtype, "y_val")
+        if Y_val.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y_val has {Y_val.shape[1]} outputs and y has {self.n_outputs_}; the "
+                "validation targets must have the outputs of the training targets."
+            )
+        sample_weight_val = check_sample_weight(
+            sample_weight_val, n_val, dtype, name="sample_weight_val"
+        )
+        return Y_val, sample_weight_val
+
+    def _score_outputs(self, Z, Y, sample_weight):
+        """R² of the predictions from the logits ``Z`` (overwritten), averaged over the outputs
+        (what ``score`` computes)."""
+        head = HEADS[self.out_activation_]
+        return float(r2_score(Y, head.output(Z), sample_weight=sample_weight))
+
+    #: The early-stopping split holds out a share of all rows: there are no classes to stratify.
+    _stratify_hold_out = False
+
+    def _divergence_hint(self):
+        if self.loss == "poisson":
+            return (
+                " With loss='poisson' the prediction is exp of the network's output, which "
+                "overflows when it grows past about 700: scale large counts down too (model a "
+                "rate, with the exposure as sample_weight)."
+            )
+        return (
+            " Regression targets on a large scale are the classic cause: scale y too, e.g. "
+            "TransformedTargetRegressor(regressor=..., transformer=StandardScaler())."
+        )
