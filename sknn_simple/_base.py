@@ -24,7 +24,12 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
 
 from .core.activations import ACTIVATIONS
 from .core.heads import HEADS, mean_loss
@@ -392,15 +397,12 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
     def _validate_validation_data(self, X_val, y_val, sample_weight_val, dtype):
         if X_val is None or y_val is None:
             raise ValueError("X_val and y_val must be given together.")
-        X_val, y_val = validate_data(
-            self,
-            X_val,
-            y_val,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=dtype,
-            reset=False,
+        X_val = validate_data(self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False)
+        # y_val as validate_data checks a multi-output y, under its own name in any message
+        y_val = check_array(
+            y_val, accept_sparse="csr", ensure_2d=False, dtype=None, input_name="y_val"
         )
+        check_consistent_length(X_val, y_val)
         Y_val, sample_weight_val = self._encode_validation_targets(
             y_val, sample_weight_val, X_val.shape[0], dtype
         )
@@ -493,10 +495,17 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 ConvergenceWarning,
             )
         elif outcome.reason == "max_iter":
+            still_high = ""
+            if outcome.losses[-1] > outcome.baseline * (1 + self.BASELINE_TOLERANCE):
+                still_high = (
+                    f" The training loss ({outcome.losses[-1]:.4g}) is still above that of a "
+                    f"model that ignores the inputs ({outcome.baseline:.4g})."
+                    + self._divergence_hint()
+                )
             warn(
                 f"Stopped after max_iter={self.max_iter} epochs and the optimization has not "
                 "converged yet. Increase max_iter; if the loss falls slowly, scale the inputs "
-                "(e.g. with StandardScaler) or raise learning_rate_init.",
+                "(e.g. with StandardScaler) or raise learning_rate_init." + still_high,
                 ConvergenceWarning,
             )
         elif outcome.reason == "limit":

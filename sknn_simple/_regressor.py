@@ -438,9 +438,20 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         )
         return Y_val, sample_weight_val
 
+    def _validator(self, X, Y, sample_weight):
+        if self.scoring == "r2" and Y.shape[0] < 2:
+            raise ValueError(
+                "scoring='r2' needs a validation set of at least 2 samples (R² compares the "
+                f"errors with the targets' variance); this one has {Y.shape[0]}. Increase "
+                "validation_fraction, pass X_val and y_val, or use scoring='loss'."
+            )
+        return super()._validator(X, Y, sample_weight)
+
     def _score_outputs(self, Z, Y, sample_weight):
         """R² of the predictions from the logits ``Z`` (overwritten), averaged over the outputs
-        (what ``score`` computes)."""
+        (what ``score`` computes); NaN for a single sample, where R² is undefined."""
+        if Y.shape[0] < 2:  # only with scoring="loss" (see _validator)
+            return np.nan
         head = HEADS[self.out_activation_]
         return float(r2_score(Y, head.output(Z), sample_weight=sample_weight))
 
@@ -455,6 +466,6 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
                 "rate, with the exposure as sample_weight)."
             )
         return (
-            " Regression targets on a large scale are the classic cause: scale y too, e.g. "
-            "TransformedTargetRegressor(regressor=..., transformer=StandardScaler())."
+            " Regression targets on a large scale make training diverge or crawl: scale y too, "
+            "e.g. TransformedTargetRegressor(regressor=..., transformer=StandardScaler())."
         )

@@ -25,3 +25,20 @@ def exact_mlp_loss(monkeypatch):
 
     monkeypatch.setitem(LOSS_FUNCTIONS, "log_loss", log_loss)
     monkeypatch.setitem(LOSS_FUNCTIONS, "binary_log_loss", binary_log_loss)
+
+
+@pytest.fixture
+def summed_squared_loss(monkeypatch):
+    """MLPRegressor reporting half the squared error summed over the outputs, as ours does.
+
+    Its ``squared_loss`` averages over the outputs, but its gradient (``deltas = y_pred - y``)
+    is that of the sum: with several outputs its ``loss_curve_`` is not the loss it descends,
+    and its L-BFGS sees a loss and a gradient that do not match. Summed, both agree with ours;
+    with one output nothing changes.
+    """
+    from sklearn.neural_network._base import LOSS_FUNCTIONS
+
+    def squared_loss(y_true, y_pred, sample_weight=None):
+        return 0.5 * np.average((y_true - y_pred) ** 2, weights=sample_weight, axis=0).sum()
+
+    monkeypatch.setitem(LOSS_FUNCTIONS, "squared_error", squared_loss)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from sknn_simple import SimpleMLPClassifier
+from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(30, 4))
@@ -287,3 +287,169 @@ def test_every_parameter_is_covered_and_validated():
     params = set(SimpleMLPClassifier().get_params())
     assert set(BAD_PARAMETERS) == params
     assert set(SimpleMLPClassifier._parameter_constraints) == params
+
+
+# --- the regressor ---------------------------------------------------------------------------
+
+Y_REAL = RNG.normal(size=(30, 2))
+
+
+def fit_regressor(X_=X, y_=Y_REAL[:, 0], **params):
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            SimpleMLPRegressor(**{"max_iter": 2, **params}).fit(X_, y_)
+
+    return run
+
+
+def fit_regressor_with(y_=Y_REAL, **fit_params):
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            SimpleMLPRegressor(max_iter=2).fit(X, y_, **fit_params)
+
+    return run
+
+
+REGRESSOR_CASES = {
+    "text in y": (
+        fit_regressor(y_=np.array(["low", "high", "mid"] * 10)),
+        ValueError,
+        "y must hold numbers: a regressor predicts numeric targets, and y holds 'low'. "
+        "For class labels use SimpleMLPClassifier",
+    ),
+    "None in y": (
+        fit_regressor(y_=np.array([1.0, None] * 15, dtype=object)),
+        ValueError,
+        "Input y contains NaN",
+    ),
+    "NaN in y": (fit_regressor(y_=with_nan(Y_REAL)), ValueError, "Input y contains NaN"),
+    "inf in y": (fit_regressor(y_=with_nan(Y_REAL, np.inf)), ValueError, "Input y contains inf"),
+    "y too large for float32": (
+        fit_regressor(X_=X.astype(np.float32), y_=np.full(30, 1e300)),
+        ValueError,
+        "Input y contains infinity or a value too large for dtype\\('float32'\\)",
+    ),
+    "complex y": (fit_regressor(y_=Y_REAL[:, 0] + 1j), ValueError, "Complex data not supported"),
+    "y of the wrong length": (
+        fit_regressor(y_=Y_REAL[:-1]),
+        ValueError,
+        "inconsistent numbers of samples",
+    ),
+    "3-d y": (fit_regressor(y_=Y_REAL.reshape(30, 2, 1)), ValueError, "Found array with dim 3"),
+    "negative y with Poisson": (
+        fit_regressor(loss="poisson"),
+        ValueError,
+        "loss='poisson' models counts and rates: y must be >= 0",
+    ),
+    "y_val with another number of outputs": (
+        fit_regressor_with(X_val=X, y_val=Y_REAL[:, 0]),
+        ValueError,
+        "y_val has 1 outputs and y has 2",
+    ),
+    "y_val of the wrong length": (
+        fit_regressor_with(X_val=X, y_val=Y_REAL[:-1]),
+        ValueError,
+        "inconsistent numbers of samples",
+    ),
+    "text in y_val": (
+        fit_regressor_with(X_val=X[:3], y_val=np.array([["a", "b"]] * 3)),
+        ValueError,
+        "y_val must hold numbers",
+    ),
+    "NaN in y_val": (
+        fit_regressor_with(X_val=X, y_val=with_nan(Y_REAL)),
+        ValueError,
+        "Input y_val contains NaN",
+    ),
+    "y_val without X_val": (
+        fit_regressor_with(y_val=Y_REAL),
+        ValueError,
+        "X_val and y_val must be given together",
+    ),
+    "sample_weight_val of the wrong length": (
+        fit_regressor_with(X_val=X, y_val=Y_REAL, sample_weight_val=np.ones(3)),
+        ValueError,
+        r"sample_weight_val has shape \(3,\)",
+    ),
+    "R² on one validation sample": (
+        lambda: SimpleMLPRegressor(scoring="r2").fit(X, Y_REAL, X_val=X[:1], y_val=Y_REAL[:1]),
+        ValueError,
+        "scoring='r2' needs a validation set of at least 2 samples",
+    ),
+    "another number of outputs at a warm start": (
+        lambda: SimpleMLPRegressor(max_iter=1, warm_start=True).fit(X, Y_REAL).fit(X, Y_REAL[:, 0]),
+        ValueError,
+        "y has 1 outputs; the model was fitted with 2",
+    ),
+    "another number of outputs in partial_fit": (
+        lambda: SimpleMLPRegressor().partial_fit(X, Y_REAL).partial_fit(X, Y_REAL[:, 0]),
+        ValueError,
+        "y has 1 outputs; the model was fitted with 2",
+    ),
+    "partial_fit with a second-order solver": (
+        lambda: SimpleMLPRegressor(solver="newton-cg").partial_fit(X, Y_REAL),
+        AttributeError,
+        "has no attribute 'partial_fit'",
+    ),
+    "predict before fit": (
+        lambda: SimpleMLPRegressor().predict(X),
+        NotFittedError,
+        "This SimpleMLPRegressor instance is not fitted yet",
+    ),
+    "wrong number of features at predict": (
+        lambda: SimpleMLPRegressor(max_iter=1).fit(X, Y_REAL).predict(X[:, :3]),
+        ValueError,
+        "X has 3 features, but SimpleMLPRegressor is expecting 4",
+    ),
+    "dropout with newton-cg": (
+        fit_regressor(solver="newton-cg", dropout=0.5),
+        ValueError,
+        "dropout=0.5 needs a stochastic solver",
+    ),
+}
+
+REGRESSOR_BAD_PARAMETERS = {
+    **{name: values for name, values in BAD_PARAMETERS.items() if name != "class_weight"},
+    "loss": ["absolute_error", "log_loss", None],
+    "scoring": ["accuracy", "neg_mean_squared_error"],
+}
+for name, values in REGRESSOR_BAD_PARAMETERS.items():
+    for value in values:
+        REGRESSOR_CASES[f"{name}={value!r}"] = (
+            fit_regressor(**{name: value}),
+            ValueError,
+            rf"The '{name}' parameter of SimpleMLPRegressor must be .*\. "
+            rf"Got {re.escape(repr(value))} instead",
+        )
+
+
+@pytest.mark.parametrize("case", list(REGRESSOR_CASES))
+def test_bad_input_to_the_regressor_gives_a_clear_error(case):
+    action, error, pattern = REGRESSOR_CASES[case]
+    with pytest.raises(error, match=pattern):
+        action()
+
+
+@pytest.mark.parametrize(
+    "y_",
+    [
+        np.arange(30) % 3,  # what a classifier would take for three classes
+        (np.arange(30) % 2).astype(bool),
+        np.c_[np.arange(30) % 2, np.arange(30) % 3],  # multiclass-multioutput to a classifier
+        np.array(["1.5", "2", "-3e2"] * 10, dtype=object),  # numbers written as text
+    ],
+)
+def test_classification_looking_targets_are_regression_targets(y_):
+    """Not an error: any numbers are regression targets, predicted as real numbers."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        predicted = SimpleMLPRegressor(max_iter=2).fit(X, y_).predict(X)
+    assert predicted.dtype == np.float64 and predicted.shape == np.shape(y_)
+
+
+def test_every_regressor_parameter_is_covered_and_validated():
+    params = set(SimpleMLPRegressor().get_params())
+    assert set(REGRESSOR_BAD_PARAMETERS) == params
+    assert set(SimpleMLPRegressor._parameter_constraints) == params

@@ -1,10 +1,11 @@
-"""SimpleMLPClassifier as a drop-in replacement for MLPClassifier.
+"""SimpleMLPClassifier and SimpleMLPRegressor as drop-in replacements for scikit-learn's MLPs.
 
-Code written for MLPClassifier runs unchanged with the class name swapped: every parameter
-MLPClassifier accepts, in any valid combination (drawn here by hypothesis, with NumPy scalars
+Code written for MLPClassifier (MLPRegressor) runs unchanged with the class name swapped: every
+parameter it accepts, in any valid combination (drawn here by hypothesis, with NumPy scalars
 as a search would hand them over), and the grids and scripts of scikit-learn's tutorials.
 """
 
+import inspect
 import warnings
 
 import numpy as np
@@ -14,15 +15,16 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sknn_simple import SimpleMLPClassifier
+from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
 
 X_SMALL, Y_SMALL = make_classification(
     60, 4, n_informative=3, n_redundant=0, n_classes=3, random_state=0
 )
+Y_REAL = np.abs(X_SMALL @ [0.5, -1.0, 0.3, 0.0])  # >= 0: a target for either loss
 
 
 def maybe_numpy(strategy, numpy_type):
@@ -95,6 +97,53 @@ def test_any_mlpclassifier_parameters_construct_and_fit(params):
     assert ours.predict(X_SMALL).shape == Y_SMALL.shape
     assert len(ours.coefs_) == len(mlp.coefs_) and ours.n_layers_ == mlp.n_layers_
     assert [W.shape for W in ours.coefs_] == [W.shape for W in mlp.coefs_]
+
+
+REGRESSOR_PARAMETERS = dict(MLP_PARAMETERS)
+if "loss" in inspect.signature(MLPRegressor).parameters:  # scikit-learn >= 1.7
+    REGRESSOR_PARAMETERS["loss"] = st.sampled_from(["squared_error", "poisson"])
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    st.fixed_dictionaries({}, optional=REGRESSOR_PARAMETERS),
+    st.sampled_from([Y_REAL, np.c_[Y_REAL, Y_SMALL]]),
+)
+def test_any_mlpregressor_parameters_construct_and_fit(params, y):
+    """SimpleMLPRegressor(**MLPRegressor(...).get_params()) keeps every value and fits wherever
+    MLPRegressor fits, on one or two outputs. (Where MLPRegressor raises on a diverging fit,
+    ours stops with the last finite weights and a warning.)"""
+    mlp = MLPRegressor(**params)
+    ours = SimpleMLPRegressor(**mlp.get_params())
+    for name, value in mlp.get_params().items():
+        assert ours.get_params()[name] is value, name
+    assert ours.dropout == 0.0 and ours.scoring == "loss"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # short fits: convergence, batch-size and overflow
+        try:
+            mlp.fit(X_SMALL, y)
+        except ValueError as exc:  # its message depends on the version
+            if "non-finite" in str(exc):  # it diverged; ours warns instead
+                mlp = None
+            else:
+                assert "validation set is too small" in str(exc) or "test_size=" in str(exc)
+                try:
+                    ours.fit(X_SMALL, y)
+                except ValueError as ours_exc:
+                    assert "validation" in str(ours_exc)
+                return
+        ours.fit(X_SMALL, y)
+    assert ours.predict(X_SMALL).shape == y.shape
+    assert all(np.isfinite(W).all() for W in ours.coefs_)
+    if mlp is not None:
+        assert ours.n_layers_ == mlp.n_layers_
+        assert [W.shape for W in ours.coefs_] == [W.shape for W in mlp.coefs_]
 
 
 @pytest.fixture(scope="module")
