@@ -1,5 +1,6 @@
 """Model files: round trips, clear errors, a fuzzer, and the pickle/skops paths."""
 
+import hashlib
 import io
 import json
 import pickle
@@ -12,12 +13,12 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sklearn.datasets import load_digits
+from sklearn.datasets import load_diabetes, load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from sknn_simple import ModelFileError, SimpleMLPClassifier, load, save
+from sknn_simple import ModelFileError, SimpleMLPClassifier, SimpleMLPRegressor, load, save
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +115,7 @@ def test_warm_start_continues_after_loading(digits):
 
 def test_save_refuses_what_it_cannot_write(digits):
     X, y = digits
-    with pytest.raises(TypeError, match="writes a SimpleMLPClassifier"):
+    with pytest.raises(TypeError, match="writes a SimpleMLPClassifier or SimpleMLPRegressor"):
         save(StandardScaler().fit(X), io.BytesIO())
     with pytest.raises(TypeError, match="StandardScaler steps"):
         save(make_pipeline(MinMaxScaler(), SimpleMLPClassifier(max_iter=1)).fit(X, y), io.BytesIO())
@@ -122,6 +123,80 @@ def test_save_refuses_what_it_cannot_write(digits):
 
     with pytest.raises(NotFittedError):
         save(SimpleMLPClassifier(), io.BytesIO())
+
+
+@pytest.mark.parametrize(
+    "make, n_outputs",
+    [
+        (lambda: SimpleMLPRegressor(hidden_layer_sizes=(10,), max_iter=3, random_state=0), 1),
+        (lambda: SimpleMLPRegressor(hidden_layer_sizes=(8, 4), solver="lbfgs", max_iter=5), 2),
+        (lambda: SimpleMLPRegressor("poisson", (6,), max_iter=3, early_stopping=True), 1),
+        (
+            lambda: make_pipeline(
+                StandardScaler(), SimpleMLPRegressor(hidden_layer_sizes=(), solver="sgd")
+            ),
+            2,
+        ),
+    ],
+)
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_regressor_round_trip_predicts_bit_for_bit(make, n_outputs):
+    X, y = load_diabetes(return_X_y=True)
+    y = y / 100 if n_outputs == 1 else np.c_[y / 100, X[:, 2] ** 2]
+    model = make().fit(X.astype(np.float32) if n_outputs == 2 else X, y)
+    X = X.astype(np.float32) if n_outputs == 2 else X
+    loaded = round_trip(model)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    net, loaded_net = (model[-1], loaded[-1]) if hasattr(model, "steps") else (model, loaded)
+    assert type(loaded_net) is SimpleMLPRegressor
+    assert loaded_net.get_params() == net.get_params()
+    for attr in ("n_iter_", "t_", "loss_curve_", "n_outputs_", "out_activation_", "best_loss_"):
+        np.testing.assert_array_equal(getattr(loaded_net, attr), getattr(net, attr))
+    np.testing.assert_array_equal(loaded_net.validation_scores_, net.validation_scores_)
+
+
+@pytest.mark.parametrize("pipeline", [False, True])
+@pytest.mark.parametrize("n_outputs", [1, 2])
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_target_scaler_round_trips(pipeline, n_outputs):
+    """TransformedTargetRegressor(..., transformer=StandardScaler()): the usual way to scale a
+    regressor's targets (and what the command line saves) is a model file too."""
+    from sklearn.compose import TransformedTargetRegressor
+
+    pd = pytest.importorskip("pandas")
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    y = y.to_numpy() if n_outputs == 1 else np.c_[y.to_numpy(), X["bmi"].to_numpy() * 1000]
+    net = SimpleMLPRegressor(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    model = TransformedTargetRegressor(
+        make_pipeline(StandardScaler(), net) if pipeline else net, transformer=StandardScaler()
+    ).fit(X, y)
+    loaded = round_trip(model)
+    assert isinstance(loaded, TransformedTargetRegressor) and isinstance(X, pd.DataFrame)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    assert loaded.score(X, y) == model.score(X, y)
+    np.testing.assert_array_equal(loaded.feature_names_in_, model.feature_names_in_)
+    np.testing.assert_array_equal(loaded.transformer_.scale_, model.transformer_.scale_)
+    other = TransformedTargetRegressor(net, transformer=MinMaxScaler())
+    with pytest.raises(TypeError, match="whose transformer is a StandardScaler"):
+        save(other.fit(X, y), io.BytesIO())
+
+
+def test_a_regressor_file_whose_loss_does_not_match_its_output_is_refused(tmp_path):
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.warns(ConvergenceWarning):
+        model = SimpleMLPRegressor(hidden_layer_sizes=(4,), max_iter=1).fit(X, y / 100)
+    data = io.BytesIO()
+    save(model, data)
+    members = entries(data.getvalue())
+    metadata = json.loads(np.lib.format.read_array(io.BytesIO(members["metadata.npy"])).tobytes())
+    metadata["estimator"]["params"]["loss"] = "poisson"  # the output stays "identity"
+    text = json.dumps(metadata).encode()
+    members["metadata.npy"] = npy(np.frombuffer(text, np.uint8))
+    members["metadata_sha256.npy"] = npy(np.frombuffer(hashlib.sha256(text).digest(), np.uint8))
+    path = tmp_path / "forged.npz"
+    path.write_bytes(zipped(members))
+    with pytest.raises(ModelFileError, match="output function 'identity' does not fit loss"):
+        load(path)
 
 
 @pytest.fixture(scope="module")
@@ -165,14 +240,21 @@ def test_clear_errors_for_broken_files(model_file, tmp_path):
     newer = json.loads(np.lib.format.read_array(io.BytesIO(members["metadata.npy"])).tobytes())
     newer["format_version"] = 99
     text = json.dumps(newer).encode()
-    import hashlib
-
     members_newer = dict(members)
     members_newer["metadata.npy"] = npy(np.frombuffer(text, np.uint8))
     members_newer["metadata_sha256.npy"] = npy(
         np.frombuffer(hashlib.sha256(text).digest(), np.uint8)
     )
     cases["format version 99.*Upgrade sknn_simple"] = zipped(members_newer)
+    scaled = json.loads(np.lib.format.read_array(io.BytesIO(members["metadata.npy"])).tobytes())
+    scaled["target"] = {"scaler": {}, "training_dim": 1}  # a classifier's targets: no
+    text = json.dumps(scaled).encode()
+    members_scaled = dict(members)
+    members_scaled["metadata.npy"] = npy(np.frombuffer(text, np.uint8))
+    members_scaled["metadata_sha256.npy"] = npy(
+        np.frombuffer(hashlib.sha256(text).digest(), np.uint8)
+    )
+    cases["only a regressor's targets can be scaled"] = zipped(members_scaled)
     for pattern, content in cases.items():
         with pytest.raises(ModelFileError, match=pattern):
             load(io.BytesIO(content))
@@ -355,9 +437,13 @@ def test_pickle_round_trip(digits):
     np.testing.assert_array_equal(
         pickle.loads(pickle.dumps(model)).predict_proba(X), model.predict_proba(X)
     )
+    regressor = SimpleMLPRegressor(hidden_layer_sizes=(10,), max_iter=2).fit(X, np.c_[y, -y])
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(regressor)).predict(X), regressor.predict(X)
+    )
 
 
-def test_skops_needs_only_this_class_trusted(digits, tmp_path):
+def test_skops_needs_only_the_estimator_class_trusted(digits, tmp_path):
     sio = pytest.importorskip("skops.io")
     X, y = digits
     model = make_pipeline(
@@ -370,6 +456,13 @@ def test_skops_needs_only_this_class_trusted(digits, tmp_path):
     assert sio.get_untrusted_types(file=path) == ["sknn_simple._classifier.SimpleMLPClassifier"]
     loaded = sio.load(path, trusted=["sknn_simple._classifier.SimpleMLPClassifier"])
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    regressor = SimpleMLPRegressor(hidden_layer_sizes=(5,), max_iter=2)
+    with pytest.warns(ConvergenceWarning):
+        regressor.fit(X, y / 10)
+    sio.dump(regressor, path)
+    assert sio.get_untrusted_types(file=path) == ["sknn_simple._regressor.SimpleMLPRegressor"]
+    loaded = sio.load(path, trusted=["sknn_simple._regressor.SimpleMLPRegressor"])
+    np.testing.assert_array_equal(loaded.predict(X), regressor.predict(X))
 
 
 # --- files written by earlier versions -----------------------------------------------------------

@@ -1,11 +1,13 @@
 """Model files: arrays and JSON metadata in a NumPy ``.npz`` archive, and nothing that executes.
 
 A file holds one fitted estimator of this package, alone or behind ``StandardScaler`` steps in a
-:class:`~sklearn.pipeline.Pipeline`. What is stored is generic: the estimator's parameters
-(``get_params()``) and its fitted values (``_fitted_values()``: the fitted attributes and the
-training state as plain values), encoded by :func:`_encode` into JSON, with every array in an
-entry of its own. Every entry is a plain numeric or fixed-width-text array; the metadata is UTF-8
-JSON stored as bytes.
+:class:`~sklearn.pipeline.Pipeline`, and either of those optionally inside a
+:class:`~sklearn.compose.TransformedTargetRegressor` whose transformer is a ``StandardScaler``
+(how a regressor's targets are scaled: the optional ``"target"`` entry). What is stored is
+generic: the estimator's parameters (``get_params()``) and its fitted values
+(``_fitted_values()``: the fitted attributes and the training state as plain values), encoded
+by :func:`_encode` into JSON, with every array in an entry of its own. Every entry is a plain
+numeric or fixed-width-text array; the metadata is UTF-8 JSON stored as bytes.
 
 Loading never unpickles (``allow_pickle=False``). It bounds how much it reads before reading it
 (the metadata, and all arrays together, by what a model of the declared size can need), checks
@@ -27,6 +29,8 @@ import zipfile
 from numbers import Integral
 
 import numpy as np
+from sklearn.base import clone
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
@@ -200,9 +204,10 @@ def save(model, path):
 
     Parameters
     ----------
-    model : SimpleMLPClassifier, SimpleMLPRegressor or Pipeline
+    model : SimpleMLPClassifier, SimpleMLPRegressor, Pipeline or TransformedTargetRegressor
         A fitted estimator of this package, or a fitted Pipeline of ``StandardScaler`` steps
-        followed by one.
+        followed by one; for a regressor, either of them may be wrapped in a fitted
+        ``TransformedTargetRegressor(..., transformer=StandardScaler())``.
     path : str or path-like or file-like
         Where to write. The format is a NumPy ``.npz`` archive; no pickle is involved.
 
@@ -223,6 +228,7 @@ def save(model, path):
     >>> (load(path).predict(X) == model.predict(X)).all()
     np.True_
     """
+    target, model = _split_target_scaler(model)
     scalers, net = _split_pipeline(model)
     classes = _estimator_classes()
     if type(net).__name__ not in classes or not isinstance(net, classes[type(net).__name__]):
@@ -251,6 +257,7 @@ def save(model, path):
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "package_version": _package_version(),
+        "target": None if target is None else _target_params(target, arrays),
         "pipeline": None
         if model is net
         else {
@@ -280,6 +287,29 @@ def _npy_bytes(array):
     buffer = io.BytesIO()
     np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
     return buffer.getvalue()
+
+
+def _split_target_scaler(wrapper):
+    """``(TransformedTargetRegressor or None, the model it wraps)``."""
+    if not isinstance(wrapper, TransformedTargetRegressor):
+        return None, wrapper
+    check_is_fitted(wrapper)
+    if not isinstance(wrapper.transformer_, StandardScaler) or wrapper.func is not None:
+        raise TypeError(
+            "save() supports a TransformedTargetRegressor whose transformer is a "
+            f"StandardScaler; this one has {type(wrapper.transformer_).__name__}."
+        )
+    return wrapper, wrapper.regressor_
+
+
+def _target_params(wrapper, arrays):
+    """The target scaler's description; its statistics go to ``arrays``."""
+    scaler = wrapper.transformer_
+    for attr in ("mean_", "scale_", "var_"):
+        value = getattr(scaler, attr)
+        if value is not None:
+            arrays[f"target_scaler_{attr}"] = np.asarray(value)
+    return {"scaler": _scaler_params(scaler), "training_dim": int(wrapper._training_dim)}
 
 
 def _split_pipeline(model):
@@ -366,6 +396,7 @@ def load(path):
         RecursionError,
         UnicodeError,
         AttributeError,
+        NotImplementedError,  # zipfile: an unknown compression method
     ) as exc:
         raise ModelFileError(
             f"{where}: damaged model file ({type(exc).__name__}: {exc})."
@@ -401,6 +432,8 @@ class _Archive:
         info = self.members.get(f"{name}.npy")
         if info is None:
             raise ModelFileError(f"the entry {name!r} is missing")
+        if info.flag_bits & 0x1:  # zipfile would ask for a password (a RuntimeError)
+            raise ModelFileError(f"the entry {name!r} is encrypted")
         if info.file_size > MAX_COMPRESSION * info.compress_size + 2**16:
             raise ModelFileError(f"the entry {name!r} is compressed implausibly well")
         return info
@@ -495,6 +528,30 @@ def _load_model(archive):
         net = _estimator(SimpleMLPClassifier, params, fitted)
     else:
         net = _load_estimator(archive, _get(metadata, "estimator", dict))
+    model = _load_pipeline(archive, metadata, net)
+    target = metadata.get("target")
+    return model if target is None else _load_target_scaler(archive, target, model, net)
+
+
+def _load_target_scaler(archive, target, model, net):
+    """``model`` in the TransformedTargetRegressor that ``target`` describes."""
+    if not isinstance(net, _estimator_classes()["SimpleMLPRegressor"]):
+        raise ModelFileError("only a regressor's targets can be scaled")
+    dim = _get(target, "training_dim", int)
+    if dim not in (1, 2) or (dim == 1 and net.n_outputs_ != 1):
+        raise ModelFileError("the target's number of dimensions does not match the outputs")
+    params = _get(target, "scaler", dict)
+    scaler = _load_scaler(archive, "target_scaler", params, net.n_outputs_, "outputs")
+    wrapper = TransformedTargetRegressor(regressor=clone(model), transformer=clone(scaler))
+    # the fitted attributes TransformedTargetRegressor.fit sets
+    wrapper.regressor_, wrapper.transformer_, wrapper._training_dim = model, scaler, dim
+    if hasattr(model, "feature_names_in_"):
+        wrapper.feature_names_in_ = model.feature_names_in_
+    return wrapper
+
+
+def _load_pipeline(archive, metadata, net):
+    """``net``, or the Pipeline of scalers and ``net`` that ``metadata`` describes."""
     pipeline = metadata.get("pipeline")
     if pipeline is None:
         return net
@@ -502,7 +559,7 @@ def _load_model(archive):
     if len(names) != len(scaler_params) + 1 or not all(isinstance(n, str) for n in names):
         raise ModelFileError("the pipeline description is inconsistent")
     steps = [
-        (name, _load_scaler(archive, i, params, net.n_features_in_))
+        (name, _load_scaler(archive, f"scaler{i}", params, net.n_features_in_))
         for i, (name, params) in enumerate(zip(names, scaler_params, strict=False))
     ]
     if steps and archive.has("pipeline_feature_names_in"):
@@ -540,9 +597,11 @@ def _read_metadata(archive):
         )
     known = {"format", "format_version", "package_version", "pipeline", "digests"}
     known.add("classifier" if version == 1 else "estimator")
-    if set(metadata) != known:
+    optional = {"target"} if version == 2 else set()  # (a regressor's target scaler)
+    if not known <= set(metadata) <= known | optional:
         raise ModelFileError(
             f"the metadata has the entries {sorted(metadata)}; format {version} has {sorted(known)}"
+            + (f" and optionally {sorted(optional)}" if optional else "")
         )
     digests = metadata.get("digests")
     if not isinstance(digests, dict) or not all(isinstance(v, str) for v in digests.values()):
@@ -630,16 +689,17 @@ def _estimator(cls, params, fitted):
     return net
 
 
-def _load_scaler(archive, i, params, n_features):
+def _load_scaler(archive, prefix, params, n_features, of="features"):
+    """The StandardScaler of ``n_features`` columns whose statistics are ``{prefix}_mean_``..."""
     scaler = StandardScaler(
         with_mean=_get(params, "with_mean", bool), with_std=_get(params, "with_std", bool)
     )
     if _get(params, "n_features_in", int) != n_features:
-        raise ModelFileError("a scaler's number of features does not match the network")
+        raise ModelFileError(f"a scaler's number of {of} does not match the network")
     scaler.n_features_in_ = n_features
     scaler.n_samples_seen_ = int(_get(params, "n_samples_seen", float))
     for attr in ("mean_", "scale_", "var_"):
-        name = f"scaler{i}_{attr}"
+        name = f"{prefix}_{attr}"
         value = archive.read(name, "f", shape=(n_features,)) if archive.has(name) else None
         if value is not None and not np.isfinite(value).all():
             raise ModelFileError(f"the entry {name!r} holds infinite or NaN values")
