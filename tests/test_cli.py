@@ -9,10 +9,11 @@ import sys
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_diabetes, load_iris
 
-from sknn_simple import SimpleMLPClassifier, load, save
-from sknn_simple.cli.main import COMMANDS, build_parser, main
+from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor, load, save
+from sknn_simple.cli.main import COMMANDS, _frame, build_parser, choose_task, main
+from sknn_simple.io.csv_files import read_features
 
 
 @pytest.fixture
@@ -124,6 +125,107 @@ def test_benchmark_on_a_csv(iris_csv, capsys):
 
 
 @pytest.fixture
+def diabetes_csv(tmp_path):
+    X, y = load_diabetes(return_X_y=True)
+    path = tmp_path / "diabetes.csv"
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([f"x{i}" for i in range(10)] + ["progression"])
+        writer.writerows([[*row, target] for row, target in zip(X.tolist(), y, strict=True)])
+    return path
+
+
+def test_regression_fit_predict_info_tune(diabetes_csv, tmp_path, capsys):
+    """A numeric target of 214 distinct values: --task auto trains a regressor, whose target
+    is standardized too (and predicted back in its own units)."""
+    model_path = tmp_path / "diabetes.npz"
+    argv = ["fit", diabetes_csv, "--target", "progression", "-o", model_path]
+    code, out, _ = run([*argv, "--param", "alpha=1", "--param", "hidden_layer_sizes=[16]"], capsys)
+    assert code == 0
+    assert "task: regression (the target has 214 distinct numbers" in out
+    assert "a numeric target (mean 152.1, standard deviation 77.01)" in out
+    assert float(out.split("training R² ")[1].split()[0]) > 0.5
+    model = load(model_path)
+    assert type(model).__name__ == "TransformedTargetRegressor"
+    assert isinstance(model.regressor_[-1], SimpleMLPRegressor) and model.regressor_[-1].alpha == 1
+
+    code, out, _ = run(["predict", model_path, diabetes_csv], capsys)
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[0] == "prediction" and len(lines) == 443
+    predicted = np.array([float(line) for line in lines[1:]])
+    X, _, columns = read_features(diabetes_csv, target="progression")
+    np.testing.assert_array_equal(predicted, model.predict(_frame(X, columns)))
+    assert 25 < np.median(predicted) < 346  # in the target's own units
+
+    code, out, _ = run(["info", model_path], capsys)
+    assert "StandardScaler -> SimpleMLPRegressor, targets standardized" in out
+    assert "10 inputs -> 16 relu -> 1 identity outputs" in out
+    assert "regression: 1 output(s), loss='squared_error'" in out
+
+    grid = tmp_path / "grid.json"
+    grid.write_text(json.dumps({"alpha": [1, 10], "solver": ["lbfgs"], "max_iter": [50]}))
+    code, out, _ = run(
+        ["tune", diabetes_csv, "--target", "progression", "--grid", grid, "--cv", 3], capsys
+    )
+    assert code == 0 and "2 candidates x 3 folds" in out and "#1: R² 0." in out
+
+
+@pytest.mark.parametrize(
+    "y, task",
+    [
+        (np.array(["a", "b", "c"] * 20), "classification"),  # text
+        (np.arange(60) % 20 + 0.5, "classification"),  # 20 distinct numbers
+        (np.arange(60) % 21 + 0.5, "regression"),  # 21, not all integers
+        (np.arange(420) % 21, "classification"),  # 21 integers, 20 rows each
+        (np.arange(419) % 21, "regression"),  # 21 integers, fewer than 20 rows each
+        (np.array([f"{v:.2f}" for v in np.linspace(0, 1, 30)]), "regression"),  # numbers as text
+        (np.array(["nan"] + [str(v) for v in range(30)]), "classification"),  # not all finite
+    ],
+)
+def test_auto_task_rule(y, task):
+    assert choose_task(y)[0] == task
+
+
+def test_task_errors_are_one_line_before_any_work(diabetes_csv, files, capsys):
+    bad = files["tmp"] / "bad_target.csv"
+    bad.write_text("a,y\n1,2.5\n2,high\n3,4\n")
+    out = "{tmp}/m.npz"
+    for argv, expected in [
+        (
+            ["fit", str(bad), "--target", "y", "--task", "regression", "-o", out],
+            "column 'y' has the non-numeric value 'high' on line 3; a regression target must be "
+            "numbers (for class labels use --task classification)",
+        ),
+        (
+            ["fit", str(diabetes_csv), "--target", "progression", "--param", "class_weight={}"]
+            + ["-o", out],
+            "--param: SimpleMLPRegressor has no parameter 'class_weight' (--task auto chose "
+            "regression: the target has 214 distinct numbers; pass --task classification",
+        ),
+        (
+            ["fit", "{data}", "--target", "y", "--param", "scoring=r2", "-o", out],
+            "The 'scoring' parameter of SimpleMLPClassifier must be a str among",
+        ),
+        (["predict", "{model}", "{data}", "--proba"], None),
+    ]:
+        if expected is None:  # a regression model asked for probabilities
+            model = files["tmp"] / "regression.npz"
+            save(SimpleMLPRegressor(max_iter=1).fit(np.eye(2), [0.0, 1.0]), model)
+            argv = ["predict", str(model), str(files["tmp"] / "two.csv"), "--proba"]
+            (files["tmp"] / "two.csv").write_text("a,b\n1,2\n")
+            expected = "is a regression model, which predicts numbers, not probabilities"
+        err = run_error(argv, files, capsys)
+        assert _fill(expected, {"tmp": str(files["tmp"])}) in err, err
+        assert len(err.strip().splitlines()) == 1
+
+
+def test_task_classification_treats_numbers_as_classes(diabetes_csv, tmp_path, capsys):
+    argv = ["fit", diabetes_csv, "--target", "progression", "--task", "classification"]
+    code, out, _ = run([*argv, "--param", "max_iter=1", "-o", tmp_path / "m.npz"], capsys)
+    assert code == 0 and "task: classification (--task)" in out and "214 classes" in out
+
+
+@pytest.fixture
 def files(tmp_path, iris_csv, capsys):
     """Paths of every kind of file the commands read, good and bad, by name."""
     paths = {"tmp": tmp_path, "iris": iris_csv}
@@ -210,7 +312,7 @@ BAD_INPUTS = {
     ),
     "unknown parameter": (
         ["fit", "{iris}", "--target", "species", "--param", "size=3", "-o", "{tmp}/m.npz"],
-        "SimpleMLPClassifier has no such parameter",
+        "neither SimpleMLPClassifier nor SimpleMLPRegressor has such a parameter",
     ),
     "parameter without a value": (
         ["fit", "{iris}", "--target", "species", "--param", "alpha", "-o", "{tmp}/m.npz"],
@@ -266,7 +368,7 @@ BAD_INPUTS = {
     ),
     "grid with an unknown parameter": (
         ["tune", "{iris}", "--target", "species", "--grid", "{grid unknown}"],
-        "SimpleMLPClassifier has no parameter 'size'",
+        "neither SimpleMLPClassifier nor SimpleMLPRegressor has a parameter 'size'",
     ),
     "grid with bad values: one line each": (
         ["tune", "{iris}", "--target", "species", "--grid", "{grid bad values}"],
@@ -333,7 +435,7 @@ VALID = {
 INPUT_FILES = {"data", "model", "grid"}
 OUTPUT_FILES = {"output", "out", "plot"}
 NOT_FILES = {"help", "target", "param", "no_scaler", "random_state", "proba", "cv", "n_jobs"}
-NOT_FILES.add("dask_scheduler")
+NOT_FILES |= {"dask_scheduler", "task"}
 
 
 def _subparsers():
@@ -764,6 +866,16 @@ def test_demo_runs_and_saves(tmp_path, capsys, monkeypatch):
     accuracy = float(out.split("4. test: accuracy ")[1].split()[0])
     assert accuracy > 0.95
     assert load(tmp_path / "digits.npz").predict(np.zeros((1, 64))).shape == (1,)
+
+
+def test_regression_demo_runs_and_saves(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["demo", "--task", "regression"], capsys)
+    assert code == 0 and "validation R²" in out and "5. tuning" in out
+    r2 = float(out.split("4. test: R² ")[1].split(",")[0])
+    assert r2 > 0.4  # diabetes: linear models reach about 0.45 on this split
+    model = load(tmp_path / "sknn_simple_diabetes.npz")  # the default name of this demo
+    assert model.predict(np.zeros((1, 10))).shape == (1,)
 
 
 # --- fuzzing the CSV input -----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import tracemalloc
 
 import numpy as np
@@ -265,3 +266,32 @@ if __name__ == "__main__":  # python tests/test_csv.py: the peak ratio on the ge
         peak, X_bytes, _ = peak_memory_of_reading(path)
         print(f"{path.stat().st_size / 1e6:.1f} MB file, {X_bytes / 1e6:.1f} MB array: ", end="")
         print(f"peak {peak / 1e6:.1f} MB = {peak / X_bytes:.2f} x the array")
+
+
+# --- a regression target: numbers, checked like the features -------------------------------------
+
+
+def test_a_numeric_target_is_read_as_numbers(tmp_path):
+    path = write(tmp_path, "a,y,b\n1,2.5,3\n4,-1e3,6\n7, 8 ,9\n")
+    X, y, columns = read_features(path, target="y", numeric_target=True)
+    assert columns == ["a", "b"] and y.dtype == np.float64
+    np.testing.assert_array_equal(X, [[1, 3], [4, 6], [7, 9]])
+    np.testing.assert_array_equal(y, [2.5, -1000, 8])
+
+
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        (
+            "high",
+            "column 'y' has the non-numeric value 'high' on line 3; a regression target "
+            "must be numbers (for class labels use --task classification)",
+        ),
+        ("inf", "column 'y' is 'inf' on line 3; a regression target must be finite numbers"),
+        ("", "column 'y' is empty on line 3; fill in missing values first"),
+    ],
+)
+def test_a_bad_numeric_target_names_its_line(tmp_path, cell, message):
+    path = write(tmp_path, f"a,y\n1,2\n3,{cell}\n")
+    with pytest.raises(DataFileError, match="^" + re.escape(f"{path}: {message}")):
+        read_features(path, target="y", numeric_target=True)

@@ -1,6 +1,7 @@
-"""``sknn-simple demo``: the tutorial's flow on the digits data, done right.
+"""``sknn-simple demo``: the tutorial's flow on the digits data, done right; or on the diabetes
+data, for regression (``--task regression``).
 
-Build the network, train it with visible progress, test it on held-out images, tune a small
+Build the network, train it with visible progress, test it on held-out data, tune a small
 grid with cross-validation, and save the tuned model, printing a short report at each step.
 """
 
@@ -8,21 +9,28 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.datasets import load_digits
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import load_diabetes, load_digits
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import accuracy_score, classification_report
+from sklearn.metrics import accuracy_score, classification_report, mean_absolute_error, r2_score
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .._classifier import SimpleMLPClassifier
+from .._regressor import SimpleMLPRegressor
 from ..io.model_files import save
 
 EPOCHS_PER_LINE = 10
 MAX_EPOCHS = 200
+#: Where each demo saves its tuned model unless told otherwise.
+DEFAULT_OUT = {
+    "classification": "sknn_simple_digits.npz",
+    "regression": "sknn_simple_diabetes.npz",
+}
 
 
-def _train_with_progress(net, X, y, X_val, y_val):
+def _train_with_progress(net, X, y, X_val, y_val, score="accuracy"):
     """Fit in chunks of epochs (warm_start keeps weights and optimizer), a line per chunk."""
     net.set_params(warm_start=True, max_iter=EPOCHS_PER_LINE)
     start = time.perf_counter()
@@ -34,7 +42,7 @@ def _train_with_progress(net, X, y, X_val, y_val):
         filled = int(30 * min(epochs / MAX_EPOCHS, 1))
         print(
             f"  [{'#' * filled}{'.' * (30 - filled)}] epoch {epochs:3d}  loss {net.loss_:.4f}"
-            f"  validation accuracy {net.validation_scores_[-1]:.3f}  "
+            f"  validation {score} {net.validation_scores_[-1]:.3f}  "
             f"({time.perf_counter() - start:.1f} s)"
         )
         if net.n_iter_ < EPOCHS_PER_LINE or epochs >= MAX_EPOCHS:  # stopped on its own
@@ -43,9 +51,11 @@ def _train_with_progress(net, X, y, X_val, y_val):
     return epochs
 
 
-def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None):
-    """Run the demo; returns the process exit code."""
+def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None, task="classification"):
+    """Run the demo of ``task``; returns the process exit code."""
     pyplot = _pyplot() if plot else None  # before the work: fail at once without matplotlib
+    if task == "regression":
+        return _run_regression_demo(random_state, out, plot, pyplot)
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
     X_fit, X_val, y_fit, y_val = train_test_split(
@@ -101,6 +111,74 @@ def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None):
     return 0
 
 
+def _run_regression_demo(random_state, out, plot, pyplot):
+    """The same steps on the diabetes data: a regressor, with its target standardized too."""
+    X, y = load_diabetes(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
+    X_fit, X_val, y_fit, y_val = train_test_split(X_train, y_train, test_size=0.15, random_state=0)
+    print(
+        f"1. data: {X.shape[0]} patients, {X.shape[1]} measurements (age, sex, body mass index, "
+        f"blood pressure, six blood serum values); target: disease progression after one year, "
+        f"{y.min():.0f} to {y.max():.0f}; {len(y_train)} to train (of which {len(y_val)} to "
+        f"watch), {len(y_test)} to test"
+    )
+
+    # Inputs and target to zero mean and unit variance: the network starts with outputs near 0
+    # and would crawl towards targets in the hundreds.
+    scaler, target_scaler = StandardScaler().fit(X_fit), StandardScaler().fit(y_fit[:, None])
+    net = SimpleMLPRegressor(hidden_layer_sizes=(32,), alpha=1.0, random_state=random_state)
+    print(
+        f"2. model: StandardScaler, then {X.shape[1]} inputs -> {net.hidden_layer_sizes[0]} "
+        f"{net.activation} units -> 1 output (squared error); solver {net.solver}; the target "
+        "standardized too (TransformedTargetRegressor)"
+    )
+
+    print("3. training:")
+
+    def scaled(target):
+        return target_scaler.transform(target[:, None])[:, 0]
+
+    epochs = _train_with_progress(
+        net, scaler.transform(X_fit), scaled(y_fit), scaler.transform(X_val), scaled(y_val), "R²"
+    )
+    predicted = target_scaler.inverse_transform(net.predict(scaler.transform(X_test))[:, None])
+    mean_only = mean_absolute_error(y_test, np.full_like(y_test, y_fit.mean()))
+    print(
+        f"4. test: R² {r2_score(y_test, predicted[:, 0]):.4f}, mean absolute error "
+        f"{mean_absolute_error(y_test, predicted[:, 0]):.1f} (predicting the mean: "
+        f"{mean_only:.1f}) after {epochs} epochs"
+    )
+
+    print("5. tuning hidden_layer_sizes x alpha with 3-fold cross-validation:")
+    model = TransformedTargetRegressor(
+        make_pipeline(StandardScaler(), SimpleMLPRegressor(random_state=random_state)),
+        transformer=StandardScaler(),
+    )
+    grid = {
+        "regressor__simplemlpregressor__hidden_layer_sizes": [(16,), (32,), (32, 16)],
+        "regressor__simplemlpregressor__alpha": [1.0, 10.0],
+    }
+    search = GridSearchCV(model, grid, cv=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X_train, y_train)
+    for params, score in zip(
+        search.cv_results_["params"], search.cv_results_["mean_test_score"], strict=True
+    ):
+        short = {k.split("__")[-1]: v for k, v in params.items()}
+        print(f"   {short}: R² {score:.4f}")
+    best = {k.split("__")[-1]: v for k, v in search.best_params_.items()}
+    print(f"   best {best}: test R² {search.score(X_test, y_test):.4f}")
+
+    if out:
+        save(search.best_estimator_, out)
+        print(f"6. saved the tuned model to {out}: try  sknn-simple info {out}")
+    if plot:
+        _plot(pyplot, net, plot, ("half squared error", "validation R²", "SimpleMLPRegressor"))
+        print(f"7. drew the loss and validation curves in {plot}")
+    return 0
+
+
 def _pyplot():
     """matplotlib.pyplot drawing to files, or an ImportError that says what to install."""
     try:
@@ -113,16 +191,18 @@ def _pyplot():
     return plt
 
 
-def _plot(plt, net, path):
+def _plot(plt, net, path, labels=("cross-entropy", "validation accuracy", "SimpleMLPClassifier")):
+    loss, score, title = labels
     epochs = np.arange(1, len(net.loss_curve_) + 1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
     left.plot(epochs, net.loss_curve_, label="training loss (with penalty)")
     left.plot(epochs, net.validation_loss_curve_, label="validation loss")
-    left.set(xlabel="epoch", ylabel="cross-entropy", yscale="log")
+    left.set(xlabel="epoch", ylabel=loss, yscale="log")
     left.legend()
     right.plot(epochs, net.validation_scores_, color="C2")
-    right.set(xlabel="epoch", ylabel="validation accuracy")
-    fig.suptitle("SimpleMLPClassifier on digits")
+    right.set(xlabel="epoch", ylabel=score)
+    data = "diabetes" if title == "SimpleMLPRegressor" else "digits"
+    fig.suptitle(f"{title} on {data}")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from .. import ModelFileError, SimpleMLPClassifier, __version__, load, save
+from .. import ModelFileError, SimpleMLPClassifier, SimpleMLPRegressor, __version__, load, save
 from ..io.csv_files import (
     DataFileError,
     check_input,
@@ -41,12 +41,69 @@ def _require(module, extra, feature):
         ) from None
 
 
-def _pipeline(params, scale=True):
+ESTIMATORS = {"classification": SimpleMLPClassifier, "regression": SimpleMLPRegressor}
+
+#: ``--task auto``: a target is a regression target when every value is a number and it has more
+#: distinct values than this, unless they are all integers with at least
+#: ``ROWS_PER_CLASS`` rows each on average (many classes in much data: 100 digit-like codes in
+#: 50,000 rows stay classes).
+MAX_CLASSES = 20
+ROWS_PER_CLASS = 20
+
+
+def _candidates(task):
+    """The estimator classes ``--task`` allows: both until ``auto`` has seen the target."""
+    return list(ESTIMATORS.values()) if task == "auto" else [ESTIMATORS[task]]
+
+
+def choose_task(y):
+    """``(task, reason)`` for ``--task auto``, from the target column as read (see above)."""
+    values = _numbers(y)
+    if values is None:
+        return "classification", "the target holds text"
+    distinct = np.unique(values)
+    if len(distinct) <= MAX_CLASSES:
+        return "classification", f"the target has {len(distinct)} distinct values"
+    if (distinct == np.round(distinct)).all() and len(distinct) * ROWS_PER_CLASS <= len(values):
+        return "classification", (
+            f"the target has {len(distinct)} distinct integers, {ROWS_PER_CLASS} or more rows "
+            "each on average"
+        )
+    return "regression", f"the target has {len(distinct)} distinct numbers"
+
+
+def _numbers(y):
+    """The target as finite float64 numbers, or None if some value is not one."""
+    if y.dtype.kind in "iu":
+        return y.astype(np.float64)
+    try:
+        values = y.astype(np.float64)
+    except ValueError:
+        return None
+    return values if np.isfinite(values).all() else None
+
+
+def _model(task, params, scale=True):
+    """``(model, prefix)``: the estimator behind a StandardScaler (unless ``scale`` is False),
+    for regression inside a TransformedTargetRegressor that standardizes the target (except
+    with Poisson's counts); ``prefix`` names the network's parameters in ``set_params``."""
+    from sklearn.compose import TransformedTargetRegressor
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    net = SimpleMLPClassifier(**params)
-    return make_pipeline(StandardScaler(), net) if scale else net
+    net = ESTIMATORS[task](**params)
+    model = make_pipeline(StandardScaler(), net) if scale else net
+    prefix = f"{model.steps[-1][0]}__" if scale else ""
+    if task == "regression" and net.loss != "poisson":
+        model = TransformedTargetRegressor(model, transformer=StandardScaler())
+        prefix = f"regressor__{prefix}"
+    return model, prefix
+
+
+def _network(model):
+    """The estimator of this package inside a fitted model (Pipeline, target scaler)."""
+    model = getattr(model, "regressor_", model)
+    return model[-1] if hasattr(model, "steps") else model
 
 
 def _seed(text):
@@ -59,9 +116,9 @@ def _seed(text):
         raise argparse.ArgumentTypeError(f"expected an integer or none, got {text!r}") from None
 
 
-def _parse_params(pairs):
-    """``name=value`` pairs as keyword arguments of SimpleMLPClassifier (values as JSON)."""
-    known = SimpleMLPClassifier().get_params()
+def _parse_params(pairs, classes):
+    """``name=value`` pairs as keyword arguments of one of ``classes`` (values as JSON)."""
+    known = set().union(*(cls().get_params() for cls in classes))
     params = {}
     for pair in pairs or []:
         name, sep, text = pair.partition("=")
@@ -70,10 +127,7 @@ def _parse_params(pairs):
         if name == "random_state":
             raise CommandError(f"--param {pair!r}: use --random-state {text} instead")
         if name not in known:
-            raise CommandError(
-                f"--param {name!r}: SimpleMLPClassifier has no such parameter; "
-                f"it has {', '.join(sorted(known))}"
-            )
+            raise CommandError(f"--param {name!r}: {_no_parameter(classes)}; {_has(known)}")
         try:
             params[name] = json.loads(text)
         except json.JSONDecodeError:
@@ -81,12 +135,27 @@ def _parse_params(pairs):
     return params
 
 
-def _check_values(grid, where):
-    """Every value of ``grid`` (name -> values) through the estimator's own validation.
+def _no_parameter(classes, name=None):
+    """``X has no such parameter``, ``neither X nor Y has a parameter 'name'``, ..."""
+    if len(classes) == 1:
+        which = "such parameter" if name is None else f"parameter {name!r}"
+        return f"{classes[0].__name__} has no {which}"
+    which = "such a parameter" if name is None else f"a parameter {name!r}"
+    return f"neither {' nor '.join(cls.__name__ for cls in classes)} has {which}"
+
+
+def _has(known):
+    return f"the parameters are {', '.join(sorted(known))}"
+
+
+def _check_values(grid, where, classes, hint=""):
+    """Every value of ``grid`` (name -> values) through the estimators' own validation.
 
     Each value alone first, so that every bad value gets its line; then each combination (the
-    candidates of a search), for any rule that involves several parameters. Raises CommandError
-    with one line per distinct problem, before any work is done.
+    candidates of a search), for any rule that involves several parameters. A value is bad when
+    every one of ``classes`` that has the parameter rejects it (the first one's message is
+    shown, followed by ``hint``). Raises CommandError with one line per distinct problem,
+    before any work is done.
     """
     from sklearn.model_selection import ParameterGrid
 
@@ -94,14 +163,35 @@ def _check_values(grid, where):
     for candidates in (single, ParameterGrid(grid)):
         problems = []
         for candidate in candidates:
-            try:
-                SimpleMLPClassifier().set_params(**candidate)._validate_params()
-            except (ValueError, TypeError) as exc:
-                problem = f"{where}: {_first_line(exc)}"
-                if problem not in problems:
+            errors = []
+            for cls in classes:
+                if not set(candidate) <= set(cls().get_params()):
+                    continue
+                try:
+                    cls().set_params(**candidate)._validate_params()
+                    break
+                except (ValueError, TypeError) as exc:
+                    errors.append(exc)
+            else:
+                problem = f"{where}: {_first_line(errors[0])}{hint}" if errors else None
+                if problem is not None and problem not in problems:
                     problems.append(problem)
         if problems:
             raise CommandError("\n".join(problems))
+
+
+def _settle_task(args, y, names, where):
+    """The task (``--task``, or the one ``auto`` chooses from ``y``) and a line that says why;
+    refuses parameters ``names`` of the other estimator."""
+    if args.task != "auto":
+        return args.task, f"task: {args.task} (--task)"
+    task, reason = choose_task(y)
+    other = "classification" if task == "regression" else "regression"
+    why = f" (--task auto chose {task}: {reason}; pass --task {other} otherwise)"
+    unknown = sorted(set(names) - set(ESTIMATORS[task]().get_params()))
+    if unknown:
+        raise CommandError(f"{where}: {_no_parameter([ESTIMATORS[task]], unknown[0])}{why}")
+    return task, f"task: {task} ({reason}; --task {other} to override)"
 
 
 def _class_weight_by_label(class_weight, y, where):
@@ -135,39 +225,55 @@ def _frame(X, columns):
 
 
 def cmd_demo(args):
-    from .demo import run_demo
+    from .demo import DEFAULT_OUT, run_demo
 
+    if args.out is None:
+        args.out = DEFAULT_OUT[args.task]
     for path in (args.out, args.plot):
         if path:
             check_output(path)
     if args.out and args.plot and same_file(args.out, args.plot):
         raise CommandError(f"{args.plot}: is also --out; draw the curves in another file")
-    return run_demo(random_state=args.random_state, out=args.out, plot=args.plot)
+    return run_demo(random_state=args.random_state, out=args.out, plot=args.plot, task=args.task)
 
 
 def cmd_fit(args):
-    params = {**_parse_params(args.param), "random_state": args.random_state}
-    _check_values({name: [value] for name, value in params.items()}, "--param")
+    classes = _candidates(args.task)
+    params = {**_parse_params(args.param, classes), "random_state": args.random_state}
+    _check_values({name: [value] for name, value in params.items()}, "--param", classes)
     check_input(args.data)
     check_output(args.output, [args.data])
-    X, y, columns = read_features(args.data, target=args.target)
-    if "class_weight" in params:
+    numeric = args.task == "regression"
+    X, y, columns = read_features(args.data, target=args.target, numeric_target=numeric)
+    task, why = _settle_task(args, y, params, "--param")
+    if len(classes) > 1:  # the values again, for the estimator of the task alone
+        values = {name: [value] for name, value in params.items()}
+        _check_values(values, "--param", [ESTIMATORS[task]], hint=f" ({why})")
+    if task == "regression":
+        y = _numbers(y)
+    elif "class_weight" in params:
         params["class_weight"] = _class_weight_by_label(
             params["class_weight"], y, "--param class_weight"
         )
-    model = _pipeline(params, scale=not args.no_scaler)
+    model, _ = _model(task, params, scale=not args.no_scaler)
+    target = (
+        f"{len(np.unique(y))} classes"
+        if task == "classification"
+        else f"a numeric target (mean {np.mean(y):.4g}, standard deviation {np.std(y):.4g})"
+    )
+    print(why)
     print(
         f"training on {X.shape[0]} rows, {X.shape[1]} features ({', '.join(columns[:5])}"
-        f"{', ...' if len(columns) > 5 else ''}), {len(np.unique(y))} classes"
+        f"{', ...' if len(columns) > 5 else ''}), {target}"
     )
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         model.fit(_frame(X, columns), y)
-    net = model[-1] if hasattr(model, "steps") else model
+    score = "accuracy" if task == "classification" else "R²"
     print(
-        f"trained {net.n_iter_} epochs in {time.perf_counter() - start:.2f} s; "
-        f"training accuracy {model.score(_frame(X, columns), y):.4f}"
+        f"trained {_network(model).n_iter_} epochs in {time.perf_counter() - start:.2f} s; "
+        f"training {score} {model.score(_frame(X, columns), y):.4f}"
     )
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
@@ -177,10 +283,9 @@ def cmd_fit(args):
 
 
 def _features_of(model):
-    """The classifier, and the feature columns the model was fitted on (None if unnamed)."""
-    net = model[-1] if hasattr(model, "steps") else model
+    """The network, and the feature columns the model was fitted on (None if unnamed)."""
     names = getattr(model, "feature_names_in_", None)
-    return net, (None if names is None else [str(n) for n in names])
+    return _network(model), (None if names is None else [str(n) for n in names])
 
 
 def cmd_predict(args):
@@ -197,8 +302,17 @@ def cmd_predict(args):
             "it was fitted without column names, so give it only its feature columns, in order"
         )
     X = _frame(X, columns) if getattr(model, "feature_names_in_", None) is not None else X
+    regression = isinstance(net, SimpleMLPRegressor)
+    if args.proba and regression:
+        raise CommandError(
+            f"--proba: {args.model} is a regression model, which predicts numbers, not "
+            "probabilities"
+        )
     predicted = model.predict(X)
-    if predicted.ndim == 2:  # multilabel: a 0/1 column per label
+    if predicted.ndim == 2 and regression:  # a column per output
+        header = [f"prediction_{j}" for j in range(predicted.shape[1])]
+        rows = predicted.tolist()
+    elif predicted.ndim == 2:  # multilabel: a 0/1 column per label
         header, rows = [f"label_{c}" for c in net.classes_], predicted.tolist()
     else:
         header, rows = ["prediction"], [[p] for p in predicted.tolist()]
@@ -219,27 +333,32 @@ def cmd_info(args):
     check_input(args.model)
     model = load(args.model)
     net, columns = _features_of(model)
+    inner = getattr(model, "regressor_", model)
     steps = (
-        " -> ".join(type(step).__name__ for _, step in model.steps)
-        if hasattr(model, "steps")
-        else "SimpleMLPClassifier"
+        " -> ".join(type(step).__name__ for _, step in inner.steps)
+        if hasattr(inner, "steps")
+        else type(net).__name__
     )
+    if inner is not model:
+        steps += f", targets standardized ({type(model).__name__})"
     print(f"model: {steps}")
     print(
         f"network: {_architecture(net)} "
         f"({sum(a.size for a in net.coefs_ + net.intercepts_)} parameters, "
         f"{net.coefs_[0].dtype})"
     )
-    print(f"classes: {net.classes_.tolist()}")
+    if isinstance(net, SimpleMLPRegressor):
+        print(f"regression: {net.n_outputs_} output(s), loss={net.loss!r}")
+    else:
+        print(f"classes: {net.classes_.tolist()}")
     if columns:
         print(f"features: {', '.join(columns)}")
     print(
         f"trained: {len(net.loss_curve_)} epochs/iterations with solver={net.solver!r}, "
         f"final training loss {net.loss_curve_[-1] if net.loss_curve_ else float('nan'):.6g}"
     )
-    changed = {
-        k: v for k, v in net.get_params().items() if v != SimpleMLPClassifier().get_params()[k]
-    }
+    defaults = type(net)().get_params()
+    changed = {k: v for k, v in net.get_params().items() if v != defaults[k]}
     print(f"parameters (non-default): {changed or 'none'}")
     return 0
 
@@ -253,25 +372,44 @@ def _architecture(net):
 
 
 def cmd_tune(args):
-    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+    from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
-    grid = _read_grid(args.grid)
-    _check_values({"random_state": [args.random_state], **grid}, args.grid)
+    classes = _candidates(args.task)
+    grid = _read_grid(args.grid, classes)
+    _check_values({"random_state": [args.random_state], **grid}, args.grid, classes)
     check_input(args.data)
     if args.output:
         check_output(args.output, [args.data, args.grid])
     if args.dask_scheduler:
         _require("dask.distributed", "dask", "--dask-scheduler")
-    X, y, columns = read_features(args.data, target=args.target)
-    if "class_weight" in grid:
-        grid["class_weight"] = [
-            _class_weight_by_label(value, y, f"{args.grid}: class_weight")
-            for value in grid["class_weight"]
-        ]
+    numeric = args.task == "regression"
+    X, y, columns = read_features(args.data, target=args.target, numeric_target=numeric)
+    task, why = _settle_task(args, y, grid, args.grid)
+    if len(classes) > 1:  # the values again, for the estimator of the task alone
+        _check_values(grid, args.grid, [ESTIMATORS[task]], hint=f" ({why})")
+    if task == "regression":
+        y = _numbers(y)
+        folds = KFold(args.cv, shuffle=True, random_state=args.random_state)
+        losses = grid.get("loss", ["squared_error"])
+        if "poisson" in losses and len(set(losses)) > 1:
+            raise CommandError(
+                f"{args.grid}: loss: tune 'poisson' and 'squared_error' separately (the first "
+                "models the counts as they are, the second a standardized target)"
+            )
+    else:
+        folds = StratifiedKFold(args.cv, shuffle=True, random_state=args.random_state)
+        if "class_weight" in grid:
+            grid["class_weight"] = [
+                _class_weight_by_label(value, y, f"{args.grid}: class_weight")
+                for value in grid["class_weight"]
+            ]
+    params = {"random_state": args.random_state, "loss": grid.get("loss", [None])[0]}
+    params = {k: v for k, v in params.items() if v is not None}
+    model, prefix = _model(task, params)
     search = GridSearchCV(
-        _pipeline({"random_state": args.random_state}),
-        {f"simplemlpclassifier__{k}": v for k, v in grid.items()},
-        cv=StratifiedKFold(args.cv, shuffle=True, random_state=args.random_state),
+        model,
+        {f"{prefix}{k}": v for k, v in grid.items()},
+        cv=folds,
         n_jobs=args.n_jobs,
         error_score="raise",  # a failed fit is an error, never a candidate ranked with nan
     )
@@ -292,13 +430,15 @@ def cmd_tune(args):
     for message in dict.fromkeys(str(warning.message) for warning in caught):
         print(f"warning: {_first_line(message)}", file=sys.stderr)
     results = search.cv_results_
+    score = "accuracy" if task == "classification" else "R²"
+    print(why)  # (only now: a search that fails prints nothing but its error)
     print(f"{len(results['params'])} candidates x {args.cv} folds")
     for rank, i in sorted(
         zip(results["rank_test_score"], range(len(results["params"])), strict=True)
     ):
-        params = {k.split("__", 1)[1]: v for k, v in results["params"][i].items()}
+        params = {k.rsplit("__", 1)[1]: v for k, v in results["params"][i].items()}
         print(
-            f"  #{rank}: accuracy {results['mean_test_score'][i]:.4f} "
+            f"  #{rank}: {score} {results['mean_test_score'][i]:.4f} "
             f"+/- {results['std_test_score'][i]:.4f}  {params}"
         )
     if args.output:
@@ -307,7 +447,7 @@ def cmd_tune(args):
     return 0
 
 
-def _read_grid(path):
+def _read_grid(path, classes):
     try:
         with open(path, encoding="utf-8-sig") as f:
             grid = json.load(f)
@@ -326,10 +466,10 @@ def _read_grid(path):
             f"{path}: expected an object of parameter lists, e.g. "
             '{"alpha": [0.0001, 0.01], "hidden_layer_sizes": [[50], [100], [50, 50]]}'
         )
-    known = SimpleMLPClassifier().get_params()
-    unknown = sorted(set(grid) - set(known))
+    known = set().union(*(cls().get_params() for cls in classes))
+    unknown = sorted(set(grid) - known)
     if unknown:
-        raise CommandError(f"{path}: SimpleMLPClassifier has no parameter {unknown[0]!r}")
+        raise CommandError(f"{path}: {_no_parameter(classes, unknown[0])}")
     return grid
 
 
@@ -365,11 +505,20 @@ _SEED_HELP = (
 )
 
 
+_TASK = dict(
+    choices=["auto", "classification", "regression"],
+    default="auto",
+    help=f"auto (the default): regression when every target value is a number and there are "
+    f"more than {MAX_CLASSES} distinct ones, unless all are integers with {ROWS_PER_CLASS} or "
+    "more rows each on average; classification otherwise",
+)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="sknn-simple",
-        description="A neural network classifier (multilayer perceptron) for scikit-learn "
-        "(also runs as: python -m sknn_simple). Without a command: the demo.",
+        description="Neural networks (multilayer perceptrons) for scikit-learn: a classifier "
+        "and a regressor (also runs as: python -m sknn_simple). Without a command: the demo.",
     )
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}", help="print the version"
@@ -379,14 +528,26 @@ def build_parser():
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="train, test, tune and save on the digits data")
+    demo = commands.add_parser(
+        "demo",
+        help="train, test, tune and save: a classifier on the digits data, or a regressor on "
+        "the diabetes data",
+    )
+    demo.add_argument(
+        "--task",
+        choices=["classification", "regression"],
+        default="classification",
+        help="classification: digits (8x8 images, 10 classes); regression: diabetes (10 "
+        "measurements, disease progression after one year) (default: %(default)s)",
+    )
     demo.add_argument(
         "--random-state", type=_seed, default=0, metavar="SEED", help=_SEED_HELP.format("")
     )
     demo.add_argument(
         "--out",
-        default="sknn_simple_digits.npz",
-        help="where to save the tuned model; an empty string saves nothing (default: %(default)s)",
+        default=None,
+        help="where to save the tuned model; an empty string saves nothing (default: "
+        "sknn_simple_digits.npz, or sknn_simple_diabetes.npz for regression)",
     )
     demo.add_argument(
         "--plot", metavar="FILE.png", help="draw the loss and validation curves (needs matplotlib)"
@@ -395,24 +556,26 @@ def build_parser():
     fit = commands.add_parser(
         "fit",
         help="train on a CSV file and save the model",
-        description="Train StandardScaler + SimpleMLPClassifier on DATA.csv (every column but "
-        "the target is a numeric feature) and save the fitted pipeline.",
+        description="Train StandardScaler + SimpleMLPClassifier (or SimpleMLPRegressor, with "
+        "the target standardized too) on DATA.csv (every column but the target is a numeric "
+        "feature) and save the fitted model.",
     )
     fit.add_argument("data", metavar="DATA.csv", help="the training data, with a header line")
     fit.add_argument(
         "--target",
         required=True,
         metavar="COLUMN",
-        help="the column of labels; labels are integers if all are written as plain integers "
-        "(0, 7, -3), otherwise text exactly as written",
+        help="the target column: class labels (integers if all are written as plain integers "
+        "(0, 7, -3), otherwise text exactly as written), or numbers for regression",
     )
+    fit.add_argument("--task", **_TASK)
     fit.add_argument(
         "--param",
         action="append",
         metavar="NAME=VALUE",
-        help="a SimpleMLPClassifier parameter, value as JSON (e.g. hidden_layer_sizes=[64,32], "
-        "alpha=0.01, activation=tanh, class_weight='{\"0\": 2}' with labels as written); "
-        "repeat",
+        help="a parameter of the estimator, value as JSON (e.g. hidden_layer_sizes=[64,32], "
+        "alpha=0.01, activation=tanh, class_weight='{\"0\": 2}' with labels as written, "
+        "loss=poisson); repeat",
     )
     fit.add_argument(
         "--no-scaler",
@@ -432,7 +595,9 @@ def build_parser():
         "data", metavar="DATA.csv", help="the rows to predict; columns are matched by name"
     )
     predict.add_argument(
-        "--proba", action="store_true", help="also write the probability of each class"
+        "--proba",
+        action="store_true",
+        help="also write the probability of each class (classification models)",
     )
     predict.add_argument(
         "-o", "--output", metavar="OUT.csv", help="where to write (default: standard output)"
@@ -444,8 +609,9 @@ def build_parser():
     tune = commands.add_parser("tune", help="grid search with cross-validation")
     tune.add_argument("data", metavar="DATA.csv", help="the training data, with a header line")
     tune.add_argument(
-        "--target", required=True, metavar="COLUMN", help="the column of labels (as for fit)"
+        "--target", required=True, metavar="COLUMN", help="the target column (as for fit)"
     )
+    tune.add_argument("--task", **_TASK)
     tune.add_argument(
         "--grid",
         required=True,
@@ -458,7 +624,8 @@ def build_parser():
         type=int,
         default=5,
         metavar="K",
-        help="number of stratified, shuffled folds (default: %(default)s)",
+        help="number of shuffled folds, stratified for classification; candidates are ranked "
+        "by accuracy or R² (default: %(default)s)",
     )
     tune.add_argument(
         "--n-jobs",

@@ -6,7 +6,8 @@ every problem with a cell names its column and the line of the file it is on.
 Labels are kept exactly as written (as text, surrounding spaces removed), unless every label is a
 plain integer in its one canonical form (``0``, ``7``, ``-3``; not ``01``, ``+1``, ``1_0`` or
 ``1.0``), in which case they are integers. Decimal numbers stay text: ``1.0`` and ``1.00`` are
-different labels, and each is predicted back as written.
+different labels, and each is predicted back as written. A regression target
+(``numeric_target=True``) is read like a feature: finite numbers.
 
 Features are parsed row by row into blocks of float64 rows, joined once at the end, so that the
 peak memory of :func:`read_features` is about twice the size of the array it returns.
@@ -114,42 +115,49 @@ def _records(reader, path, width):
         yield line, row
 
 
-def _bad_cell(path, column, text, line):
-    """The error for a feature cell that is not a finite number."""
+def _bad_cell(path, column, text, line, target=False):
+    """The error for a feature cell (or regression target) that is not a finite number."""
     if text.strip() == "":
         return DataFileError(
             f"{path}: column {column!r} is empty on line {line}; fill in missing values first"
         )
+    what = "a regression target must be" if target else "features must be"
     try:
         float(text)
     except ValueError:
         return DataFileError(
             f"{path}: column {column!r} has the non-numeric value {text!r} on line {line}; "
-            "features must be numbers (encode categories first, e.g. one-hot)"
+            + (
+                f"{what} numbers (for class labels use --task classification)"
+                if target
+                else f"{what} numbers (encode categories first, e.g. one-hot)"
+            )
         )
     return DataFileError(
-        f"{path}: column {column!r} is {text!r} on line {line}; features must be finite numbers"
+        f"{path}: column {column!r} is {text!r} on line {line}; {what} finite numbers"
     )
 
 
-def _check_cells(row, index, header, path, line):
-    """Raise the error of the first cell of ``row[index]`` that is not a finite number."""
+def _check_cells(row, index, header, path, line, target=None):
+    """Raise the error of the first cell of ``row[index]`` that is not a finite number
+    (``target``: the index of the target column among them)."""
     for i in index:
         try:
             value = float(row[i])
         except ValueError:
-            raise _bad_cell(path, header[i], row[i], line) from None
+            raise _bad_cell(path, header[i], row[i], line, i == target) from None
         if value - value != 0.0:  # inf or nan
-            raise _bad_cell(path, header[i], row[i], line)
+            raise _bad_cell(path, header[i], row[i], line, i == target)
 
 
-def read_features(path, target=None, columns=None):
+def read_features(path, target=None, columns=None, numeric_target=False):
     """``(X, y, feature_names)`` from a CSV file.
 
     ``target`` names the label column (``y`` is None without it). ``columns``, if given, are
     the feature columns to use, in that order (a model's ``feature_names_in_``); otherwise every
     column but the target. ``X`` is float64; ``y`` holds integers if every label is a canonical
-    integer, else the labels as written (see the module docstring).
+    integer, else the labels as written (see the module docstring); with ``numeric_target``,
+    float64 numbers (a regression target), every one checked like a feature.
     """
     with _reading(path) as f:
         reader = csv.reader(f)
@@ -167,6 +175,9 @@ def read_features(path, target=None, columns=None):
             raise DataFileError(f"{path}: there are no feature columns besides {target!r}")
         index = [header.index(name) for name in columns]
         label_index = None if target is None else header.index(target)
+        target_index = None  # a numeric target is parsed as the last "feature"
+        if numeric_target and label_index is not None:
+            index, label_index, target_index = [*index, label_index], None, label_index
 
         block_rows = max(1, BLOCK_BYTES // (8 * len(index)))
         X_blocks, code_blocks = [], []
@@ -185,7 +196,8 @@ def read_features(path, target=None, columns=None):
                 values = None
             total = 0.0 if values is None else sum(values)
             if values is None or total - total != 0.0:  # a cell is not a number, or inf or nan
-                _check_cells(row, index, header, path, line)  # (a sum can overflow harmlessly)
+                # (a sum can overflow harmlessly)
+                _check_cells(row, index, header, path, line, target_index)
             X_block[filled] = values
             if label_index is not None:
                 label = row[label_index].strip()
@@ -201,6 +213,8 @@ def read_features(path, target=None, columns=None):
     X_blocks[-1], code_blocks[-1] = X_blocks[-1][:filled], code_blocks[-1][:filled]
     X = X_blocks[0] if len(X_blocks) == 1 else np.concatenate(X_blocks)
     del X_blocks
+    if numeric_target and target is not None:
+        return X[:, :-1], X[:, -1].copy(), list(columns)
     y = None
     if label_index is not None:
         codes = code_blocks[0] if len(code_blocks) == 1 else np.concatenate(code_blocks)
