@@ -36,9 +36,7 @@ def datasets():
 
 
 def prepared(X, y, test_size, dtype):
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=test_size, random_state=42
-    )
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=42)
     scaler = StandardScaler().fit(X_train)
     mean, std = y_train.mean(), y_train.std()
     return (
