@@ -19,6 +19,9 @@ OBJECTS = {
         {
             "py:class": [
                 "sklearn.neural_network.MLPClassifier",
+                "sklearn.neural_network.MLPRegressor",
+                "sklearn.compose.TransformedTargetRegressor",
+                "sklearn.base.RegressorMixin",
                 "sklearn.pipeline.Pipeline",
                 "sklearn.model_selection.GridSearchCV",
                 "sklearn.model_selection.RandomizedSearchCV",
@@ -70,7 +73,10 @@ OBJECTS = {
 
 
 #: Labels of scikit-learn's docs that inherited docstrings refer to.
-SKLEARN_LABELS = {"accuracy_score": "modules/model_evaluation.html#accuracy-score"}
+SKLEARN_LABELS = {
+    "accuracy_score": "modules/model_evaluation.html#accuracy-score",
+    "r2_score": "modules/model_evaluation.html#r2-score",
+}
 
 
 def write_inventories(folder):
