@@ -221,7 +221,9 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     >>> from sknn_simple import SimpleMLPRegressor
     >>> X, y = load_diabetes(return_X_y=True)
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    >>> net = SimpleMLPRegressor((20,), solver="lbfgs", alpha=10.0, random_state=0)
+    >>> net = SimpleMLPRegressor(
+    ...     hidden_layer_sizes=(20,), solver="lbfgs", alpha=10.0, random_state=0
+    ... )
     >>> model = TransformedTargetRegressor(
     ...     make_pipeline(StandardScaler(), net), transformer=StandardScaler()
     ... )
