@@ -146,6 +146,8 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "curvature": [StrOptions({"gauss-newton", "hessian"})],
+        "curvature_fraction": [Interval(Real, 0, 1, closed="right")],
     }
 
     # --- fitted attributes, read from the training state ----------------------------------------
