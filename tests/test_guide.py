@@ -207,3 +207,17 @@ def test_guide_code_is_executed_code():
         shown = re.findall(r"^\s*\.\. (?:code-block|code|sourcecode)::\s*(\w*)", text, re.M)
         assert [language for language in shown if language in ("", "python", "pycon")] == [], page
         assert ">>>" in text or page.name in ("index.rst",), page
+
+
+def test_prose_values_see_the_names_as_the_examples_above_left_them():
+    """A :val: role reads the namespace of the last example above it, not the page's end."""
+    text = ">>> x = 1\n\nSome prose.\n\n>>> x = 2\n"
+    snapshots = [(0, {})]
+    guide_examples.run_examples(text, "page", snapshots=snapshots)
+    guide_examples._SNAPSHOTS["page"] = snapshots
+    try:
+        assert guide_examples._names_at("page", 3)["x"] == 1  # the prose's line
+        assert guide_examples._names_at("page", 6)["x"] == 2
+        assert "x" not in guide_examples._names_at("page", 1)
+    finally:
+        del guide_examples._SNAPSHOTS["page"]

@@ -9,7 +9,8 @@ starts to warn, like one whose numbers change, fails the build.
 
 The role ``:val:`expression:format``` writes a value computed by the page's examples into the
 prose, formatted as in an f-string (``:val:`score:.2f``` gives ``0.96``): the numbers of the
-text come from the same run as the snippets.
+text come from the same run as the snippets. The expression sees the names as the last example
+above the role left them, as a reader who ran the page so far would.
 
 Matching uses ``doctest.ELLIPSIS`` and ``NORMALIZE_WHITESPACE``. The examples run with one
 BLAS thread: on a machine shared with other jobs, threads that wait for a core make small
@@ -34,11 +35,20 @@ FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 class _Runner(doctest.DocTestRunner):
     """A DocTestRunner that collects ``(line, message)`` failures instead of printing them."""
 
-    def __init__(self):
+    def __init__(self, snapshots):
         super().__init__(optionflags=FLAGS)
         self.problems = []
+        self.snapshots = snapshots
+
+    def _snapshot(self, test, example):
+        if self.snapshots is not None:  # the names as this example left them
+            self.snapshots.append((example.lineno + 1, dict(test.globs)))
+
+    def report_success(self, out, test, example, got):
+        self._snapshot(test, example)
 
     def report_failure(self, out, test, example, got):
+        self._snapshot(test, example)
         self.problems.append(
             (
                 example.lineno,
@@ -48,6 +58,7 @@ class _Runner(doctest.DocTestRunner):
         )
 
     def report_unexpected_exception(self, out, test, example, exc_info):
+        self._snapshot(test, example)
         error = "".join(traceback.format_exception_only(*exc_info[:2])).strip()
         self.problems.append((example.lineno, f"example raises\n{example.source}{error}"))
 
@@ -67,13 +78,15 @@ def section(text, label):
     return "".join(line if start <= i < end else "\n" for i, line in enumerate(lines))
 
 
-def run_examples(text, name, filename=None):
+def run_examples(text, name, filename=None, snapshots=None):
     """Run the ``>>>`` examples of ``text``; return their namespace and the failures.
 
-    ``failures`` is a list of ``(line, message)``, lines counted from 1.
+    ``failures`` is a list of ``(line, message)``, lines counted from 1. If ``snapshots`` is a
+    list, ``(line, names)`` is appended to it after each example: a shallow copy of the
+    namespace as the example at that line left it.
     """
     test = doctest.DocTestParser().get_doctest(text, {"__name__": name}, name, filename, 0)
-    runner = _Runner()
+    runner = _Runner(snapshots)
     with warnings.catch_warnings(), threadpool_limits(limits=1):
         warnings.simplefilter("always")
         warnings.showwarning = _show_warning
@@ -83,7 +96,7 @@ def run_examples(text, name, filename=None):
 
 # --- Sphinx ---------------------------------------------------------------------------------
 
-_NAMESPACES = {}  # docname -> the namespace of its examples, while Sphinx reads the page
+_SNAPSHOTS = {}  # docname -> [(line, names)] after each of its examples, while Sphinx reads it
 
 
 def _on_source_read(app, docname, source):
@@ -92,14 +105,21 @@ def _on_source_read(app, docname, source):
     from sphinx.util import logging
 
     logger = logging.getLogger(__name__)
-    namespace, failures = run_examples(source[0], docname, app.env.doc2path(docname))
+    snapshots = [(0, {})]
+    _, failures = run_examples(source[0], docname, app.env.doc2path(docname), snapshots)
     for line, message in failures:
         logger.warning(message, location=(docname, line))
-    _NAMESPACES[docname] = namespace
+    _SNAPSHOTS[docname] = snapshots
 
 
 def _on_doctree_read(app, doctree):
-    _NAMESPACES.pop(app.env.docname, None)
+    _SNAPSHOTS.pop(app.env.docname, None)
+
+
+def _names_at(docname, line):
+    """The namespace as the last example above ``line`` left it."""
+    snapshots = _SNAPSHOTS[docname]
+    return max((s for s in snapshots if s[0] < line), key=lambda s: s[0])[1]
 
 
 _FORMAT = re.compile(r"^(?P<expression>.+?)(?::(?P<spec>[^:\[\]()]*))?$", re.DOTALL)
@@ -109,10 +129,12 @@ def _value_role(name, rawtext, text, lineno, inliner, options=None, content=None
     from docutils import nodes
 
     docname = inliner.document.settings.env.docname
+    # The line in the page's own source (directives such as plot insert lines of their own).
+    line = inliner.reporter.get_source_and_line(lineno)[1] or lineno
     try:
-        namespace = _NAMESPACES[docname]
+        namespace = _names_at(docname, line)
         match = _FORMAT.match(text)
-        value = eval(match["expression"], namespace)  # the page's own code, nothing else
+        value = eval(match["expression"], dict(namespace))  # the page's own code, nothing else
         formatted = format(value, match["spec"] or "")
     except Exception as error:  # report any failure at the role's line
         message = inliner.reporter.error(

@@ -25,7 +25,7 @@ dZ1 = (dZ2 @ W2.T) * (Z1 > 0)
 dW1 = X.T @ dZ1
 
 # --- the drawing ----------------------------------------------------------------------------
-fig, (forward_ax, backward_ax) = plt.subplots(1, 2, figsize=(11, 3.6))
+fig, (forward_ax, backward_ax) = plt.subplots(2, 1, figsize=(7.5, 6.4))
 
 
 def weights(W1, W2):
