@@ -15,7 +15,10 @@ Each iteration, at the current weights ``theta`` with gradient ``g`` (of the who
    negative curvature (exact Hessian only) ends CG at the point reached so far;
 3. backtracks along ``d`` until the loss falls enough (Armijo), and adapts the damping
    ``lambda`` to how well the quadratic model predicted the fall (Levenberg-Marquardt): the
-   damping plays the role of a trust region's radius.
+   damping plays the role of a trust region's radius. When the model predicted badly three
+   times in a row, the next curvature is also measured on twice as many rows (a dynamic
+   sample size, as in Byrd, Chin, Nocedal & Wu 2012), up to all of them: a noisy estimate is
+   the likelier culprit then.
 """
 
 import math
@@ -32,6 +35,8 @@ INITIAL_DAMPING, MIN_DAMPING, MAX_DAMPING = 1.0, 1e-8, 1e8
 MAX_CG_ITERATIONS = 100
 #: The previous direction, scaled by this, starts the next CG run.
 WARM_START_DECAY = 0.95
+#: After this many poor quadratic models in a row, the curvature is measured on twice the rows.
+POOR_MODELS_BEFORE_MORE_ROWS = 3
 #: Armijo's constant, and the largest number of halvings of the step.
 ARMIJO, MAX_BACKTRACKS = 1e-4, 30
 
@@ -51,7 +56,7 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
         else max(MIN_CURVATURE_ROWS, math.ceil(params["curvature_fraction"] * n))
     )
     gauss_newton = params["curvature"] == "gauss-newton"
-    damping, direction = INITIAL_DAMPING, np.zeros_like(x)
+    damping, direction, poor_models = INITIAL_DAMPING, np.zeros_like(x), 0
     try:
         loss, grad = objective(x)
         for iteration in range(1, params["max_iter"] + 1):
@@ -83,8 +88,11 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
             # how well the quadratic model predicted the change of the loss along the step
             predicted = step * slope + 0.5 * step * step * bend
             ratio = (new_loss - loss) / predicted if predicted < 0 else 0.0
-            if ratio < 0.25 or step < 1:  # the model was too optimistic: trust it less
+            poor_models = poor_models + 1 if ratio < 0.25 else 0
+            if ratio < 0.25:  # the model was too optimistic: trust it less
                 damping = min(damping * 1.5, MAX_DAMPING)
+                if poor_models >= POOR_MODELS_BEFORE_MORE_ROWS:  # and measure it better
+                    n_rows, poor_models = min(n, 2 * n_rows), 0
             elif ratio > 0.75:  # it predicted well: trust it more
                 damping = max(damping * 2 / 3, MIN_DAMPING)
             x = x + step * direction
