@@ -1,125 +1,122 @@
-"""Second-order solvers against scikit-learn's MLPClassifier(solver="lbfgs"), side by side.
+"""Newton-CG against L-BFGS: the time to reach the training loss L-BFGS reaches, side by side.
 
-For each problem, MLPClassifier(solver="lbfgs") is fitted with its defaults (hidden layer of
-100, alpha=1e-4, max_iter=200); its final training loss is the target. For our "lbfgs" and
-"newton-cg" we first find the number of iterations after which the training loss is at or below
-that target, then time fits that stop exactly there. All contenders run in one process,
-alternating, ``--repeats`` times; times are medians, ratios medians of per-round ratios.
+For each problem, our ``solver="lbfgs"`` runs a fixed number of iterations (``--iterations``,
+100 and 300 by default, ``tol=0``); its final training loss is the target. ``solver="newton-cg"``
+(same ``random_state`` and ``alpha``) then runs until it reaches that loss, and the time it took
+is read from its ``history_`` (``seconds`` at the first iteration at or below the target). The
+two alternate, ``--repeats`` times, in one process with one BLAS thread; the table gives medians
+of the per-round ratios, the iterations, the work of one iteration relative to L-BFGS's, and the
+test accuracy of both.
 
-    python benchmarks/bench_second_order.py [--repeats 5] [--quick]
+Problems: *badly conditioned* -- ``make_classification`` features multiplied by scales from
+1e-2 to 1e2 and left unscaled, with relu and tanh -- where curvature should pay; *well
+conditioned* -- digits / 16, a standardized 20,000 x 50 problem and a standardized 60,000 x
+784 one -- where L-BFGS's cheap iterations are hard to beat.
+
+    python benchmarks/bench_second_order.py                # everything (long: the 60k problem)
+    python benchmarks/bench_second_order.py --quick        # smaller problems, 100 iterations
 """
 
 import argparse
 import statistics
+import warnings
 
 import numpy as np
-from _common import alternate, median_ratio, print_table, timed
+from _common import print_table
 from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
-import sknn_simple._base as base_module
 from sknn_simple import SimpleMLPClassifier
 
 
 def problems(quick):
+    """``(name, kind, X, y, activations)``: the data sets of the comparison."""
+    n = 5000 if quick else 20_000
+    for activation in ("relu", "tanh"):
+        X, y = make_classification(n, 20, n_informative=10, n_classes=3, random_state=0)
+        scales = np.logspace(-2, 2, X.shape[1])
+        np.random.RandomState(0).shuffle(scales)
+        yield f"unscaled {n}x20", "badly conditioned", X * scales, y, activation
     X, y = load_digits(return_X_y=True)
-    yield "digits 1797x64", X, y
-    n = 5000 if quick else 20000
-    X, y = make_classification(n, 100, n_informative=40, n_classes=10, random_state=0)
-    yield f"synthetic {n}x100, 10 classes", X, y
+    yield "digits / 16", "well conditioned", X / 16, y, "relu"
+    X, y = make_classification(n, 50, n_informative=30, n_classes=5, random_state=0)
+    yield f"standardized {n}x50", "well conditioned", StandardScaler().fit_transform(X), y, "relu"
+    if not quick:
+        X, y = make_classification(60_000, 784, n_informative=60, n_classes=10, random_state=0)
+        X = StandardScaler().fit_transform(X)
+        yield "standardized 60000x784", "well conditioned", X, y, "relu"
 
 
-def ours(solver, max_iter):
-    return SimpleMLPClassifier(100, solver=solver, tol=0.0, max_iter=max_iter, random_state=0)
+def fit(solver, activation, max_iter, X, y):
+    model = SimpleMLPClassifier(
+        100, activation=activation, solver=solver, max_iter=max_iter, tol=0.0, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y)
 
 
-def iterations_to_reach(solver, X, y, target, max_iter=2000):
-    """Fewest iterations after which our ``solver``'s training loss is at or below ``target``."""
-    _, model = timed(lambda: ours(solver, max_iter).fit(X, y))
-    reached = np.flatnonzero(np.asarray(model.loss_curve_) <= target)
-    return int(reached[0]) + 1 if reached.size else None
+def time_to(model, target):
+    """Seconds and iterations ``model`` took to reach a training loss of ``target``."""
+    curve = np.asarray(model.loss_curve_)
+    reached = np.flatnonzero(curve <= target)
+    if not reached.size:
+        return np.inf, None
+    return model.history_[reached[0]]["seconds"], int(reached[0]) + 1
 
 
-# Work done by our full-batch solvers (loss evaluations, Hessian-vector products), recorded from
-# the outcome of each training call, by training state.
-WORK = {}
-_train = base_module.train
-
-
-def _train_counting_work(state, problem, params, monitor, incremental=False):
-    outcome = _train(state, problem, params, monitor, incremental)
-    WORK[id(state)] = (outcome.n_evaluations, outcome.n_hessian_products)
-    return outcome
-
-
-base_module.train = _train_counting_work
-
-
-def compare(name, X, y, repeats):
+def compare(name, kind, X, y, activation, iterations, repeats, newton_max_iter):
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
-    scaler = StandardScaler().fit(X_train)
-    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-
-    def reference():
-        return MLPClassifier((100,), solver="lbfgs", random_state=0).fit(X_train, y_train)
-
-    target = timed(reference)[1].loss_
-    contenders = {"MLPClassifier lbfgs": reference}
-    unreached = []
-    for solver in ("lbfgs", "newton-cg"):
-        n_iter = iterations_to_reach(solver, X_train, y_train, target)
-        if n_iter is None:
-            unreached.append(solver)
-        else:
-            contenders[f"ours {solver}"] = lambda s=solver, k=n_iter: ours(s, k).fit(
-                X_train, y_train
-            )
-    times, fitted = alternate(contenders, repeats)
-    rows = []
-    for label, model in fitted.items():
-        rows.append(
-            {
-                "problem": name,
-                "solver": label,
-                "iterations": model.n_iter_,
-                "loss evals": WORK.get(id(getattr(model, "_state", None)), ("-", "-"))[0],
-                "H products": WORK.get(id(getattr(model, "_state", None)), ("-", "-"))[1] or "-",
-                "train loss": f"{model.loss_:.4g}",
-                "test acc": f"{model.score(X_test, y_test):.4f}",
-                "median s": f"{statistics.median(times[label]):.3f}",
-                "time / MLP": f"{median_ratio(times[label], times['MLPClassifier lbfgs']):.2f}",
-            }
-        )
-    for solver in unreached:
-        rows.append(
-            {
-                "problem": name,
-                "solver": f"ours {solver}",
-                "iterations": ">2000",
-                "loss evals": "-",
-                "H products": "-",
-                "train loss": "not reached",
-                "test acc": "-",
-                "median s": "-",
-                "time / MLP": "-",
-            }
-        )
-    return rows
+    ratios, lbfgs_times, newton_times = [], [], []
+    for _ in range(repeats):
+        lbfgs = fit("lbfgs", activation, iterations, X_train, y_train)
+        target, lbfgs_seconds = lbfgs.loss_, lbfgs.history_[-1]["seconds"]
+        newton = fit("newton-cg", activation, newton_max_iter, X_train, y_train)
+        seconds, newton_iterations = time_to(newton, target)
+        ratios.append(seconds / lbfgs_seconds)
+        lbfgs_times.append(lbfgs_seconds)
+        newton_times.append(seconds)
+    per_iteration = (newton.history_[-1]["seconds"] / newton.n_iter_) / (
+        lbfgs_seconds / lbfgs.n_iter_
+    )
+    return {
+        "problem": name,
+        "kind": kind,
+        "f": activation,
+        "lbfgs its": iterations,
+        "target loss": f"{target:.4g}",
+        "lbfgs s": f"{statistics.median(lbfgs_times):.2f}",
+        "newton s": f"{statistics.median(newton_times):.2f}",
+        "newton its": newton_iterations if newton_iterations is not None else "not reached",
+        "time ratio": f"{statistics.median(ratios):.2f}",
+        "cost / it": f"{per_iteration:.1f}",
+        "acc lbfgs": f"{lbfgs.score(X_test, y_test):.3f}",
+        "acc newton": f"{newton.score(X_test, y_test):.3f}",
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="a smaller synthetic problem")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--iterations", default=None, help="L-BFGS iterations, e.g. 100,300")
     args = parser.parse_args()
+    iterations = [
+        int(i) for i in (args.iterations or ("100" if args.quick else "100,300")).split(",")
+    ]
     rows = []
-    for name, X, y in problems(args.quick):
-        rows += compare(name, X, y, args.repeats)
+    with threadpool_limits(1):
+        for name, kind, X, y, activation in problems(args.quick):
+            for k in iterations:
+                rows.append(compare(name, kind, X, y, activation, k, args.repeats, 3 * k))
+                print_table(rows[-1:], list(rows[-1]))  # progress
     print(
-        "Time to reach the final training loss of MLPClassifier(solver='lbfgs'); "
-        f"{args.repeats} alternating repeats, medians."
+        f"\nmedians over {args.repeats} rounds, one BLAS thread; time ratio = newton-cg's time "
+        "to reach L-BFGS's final training loss / L-BFGS's time (lower is better); cost / it = "
+        "seconds per newton-cg iteration / seconds per L-BFGS iteration."
     )
     print_table(rows, list(rows[0]))
 

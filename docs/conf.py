@@ -4,7 +4,14 @@ import os
 import sys
 import warnings
 
+from threadpoolctl import threadpool_limits
+
 import sknn_simple
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "_ext"))
+# The guide's reference code (guide/two_layer_net.py) and its figures' helpers import from here.
+sys.path.insert(0, os.path.join(here, "guide"))
 
 project = "sknn_simple"
 author = "the sknn_simple developers"
@@ -20,6 +27,8 @@ extensions = [
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "matplotlib.sphinxext.plot_directive",  # the guide's figures, drawn during the build
+    "guide_examples",  # _ext/guide_examples.py: runs the guide's >>> examples, :val: role
 ]
 
 html_theme = "pydata_sphinx_theme"
@@ -54,6 +63,18 @@ intersphinx_mapping = write_inventories(
     os.path.join(os.path.dirname(__file__), "_build", "inventories")
 )
 
+# Every >>> example of these pages runs while the page is read; a changed output, an exception
+# or a new warning fails the build (see _ext/guide_examples.py).
+guide_examples_pages = ["guide/*"]
+
+# The figures of the guide: code in guide/figures/*.py, run by matplotlib's plot directive.
+plot_include_source = False
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 120)]
+plot_rcparams = {"figure.dpi": 120, "savefig.bbox": "tight", "font.size": 10}
+plot_apply_rcparams = True
+
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
@@ -72,3 +93,7 @@ sphinx_gallery_conf = {
 os.environ.setdefault("MPLBACKEND", "Agg")
 warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently")
 sys.path.insert(0, os.path.abspath("."))
+# One BLAS thread for everything the build runs (snippets, figures, examples): on a machine
+# shared with other jobs, threads that wait for a core make small matrix products many times
+# slower (the estimator still chooses its own threads during fit).
+threadpool_limits(limits=1)

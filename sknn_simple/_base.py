@@ -39,6 +39,7 @@ from .training.monitor import Monitor
 from .training.solvers import SOLVERS
 from .training.split import validation_mask
 from .training.state import TrainingState
+from .training.threads import prediction_threads
 
 try:  # scikit-learn >= 1.9: experimental callbacks (ProgressBar, ScoringMonitor, ...)
     from sklearn.callback import CallbackSupportMixin
@@ -162,6 +163,8 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "curvature": [StrOptions({"gauss-newton", "hessian"})],
+        "curvature_fraction": [Interval(Real, 0, 1, closed="right")],
     }
 
     # --- fitted attributes, read from the training state ----------------------------------------
@@ -588,11 +591,20 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         )
 
     def _forward(self, X, theta=None):
-        """Logits (n, k) of checked inputs, column-major (which makes the softmax faster)."""
-        theta = self._state.theta if theta is None else theta
+        """Logits (n, k) of checked inputs, column-major (which makes the softmax faster).
+
+        Called with the fitted weights (a prediction), small products run on one BLAS thread,
+        as in ``fit``; with ``theta`` (the validation pass) the fit has chosen the threads.
+        """
+        layout = self._layout
+        if theta is None:
+            sizes = layout.sizes
+            work = X.shape[0] * max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+            with prediction_threads(work):
+                return self._forward(X, self._state.theta)
         dtype = np.result_type(X.dtype, theta.dtype)
-        buffers = Buffers(self._layout, X.shape[0], dtype, backward=False)
-        Z, _, _ = forward(theta, self._layout, X, self.activation, buffers)
+        buffers = Buffers(layout, X.shape[0], dtype, backward=False)
+        Z, _, _ = forward(theta, layout, X, self.activation, buffers)
         return Z
 
     def _outputs(self, X):

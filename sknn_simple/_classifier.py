@@ -61,10 +61,11 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         ``"sgd"``: mini-batch gradient descent with (Nesterov) momentum; with ``momentum=0`` and
         ``batch_size="full"`` it is plain full-batch gradient descent. ``"adam"``: Adam.
         ``"lbfgs"``: full-batch L-BFGS (SciPy's L-BFGS-B). ``"newton-cg"``: a full-batch
-        trust-region Newton method whose conjugate-gradient steps use exact Hessian-vector
-        products (SciPy's ``trust-ncg``). The second-order solvers suit small and medium data
-        sets; they ignore the parameters of the stochastic ones (batch size, learning rate,
-        momentum, Adam's) and have no ``partial_fit``.
+        Newton method: each step solves for the curvature measured on a subsample of the rows
+        (see ``curvature`` and ``curvature_fraction``) by damped conjugate gradients with
+        exact curvature-vector products, then searches along it. The second-order solvers
+        suit small and medium data sets; they ignore the parameters of the stochastic ones
+        (batch size, learning rate, momentum, Adam's) and have no ``partial_fit``.
 
     alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha / 2 * sum_l ||W_l||^2`` (biases are not
@@ -157,11 +158,6 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         Maximum number of loss evaluations of ``"lbfgs"`` and ``"newton-cg"`` (checked after
         each iteration for the latter).
 
-    scoring : {"loss", "accuracy"}, default="loss"
-        What early stopping watches on the validation set: the cross-entropy (smooth, the
-        default, as in HistGradientBoostingClassifier) or the accuracy (MLPClassifier's choice;
-        coarse on small validation sets, where it can stop early on a plateau of ties).
-
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``: ``{label: weight}``, or
         ``"balanced"`` for ``n_samples / (n_classes * count(label))``. Not for multilabel
@@ -173,6 +169,22 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         units are scaled by ``1 / (1 - dropout)``, so nothing changes at prediction time).
         Applied to every hidden layer. Only for ``"sgd"`` and ``"adam"``. The validation score
         and ``predict`` use the whole network.
+
+    scoring : {"loss", "accuracy"}, default="loss"
+        What early stopping watches on the validation set: the cross-entropy (smooth, the
+        default, as in HistGradientBoostingClassifier) or the accuracy (MLPClassifier's choice;
+        coarse on small validation sets, where it can stop early on a plateau of ties).
+
+    curvature : {"gauss-newton", "hessian"}, default="gauss-newton"
+        The curvature ``"newton-cg"`` steps with: the Gauss-Newton matrix (positive
+        semi-definite, the Hessian's best such approximation near a minimum, and cheaper to
+        multiply by) or the exact Hessian. Both come as exact matrix-vector products from the
+        R-operator; neither matrix is ever formed.
+
+    curvature_fraction : float, default=0.1
+        Share of the rows ``"newton-cg"`` measures the curvature on, at each step a new random
+        subsample of at least 500 rows (all of them for smaller data sets); ``1.0`` uses every
+        row. The gradient always comes from every row.
 
     Attributes
     ----------
@@ -290,6 +302,8 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         class_weight=None,
         dropout=0.0,
         scoring="loss",
+        curvature="gauss-newton",
+        curvature_fraction=0.1,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -317,6 +331,8 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         self.class_weight = class_weight
         self.dropout = dropout
         self.scoring = scoring
+        self.curvature = curvature
+        self.curvature_fraction = curvature_fraction
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):

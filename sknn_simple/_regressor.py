@@ -57,10 +57,11 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     solver : {"adam", "sgd", "lbfgs", "newton-cg"}, default="adam"
         ``"sgd"``: mini-batch gradient descent with (Nesterov) momentum. ``"adam"``: Adam.
         ``"lbfgs"``: full-batch L-BFGS (SciPy's L-BFGS-B). ``"newton-cg"``: a full-batch
-        trust-region Newton method whose conjugate-gradient steps use exact Hessian-vector
-        products of the loss (SciPy's ``trust-ncg``). The second-order solvers suit small and
-        medium data sets; they ignore the parameters of the stochastic ones and have no
-        ``partial_fit``.
+        Newton method: each step solves for the curvature of the squared loss measured on a
+        subsample of the rows (see ``curvature`` and ``curvature_fraction``) by damped
+        conjugate gradients with exact curvature-vector products, then searches along it. The
+        second-order solvers suit small and medium data sets; they ignore the parameters of the
+        stochastic ones and have no ``partial_fit``.
 
     alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha / 2 * sum_l ||W_l||^2`` (biases are not
@@ -149,6 +150,17 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         coefficient of determination R² (MLPRegressor's choice). For one output the two pick
         the same epochs (R² is one minus the squared error over a constant); they differ in
         how ``tol`` applies, and across outputs of different scales.
+
+    curvature : {"gauss-newton", "hessian"}, default="gauss-newton"
+        The curvature ``"newton-cg"`` steps with: the Gauss-Newton matrix (positive
+        semi-definite; for the squared error ``J^T J`` over the total weight, ``J`` the
+        Jacobian of the outputs) or the exact Hessian. Both come as exact matrix-vector
+        products from the R-operator; neither matrix is ever formed.
+
+    curvature_fraction : float, default=0.1
+        Share of the rows ``"newton-cg"`` measures the curvature on, at each step a new random
+        subsample of at least 500 rows (all of them for smaller data sets); ``1.0`` uses every
+        row. The gradient always comes from every row.
 
     Attributes
     ----------
@@ -268,6 +280,8 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         max_fun=15000,
         dropout=0.0,
         scoring="loss",
+        curvature="gauss-newton",
+        curvature_fraction=0.1,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -295,6 +309,8 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         self.max_fun = max_fun
         self.dropout = dropout
         self.scoring = scoring
+        self.curvature = curvature
+        self.curvature_fraction = curvature_fraction
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):

@@ -234,6 +234,8 @@ BAD_PARAMETERS = {
     "class_weight": ["auto", 3],
     "dropout": [1.0, -0.2],
     "scoring": ["f1"],
+    "curvature": ["fisher", None],
+    "curvature_fraction": [0.0, 1.5, "all"],
 }
 for name, values in BAD_PARAMETERS.items():
     for value in values:

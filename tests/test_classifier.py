@@ -100,9 +100,15 @@ def test_parameter_names_and_defaults_follow_mlpclassifier():
     ours = inspect.signature(SimpleMLPClassifier).parameters
     theirs = inspect.signature(MLPClassifier).parameters
     shared = set(ours) & set(theirs)
-    # Ours only: three things MLPClassifier lacks. Every one of its parameters is ours too,
+    # Ours only: what MLPClassifier lacks. Every one of its parameters is ours too,
     # in the same order, with the same default and the same kind (positional or keyword).
-    assert set(ours) - shared == {"class_weight", "dropout", "scoring"}
+    assert set(ours) - shared == {
+        "class_weight",
+        "dropout",
+        "scoring",
+        "curvature",
+        "curvature_fraction",
+    }
     assert list(theirs) == [name for name in ours if name in theirs]
     for name in theirs:
         assert ours[name].default == theirs[name].default, name

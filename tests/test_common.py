@@ -24,6 +24,7 @@ CONFIGURATIONS = [
     SimpleMLPClassifier(solver="lbfgs"),
     SimpleMLPClassifier(solver="newton-cg"),
     SimpleMLPClassifier(solver="newton-cg", activation="tanh", early_stopping=True),
+    SimpleMLPClassifier(solver="newton-cg", curvature="hessian", curvature_fraction=1.0),
     SimpleMLPClassifier(class_weight="balanced"),
     # two hidden layers, with every solver
     *(

@@ -123,7 +123,7 @@ def test_any_mlpregressor_parameters_construct_and_fit(params, y):
     ours = SimpleMLPRegressor(**mlp.get_params())
     for name, value in mlp.get_params().items():
         assert ours.get_params()[name] is value, name
-    assert ours.dropout == 0.0 and ours.scoring == "loss"
+    assert ours.dropout == 0.0 and ours.scoring == "loss" and ours.curvature == "gauss-newton"
     if ours.early_stopping and ours.validation_fraction < 1e-9:
         # A share of the data below rounding: ours holds out nothing and says so (MLPRegressor
         # before 1.9 holds out one sample and trains on its undefined R²).

@@ -328,3 +328,53 @@ def test_loss_and_delta_is_the_loss_and_its_derivative(head):
     else:  # half the Poisson deviance of the mean P = exp(Z)
         expected = (xlogy(Y, Y / P) - Y + P).sum(axis=1)
     np.testing.assert_allclose(row_loss, expected, rtol=1e-12)
+
+
+def logits_jacobian(theta, layout, X, activation, eps=1e-6):
+    """d logits / d theta by central differences: shape (n, k, size)."""
+    columns = []
+    for i in range(theta.size):
+        step = np.zeros_like(theta)
+        step[i] = eps
+        plus, _, _ = forward(theta + step, layout, X, activation)
+        minus, _, _ = forward(theta - step, layout, X, activation)
+        columns.append((plus - minus) / (2 * eps))
+    return np.stack(columns, axis=-1)
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2])
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+@pytest.mark.parametrize("output", list(OUTPUTS))
+@pytest.mark.parametrize("weighted", [True])  # unit weights are a case of it
+def test_gauss_newton_product_is_the_explicit_matrix(depth, activation, output, weighted):
+    """G v with G = sum_i w_i J_i^T H_i J_i / sum(w) + alpha / sum(w) on the weights, built
+    entry by entry from the logits' Jacobian (finite differences) and the head's curvature
+    H_i (softmax: diag(p) - p p^T; sigmoids: diag(p (1 - p)); identity: I; exp: diag(m)). G is
+    symmetric and positive semi-definite."""
+    layout, X, Y, theta, sw, head = make_problem(output, DEPTHS[depth], n=7)
+    sw = sw if weighted else np.ones(len(X))
+    alpha = 0.3
+    Z, _, _ = forward(theta, layout, X, activation)
+    P = HEADS[head].output(Z.copy())
+    J = logits_jacobian(theta, layout, X, activation)
+    G = np.zeros((theta.size, theta.size))
+    for i in range(len(X)):
+        p = P[i]
+        H_i = {
+            "softmax": lambda p: np.diag(p) - np.outer(p, p),
+            "logistic": lambda p: np.diag(p * (1 - p)),
+            "identity": lambda p: np.eye(len(p)),
+            "exp": np.diag,  # the second derivative of exp(z) - y z is exp(z) = m
+        }[head](p)
+        G += sw[i] * J[i].T @ H_i @ J[i]
+    G /= sw.sum()
+    G[np.arange(layout.n_weights), np.arange(layout.n_weights)] += alpha / sw.sum()
+    gvp = hessian_product(
+        theta, layout, X, Y, activation, head, alpha, sw if weighted else None, gauss_newton=True
+    )
+    product = np.column_stack([gvp(e) for e in np.eye(theta.size)])
+    # (absolute errors on the scale of G's largest entry: Poisson's curvature exp(z) reaches 1e4
+    # on these random weights, and the reference's rounding errors grow with it)
+    np.testing.assert_allclose(product, G, rtol=1e-6, atol=1e-8 * max(1.0, np.abs(G).max()))
+    np.testing.assert_allclose(product, product.T, rtol=1e-10, atol=1e-12)
+    assert np.linalg.eigvalsh((product + product.T) / 2).min() > -1e-10

@@ -19,7 +19,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import has_fit_parameter
 
-from sknn_simple import SimpleMLPRegressor
+from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
 from sknn_simple.core.heads import baseline_loss
 from sknn_simple.core.network import Layout, loss_and_grad
 
@@ -166,13 +166,17 @@ def test_sample_weight_matches_mlpregressor(diabetes):
 
 
 def test_parameter_names_and_defaults_follow_mlpregressor():
-    """MLPRegressor's parameters, in its order, with its defaults; then dropout and scoring.
-    (scikit-learn 1.6 has no loss parameter: it is squared_error there.)"""
+    """MLPRegressor's parameters, in its order, with its defaults; then the classifier's
+    extras but class_weight. (scikit-learn 1.6 has no loss parameter: squared_error there.)"""
     ours = inspect.signature(SimpleMLPRegressor).parameters
     theirs = dict(inspect.signature(MLPRegressor).parameters)
     if "loss" not in theirs:
         theirs = {"loss": ours["loss"], **theirs}
-    assert list(ours) == [*theirs, "dropout", "scoring"]
+    extras = ["dropout", "scoring", "curvature", "curvature_fraction"]
+    assert list(ours) == [*theirs, *extras]
+    classifier = inspect.signature(SimpleMLPClassifier).parameters
+    for name in extras:
+        assert ours[name].default == classifier[name].default, name
     for name, parameter in theirs.items():
         assert ours[name].default == parameter.default, name
         assert ours[name].kind == parameter.kind, name

@@ -65,7 +65,9 @@ def test_rows_of_zero_weight_are_rows_that_are_not_there(digits, solver):
     X, y = digits
     weights = np.ones(len(y))
     weights[::3] = 0.0
-    settings = dict(solver=solver, max_iter=10, random_state=0)
+    # Newton's curvature on every row: a subsample of the rows (the default) is a random
+    # estimate, drawn from different rows when zero-weight rows are there or not.
+    settings = dict(solver=solver, max_iter=10, random_state=0, curvature_fraction=1.0)
     weighted = fit_quietly(SimpleMLPClassifier(20, **settings), X, y, sample_weight=weights)
     without = fit_quietly(SimpleMLPClassifier(20, **settings), X[weights > 0], y[weights > 0])
     np.testing.assert_allclose(weighted.loss_curve_, without.loss_curve_, rtol=1e-10)
@@ -372,3 +374,62 @@ def test_a_fit_that_never_learns_is_still_reported():
         SimpleMLPClassifier(
             10, solver="sgd", momentum=0.0, learning_rate_init=50.0, max_iter=10, random_state=0
         ).fit(X, y)
+
+
+# --- predictions choose threads as fits do, and leave the limits as they were --------------------
+
+
+def numpy_blas_threads():
+    from sknn_simple.training.threads import _blas_libraries
+
+    return [lib.num_threads for lib in _blas_libraries()[1]]
+
+
+@pytest.mark.parametrize(
+    "rows, one_thread_inside",
+    [(5, False), (360, True), (40_000, False)],  # tiny: OpenBLAS's own single thread; large
+)
+def test_a_prediction_runs_small_products_on_one_thread(
+    digits, rows, one_thread_inside, monkeypatch
+):
+    X, y = digits
+    model = fit_quietly(SimpleMLPClassifier(100, max_iter=3, random_state=0), X, y)
+    X_new = np.resize(X, (rows, X.shape[1]))
+    seen = []
+    real_forward = base_module.forward
+
+    def recording_forward(*args, **kwargs):
+        seen.append(numpy_blas_threads())
+        return real_forward(*args, **kwargs)
+
+    monkeypatch.setattr(base_module, "forward", recording_forward)
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        model.predict_proba(X_new)
+        assert blas_threads() == before
+    assert (seen[0] == [1] * len(seen[0])) == one_thread_inside
+
+
+def test_predictions_and_fits_in_threads_leave_every_limit_as_it_was(digits):
+    X, y = digits
+    model = fit_quietly(SimpleMLPClassifier(100, max_iter=3, random_state=0), X, y)
+    with threadpool_limits(limits=3, user_api="blas"):
+        before = blas_threads()
+        errors = []
+
+        def work(i, errors=errors):
+            try:
+                for _ in range(20):
+                    model.predict_proba(X[: 300 + i])
+                if i % 2:
+                    fit_quietly(SimpleMLPClassifier(10, max_iter=2), X, y)
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors
+        assert blas_threads() == before

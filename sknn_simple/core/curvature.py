@@ -52,12 +52,19 @@ def hessian_product(
     alpha=0.0,
     sample_weight=None,
     dropout_masks=None,
+    gauss_newton=False,
 ):
     """Return a function ``hvp(v)`` that computes ``H v``, the Hessian of the loss at ``theta``.
 
     The forward and backward passes at ``theta`` are computed once, here; each call of ``hvp``
     then costs one R-forward and one R-backward pass. The arguments are those of
     :func:`~sknn_simple.core.network.loss_and_grad`.
+
+    With ``gauss_newton=True`` it computes ``G v`` for the Gauss-Newton matrix
+    ``G = J^T H_out J`` instead (``J`` the Jacobian of the logits, ``H_out`` the head's
+    curvature, plus the penalty): the same lines without the three terms that carry the
+    gradient (``R{A}^T dZ``, ``dZ V^T``, ``dA * f'' * R{Z}``). ``G`` is positive
+    semi-definite, the Hessian's best such approximation near a minimum, and cheaper.
     """
     n = X.shape[0]
     Ws, _ = layout.unpack(theta)
@@ -74,20 +81,18 @@ def hessian_product(
     # The forward pass, and the backward pass of the gradient: every quantity the R-passes reuse.
     Z, H, A = forward(theta, layout, X, activation, dropout_masks=dropout_masks)
     P = out.output(Z)  # (n, k)
+    d1 = [act.derivative(A_l) for A_l in A]  # f'(Z_l) of each hidden layer
     dZ = [None] * n_layers  # dZ[l]: delta of layer l (0-based), (n, fan_out)
-    dA = [None] * n_layers  # dA[l]: dL/dA of hidden layer l, before f'
-    dZ[-1] = w * (P - Y)
-    d1 = [None] * (n_layers - 1)  # f'(Z_l) of each hidden layer
-    for l in range(n_layers - 1, 0, -1):
-        d1[l - 1] = act.derivative(A[l - 1])
-        dA[l - 1] = dZ[l] @ Ws[l].T
-        if masks[l - 1] is not None:
-            dA[l - 1] *= masks[l - 1]
-        dZ[l - 1] = dA[l - 1] * d1[l - 1]
-    d2 = []  # dA * f''(Z) of each hidden layer, or None where f'' vanishes
-    for l in range(n_layers - 1):
-        second = act.second_derivative(A[l])
-        d2.append(None if second is None else second * dA[l])
+    d2 = [None] * (n_layers - 1)  # dA * f''(Z) of each hidden layer, or None where f'' = 0
+    if not gauss_newton:  # the gradient's deltas, for the terms the Hessian adds
+        dZ[-1] = w * (P - Y)
+        for l in range(n_layers - 1, 0, -1):
+            dA = dZ[l] @ Ws[l].T  # dL/dA of hidden layer l, before f'
+            if masks[l - 1] is not None:
+                dA *= masks[l - 1]
+            dZ[l - 1] = dA * d1[l - 1]
+            second = act.second_derivative(A[l - 1])
+            d2[l - 1] = None if second is None else second * dA
     curvature_scale = alpha / weight_sum
 
     def hvp(v):
@@ -108,12 +113,14 @@ def hessian_product(
         # R-backward, from the output layer down.
         for l in range(n_layers - 1, -1, -1):
             HVs[l][...] = H[l].T @ RdZ
-            if l > 0:
+            if l > 0 and not gauss_newton:
                 HVs[l] += RH[l].T @ dZ[l]
             RdZ.sum(axis=0, out=Hcs[l])
             if l == 0:
                 break
-            RdA = RdZ @ Ws[l].T + dZ[l] @ Vs[l].T  # R{dH}
+            RdA = RdZ @ Ws[l].T  # R{dH}
+            if not gauss_newton:
+                RdA += dZ[l] @ Vs[l].T
             if masks[l - 1] is not None:
                 RdA *= masks[l - 1]
             RdZ = RdA * d1[l - 1]

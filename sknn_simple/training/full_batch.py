@@ -1,18 +1,12 @@
-"""Full-batch second-order solvers: L-BFGS and a Hessian-free trust-region Newton method.
+"""The whole training set as one objective, and L-BFGS on it.
 
-Both hand the flat parameter vector to :func:`scipy.optimize.minimize` as it is: ``x`` *is*
-``theta`` (in float64, SciPy's working precision), and
-:func:`~sknn_simple.core.network.loss_and_grad` reads the weights and biases as views of it, so
-nothing is packed or unpacked. The solvers' settings are their entries in ``solvers.SOLVERS``.
+:class:`FullBatchObjective` gives the full-batch solvers the loss and gradient of every row
+(and, for Newton, curvature products on a subsample): the solver's vector ``x`` *is* ``theta``
+(in float64, their working precision), and :func:`~sknn_simple.core.network.loss_and_grad`
+reads the weights and biases as views of it, so nothing is packed or unpacked.
 
-``"lbfgs"`` approximates the curvature from the last few gradients (L-BFGS-B).
-``"newton-cg"`` uses the exact curvature: each Newton step solves ``H p = -g`` approximately by
-conjugate gradients, where every product ``H v`` is computed analytically by the R-operator
-(:mod:`~sknn_simple.core.curvature`). The Hessian of a neural network is indefinite away from a
-minimum, so the step is taken inside a trust region (SciPy's ``trust-ncg``, Steihaug's CG): when CG
-meets a direction of negative curvature it follows it to the trust-region boundary instead of
-jumping to a saddle point or a maximum, and the region shrinks whenever the quadratic model
-predicts the loss badly.
+``"lbfgs"`` (:func:`minimize_lbfgs`) approximates the curvature from the last few gradients
+(SciPy's L-BFGS-B). ``"newton-cg"`` measures it, by the R-operator: see ``newton.py``.
 """
 
 import hashlib
@@ -53,7 +47,6 @@ class FullBatchObjective:
         self.n_evaluations = 0
         self.n_hessian_products = 0
         self._recent = []  # [(digest of x, grad_norm)], newest last
-        self._hvp_at = (None, None)  # (digest of x, hvp) for the point of the current Newton step
         self._buffers = None
 
     def _theta(self, x):
@@ -79,24 +72,44 @@ class FullBatchObjective:
             raise NonFiniteError("the loss or its gradient overflowed")
         return loss, grad.astype(np.float64, copy=False)
 
-    def hessp(self, x, v):
-        """``H(x) v``; the forward pass at ``x`` is shared by all products at the same point."""
-        digest = _digest(x)
-        if self._hvp_at[0] != digest:
-            hvp = hessian_product(
-                self._theta(x),
-                self.layout,
-                self.X,
-                self.Y,
-                sample_weight=self.sample_weight,
-                **self.model,
-            )
-            self._hvp_at = (digest, hvp)
-        self.n_hessian_products += 1
-        product = self._hvp_at[1](self._theta(v))
-        if not np.linalg.norm(product) < _LARGEST_NORM:
-            raise NonFiniteError("the curvature (Hessian-vector product) overflowed")
-        return product.astype(np.float64, copy=False)
+    def curvature(self, x, rows=None, gauss_newton=True):
+        """``v -> C v``: the curvature of the loss at ``x``, measured on ``rows`` (all if None).
+
+        The data term's curvature is the subsample's (its rows weighted by their weights over
+        their total: an estimate of the whole set's); the penalty's, ``alpha / W``, is the
+        whole set's, as in the loss. ``gauss_newton``: the Gauss-Newton matrix, else the
+        Hessian.
+        """
+        w = self.sample_weight
+        if rows is not None and (w is None or w[rows].any()):
+            X, Y, w = self.X[rows], self.Y[rows], None if w is None else w[rows]
+        else:  # a subsample without weight says nothing: measure on every row
+            X, Y = self.X, self.Y
+        model = dict(self.model)
+        scale = model.pop("alpha") / (
+            self.X.shape[0] if self.sample_weight is None else self.sample_weight.sum()
+        )
+        product = hessian_product(
+            self._theta(x),
+            self.layout,
+            X,
+            Y,
+            alpha=0.0,
+            sample_weight=w,
+            gauss_newton=gauss_newton,
+            **model,
+        )
+        n_weights = self.layout.n_weights
+
+        def curvature(v):
+            self.n_hessian_products += 1
+            Cv = product(self._theta(v)).astype(np.float64, copy=False)
+            Cv[:n_weights] += scale * v[:n_weights]
+            if not np.linalg.norm(Cv) < _LARGEST_NORM:
+                raise NonFiniteError("the curvature (Hessian-vector product) overflowed")
+            return Cv
+
+        return curvature
 
     def grad_norm(self, x):
         """Norm of the gradient at ``x`` if it was evaluated recently, else NaN."""
@@ -119,43 +132,39 @@ class SolverResult:
     message: str
 
 
-def minimize_full_batch(solver, objective, theta, params, on_iteration):
-    """Run the full-batch ``solver`` (an entry of ``SOLVERS``) from ``theta``.
+def minimize_lbfgs(objective, theta, params, on_iteration, rng=None):
+    """Run SciPy's L-BFGS-B from ``theta`` (``solver="lbfgs"``).
 
     ``on_iteration(x, loss)`` is called after each iteration; it returns True to stop (early
-    stopping). ``params["max_fun"]`` bounds the number of loss evaluations, ``params["tol"]``
-    the gradient norm (for L-BFGS-B, the largest projected gradient component) at which the
-    solver stops.
+    stopping). ``params["max_iter"]`` and ``params["max_fun"]`` bound the iterations and loss
+    evaluations, ``params["tol"]`` the largest projected gradient component at which L-BFGS-B
+    stops. ``rng`` is not used (the method draws nothing).
     """
-    max_fun = params["max_fun"]
-    stopped = out_of_budget = False
+    stopped = False
 
     def callback(intermediate_result):
-        nonlocal stopped, out_of_budget
+        nonlocal stopped
         if on_iteration(intermediate_result.x, float(intermediate_result.fun)):
             stopped = True
             raise StopIteration
-        if not solver.limits_evaluations and objective.n_evaluations >= max_fun:
-            out_of_budget = True
-            raise StopIteration
 
-    settings = {"method": solver.method, "options": solver.options(params)}
-    if solver.uses_hessian:
-        settings["hessp"] = objective.hessp
+    options = {"maxiter": params["max_iter"], "maxfun": params["max_fun"], "gtol": params["tol"]}
     try:
         result = minimize(
-            objective, theta.astype(np.float64), jac=True, callback=callback, **settings
+            objective,
+            theta.astype(np.float64),
+            jac=True,
+            callback=callback,
+            method="L-BFGS-B",
+            options=options,
         )
     except NonFiniteError as exc:  # the caller keeps the last completed iterate
         return SolverResult(None, -1, objective.n_evaluations, False, False, str(exc))
-    # status 1: the iteration (or, for L-BFGS-B, evaluation) limit was reached
-    hit_limit = result.status == 1 or out_of_budget
-    converged = result.status == 0 or stopped
     return SolverResult(
         result.x,
         int(result.nit),
         objective.n_evaluations,
-        converged,
-        hit_limit,
+        result.status == 0 or stopped,
+        result.status == 1,  # the iteration or evaluation limit was reached
         str(result.message),
     )

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.heads import baseline_loss
 from ..core.network import loss_and_grad
-from .full_batch import FullBatchObjective, minimize_full_batch
+from .full_batch import FullBatchObjective
 from .minibatch import MiniBatches, run_epoch
 from .solvers import SOLVERS, step_function
 from .threads import blas_threads
@@ -170,7 +170,7 @@ def _run_full_batch(state, solver, problem, params, monitor):
     trial_data = (problem.X[rows], objective.Y[rows])
     weights = None if problem.sample_weight is None else problem.sample_weight[rows]
     with blas_threads(*problem.thread_trial(theta, *trial_data, weights)):
-        result = minimize_full_batch(solver, objective, theta, params, on_iteration)
+        result = solver.run(objective, theta, params, on_iteration, state.rng)
     work = {
         "n_evaluations": objective.n_evaluations,
         "n_hessian_products": objective.n_hessian_products,

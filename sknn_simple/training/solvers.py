@@ -2,8 +2,8 @@
 
 A *stochastic* solver (``"sgd"``, ``"adam"``) takes a step after every mini-batch; its entry
 says how many state arrays its update rule keeps and binds the rule to its hyperparameters.
-A *full-batch* solver (``"lbfgs"``, ``"newton-cg"``) hands the whole training loss to
-:func:`scipy.optimize.minimize`; its entry names the SciPy method and its options. Adding a
+A *full-batch* solver (``"lbfgs"``, ``"newton-cg"``) minimizes the whole training loss: its
+entry is the function that runs it (SciPy's L-BFGS-B; our Newton method in ``newton.py``). Adding a
 solver is one entry in :data:`SOLVERS` (and the estimator's ``solver`` parameter accepts every
 key).
 """
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .full_batch import minimize_lbfgs
+from .newton import minimize_newton
 from .optimizers import adam_step, sgd_step
 
 
@@ -30,16 +32,10 @@ class StochasticSolver:
 
 @dataclass(frozen=True)
 class FullBatchSolver:
-    """A method of :func:`scipy.optimize.minimize` run on the whole training loss."""
+    """A method that minimizes the whole training loss, iteration by iteration."""
 
-    #: The SciPy method.
-    method: str
-    #: ``params -> options`` of the SciPy method.
-    options: Callable
-    #: The method needs Hessian-vector products (``hessp``).
-    uses_hessian: bool
-    #: SciPy enforces ``max_fun`` itself; otherwise it is checked after each iteration.
-    limits_evaluations: bool
+    #: ``(objective, theta, params, on_iteration, rng) -> SolverResult`` (see full_batch.py).
+    run: Callable
     stochastic: bool = False
 
 
@@ -69,18 +65,8 @@ def _bind_adam(state, params):
 SOLVERS = {
     "sgd": StochasticSolver(n_arrays=1, bind=_bind_sgd),
     "adam": StochasticSolver(n_arrays=2, bind=_bind_adam),
-    "lbfgs": FullBatchSolver(
-        method="L-BFGS-B",
-        options=lambda p: {"maxiter": p["max_iter"], "maxfun": p["max_fun"], "gtol": p["tol"]},
-        uses_hessian=False,
-        limits_evaluations=True,
-    ),
-    "newton-cg": FullBatchSolver(
-        method="trust-ncg",
-        options=lambda p: {"maxiter": p["max_iter"], "gtol": p["tol"]},
-        uses_hessian=True,
-        limits_evaluations=False,
-    ),
+    "lbfgs": FullBatchSolver(run=minimize_lbfgs),
+    "newton-cg": FullBatchSolver(run=minimize_newton),
 }
 
 

@@ -1,6 +1,6 @@
 """
-Deployment: model files, skops and ONNX
-=======================================
+Deployment: model files and ONNX
+================================
 
 Save a fitted pipeline to a model file, load it back, export it to ONNX and run it with
 onnxruntime: every copy must predict the same.

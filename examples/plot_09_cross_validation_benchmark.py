@@ -28,6 +28,9 @@ models = {
     "LogisticRegression": lambda: LogisticRegression(max_iter=1000),
 }
 results = {}
+# Every model runs with its defaults, as a user would first try it. On the two small data sets
+# the networks' 200 Adam epochs end before the loss settles, and each fit would warn about it;
+# the comparison is of the defaults on purpose, so those warnings are silenced here.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     for data_name, loader in datasets.items():
@@ -53,3 +56,14 @@ ax.set(
 ax.legend(loc="lower right")
 fig.tight_layout()
 plt.show()
+
+# %%
+# What it teaches
+# ---------------
+# sknn_simple and MLPClassifier score the same (they train the same network the same way). On
+# wine and breast cancer, logistic regression scores as well as both networks: those classes are
+# (almost) linearly separable, so a hidden layer has nothing to add but cost and variance. On
+# digits the networks lead by about two points, more than the spread across folds: there the
+# hidden units learn features of the strokes that no linear function of the pixels captures.
+# Start with the linear model, and use the network where it underfits (guide, part 5: "When is a
+# linear model enough?").
