@@ -98,29 +98,29 @@ def selection_rows(repeats):
     X, y = load_digits(return_X_y=True)
     estimators = {"ours": SimpleMLPClassifier(random_state=0), "MLP": MLPClassifier(random_state=0)}
     grid = {"alpha": [1e-4, 1e-3, 1e-2, 1e-1], "hidden_layer_sizes": [(50,), (100,)]}
+
+    def search(estimator, n_jobs):
+        step = type(estimator).__name__.lower()  # make_pipeline's name of the step
+        return GridSearchCV(
+            make_pipeline(StandardScaler(), estimator),
+            {f"{step}__{name}": values for name, values in grid.items()},
+            cv=3,
+            n_jobs=n_jobs,
+        ).fit(X, y)
+
     tasks = {
-        "cross_val_score, cv=5": lambda est, n_jobs: cross_val_score(
+        "cross_val_score, cv=5": lambda est: cross_val_score(
             make_pipeline(StandardScaler(), est), X, y, cv=5
         ),
-        "GridSearchCV 24 fits, n_jobs=1": lambda est, n_jobs: GridSearchCV(
-            make_pipeline(StandardScaler(), est),
-            {f"{type(est).__name__.lower()}__{k}": v for k, v in grid.items()},
-            cv=3,
-            n_jobs=1,
-        ).fit(X, y),
-        "GridSearchCV 24 fits, n_jobs=2": lambda est, n_jobs: GridSearchCV(
-            make_pipeline(StandardScaler(), est),
-            {f"{type(est).__name__.lower()}__{k}": v for k, v in grid.items()},
-            cv=3,
-            n_jobs=2,
-        ).fit(X, y),
+        "GridSearchCV 24 fits, n_jobs=1": lambda est: search(est, 1),
+        "GridSearchCV 24 fits, n_jobs=2": lambda est: search(est, 2),
     }
     rows = []
     for task, run in tasks.items():
         times = {"ours": [], "MLP": []}
         for _ in range(repeats):
             for name, estimator in estimators.items():
-                times[name].append(timed(lambda e=estimator, task=run: task(e, None)))
+                times[name].append(timed(lambda e=estimator, task=run: task(e)))
         ratio = statistics.median(a / b for a, b in zip(times["ours"], times["MLP"], strict=True))
         rows.append(
             {
