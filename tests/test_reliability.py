@@ -131,6 +131,15 @@ def blas_threads():
     )
 
 
+def run_in_threads(target, n_threads):
+    """``target(i)`` for i = 0, ..., n_threads - 1, each in a thread of its own, all at once."""
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n_threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def test_concurrent_fits_leave_every_thread_limit_as_it_was(digits):
     """Two to four fits in threads, each narrowing the limits while it runs, and ending in
     every order: afterwards every BLAS library has the setting it had before."""
@@ -149,11 +158,7 @@ def test_concurrent_fits_leave_every_thread_limit_as_it_was(digits):
                 except Exception as exc:  # pragma: no cover - reported below
                     errors.append(exc)
 
-            threads = [threading.Thread(target=fit, args=(i,)) for i in range(n_threads)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            run_in_threads(fit, n_threads)
             assert not errors
             assert blas_threads() == before
         assert any(n == 3 for _, n in before)
@@ -426,10 +431,6 @@ def test_predictions_and_fits_in_threads_leave_every_limit_as_it_was(digits):
             except Exception as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
-        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_in_threads(work, 4)
         assert not errors
         assert blas_threads() == before
