@@ -5,6 +5,7 @@ activation and output head, with and without sample weights, the L2 penalty and 
 """
 
 import itertools
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -14,7 +15,7 @@ from sklearn.metrics import log_loss, mean_poisson_deviance, mean_squared_error
 
 from sknn_simple.core.activations import ACTIVATIONS, ZERO
 from sknn_simple.core.curvature import hessian_product
-from sknn_simple.core.heads import HEADS, baseline_loss
+from sknn_simple.core.heads import HEADS, baseline_loss, mean_loss
 from sknn_simple.core.network import Buffers, Layout, forward, init_params, loss_and_grad
 
 ACTIVATION_NAMES = ["identity", "relu", "sigmoid", "tanh"]
@@ -150,6 +151,9 @@ def test_loss_matches_sklearn_metrics(depth, output, weighted):
     weight_sum = len(X) if sw is None else sw.sum()
     squares = sum(np.sum(W**2) for W in layout.unpack(theta)[0])
     assert loss == pytest.approx(data + alpha / 2 * squares / weight_sum, rel=1e-12)
+    # mean_loss (the validation loss) is the same data term, without the penalty
+    Z, _, _ = forward(theta, layout, X, "tanh")
+    assert mean_loss(Z, Y, head, sw) == pytest.approx(data, rel=1e-12)
 
 
 @pytest.mark.parametrize("depth", [1, 2])
@@ -186,6 +190,109 @@ def test_gradient_writes_into_given_buffers(dropout):
     assert part.Z.shape == (5, layout.n_outputs) and np.shares_memory(part.Z, buffers.Z)
     loss5, _ = loss_and_grad(theta, layout, X[:5], Y[:5], "relu", head, 0.1, buffers=part)
     assert loss5 == loss_and_grad(theta, layout, X[:5], Y[:5], "relu", head, 0.1)[0]
+
+
+# A wide problem for the memory tests: every (n, h) array is far larger than what a pass
+# allocates per row (the row losses, the softmax's row maxima) or per parameter.
+WIDE = Layout((20, 64, 48, 3))
+WIDE_ROWS = 2000
+
+
+def wide_problem(dtype, dropout):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(WIDE_ROWS, 20)).astype(dtype)
+    Y = np.eye(3, dtype=dtype)[rng.randint(3, size=WIDE_ROWS)]
+    theta = rng.normal(scale=0.1, size=WIDE.size).astype(dtype)
+    masks = dropout_masks(WIDE, WIDE_ROWS) if dropout else None
+    masks = None if masks is None else [m.astype(dtype) for m in masks]
+    return X, Y, theta, masks
+
+
+def traced(call):
+    """``(result, bytes still allocated, peak bytes)`` of a call, as tracemalloc sees them."""
+    tracemalloc.start()
+    try:
+        result = call()
+        size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, size, peak
+
+
+def buffer_bytes(dtype, dropout=False, backward=True):
+    """What the buffers of WIDE over WIDE_ROWS rows must hold: A (and H with dropout, dZ for
+    the backward pass) per hidden layer, and the logits."""
+    per_layer = 1 + dropout + backward
+    values = WIDE_ROWS * (per_layer * sum(WIDE.hidden) + WIDE.n_outputs)
+    return values * np.dtype(dtype).itemsize
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dropout, backward", [(None, True), (True, True), (None, False)])
+def test_buffers_hold_exactly_the_arrays_a_pass_needs(dtype, dropout, backward):
+    """No array the pass does not use (H without dropout, dZ for a forward pass only), each in
+    the model's dtype; ``None`` is the default (no dropout)."""
+    options = {"backward": backward} if dropout is None else {"dropout": dropout}
+    _, size, _ = traced(lambda: Buffers(WIDE, WIDE_ROWS, dtype, **options))
+    expected = buffer_bytes(dtype, dropout=bool(dropout), backward=backward)
+    assert expected <= size < expected + 4096  # + the lists that hold the arrays
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dropout", [False, True])
+@pytest.mark.parametrize("rows", [WIDE_ROWS, WIDE_ROWS // 2])
+def test_a_pass_on_buffers_allocates_no_batch_sized_array(dtype, dropout, rows):
+    """A training step on buffers writes every (n, h) array into them: what it allocates at
+    its peak is less than one hidden layer's array, for a full batch and for a shorter one."""
+    X, Y, theta, masks = wide_problem(dtype, dropout)
+    buffers = Buffers(WIDE, WIDE_ROWS, dtype, dropout=dropout).rows(rows)
+    X, Y = X[:rows], Y[:rows]
+    masks = None if masks is None else [m[:rows] for m in masks]
+    grad = np.empty_like(theta)
+
+    def step():
+        return loss_and_grad(theta, WIDE, X, Y, "relu", "softmax", 0.1, None, grad, buffers, masks)
+
+    expected, _ = step()  # the first call may cache views of theta and grad
+    (loss, _), _, peak = traced(step)
+    assert loss == expected
+    assert peak < rows * min(WIDE.hidden) * np.dtype(dtype).itemsize
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dropout", [False, True])
+def test_a_one_off_evaluation_allocates_only_the_arrays_it_needs(dtype, dropout):
+    """Without buffers, loss_and_grad allocates its own, in theta's dtype and with an H only
+    under dropout: a float32 model takes half the memory of a float64 one."""
+    X, Y, theta, masks = wide_problem(dtype, dropout)
+    _, _, peak = traced(
+        lambda: loss_and_grad(theta, WIDE, X, Y, "relu", "softmax", 0.1, None, dropout_masks=masks)
+    )
+    needed = buffer_bytes(dtype, dropout=dropout)
+    assert needed <= peak < needed + WIDE_ROWS * min(WIDE.hidden) * np.dtype(dtype).itemsize
+
+
+def test_rows_of_forward_only_buffers_run_a_forward_pass():
+    X, Y, theta, _ = wide_problem(np.float64, False)
+    buffers = Buffers(WIDE, WIDE_ROWS, np.float64, backward=False)
+    part = buffers.rows(100)
+    Z, _, _ = forward(theta, WIDE, X[:100], "tanh", buffers=part)
+    assert np.shares_memory(Z, buffers.Z)
+    np.testing.assert_allclose(Z, forward(theta, WIDE, X[:100], "tanh")[0], rtol=1e-12)
+
+
+def test_buffers_remember_the_views_of_the_arrays_a_loop_passes():
+    """The parameters and the gradient are unpacked once, not at every step; a third array
+    (a full-batch solver's new point) gets views of its own."""
+    buffers = Buffers(WIDE, 10, np.float64)
+    theta, grad, other = (np.arange(WIDE.size, dtype=float) * s for s in (1, 2, 3))
+    views = buffers.unpack(WIDE, theta)
+    assert buffers.unpack(WIDE, grad) is not views
+    assert buffers.unpack(WIDE, theta) is views
+    for array in (theta, grad, other, theta):
+        Ws, bs = buffers.unpack(WIDE, array)
+        assert all(np.shares_memory(part, array) for part in Ws + bs)
+        np.testing.assert_array_equal(Ws[1], WIDE.unpack(array)[0][1])
 
 
 def test_unpack_returns_views_in_order():
@@ -289,6 +396,28 @@ def test_baseline_loss_is_the_loss_of_the_best_constant_prediction(output):
     loss, grad = loss_and_grad(theta, layout, X, Y, "relu", head, 1.0, sw)
     assert loss == pytest.approx(baseline_loss(Y, head, sw), rel=1e-12)
     np.testing.assert_allclose(layout.unpack(grad)[1][-1], 0, atol=1e-12)  # b_out is optimal
+
+
+@pytest.mark.parametrize("output", list(OUTPUTS))
+def test_baseline_is_computed_in_float64_whatever_the_targets_dtype(output):
+    """Targets far from zero (a mean of 10,000, counts around 10,000) lose the spread the
+    baseline measures if the means and squares are taken in float32."""
+    layout, X, Y, theta, sw, head = make_problem(output, n=200)
+    if head in ("identity", "exp"):
+        Y = Y + 1e4
+    Y32 = Y.astype(np.float32)
+    exact = baseline_loss(Y32.astype(np.float64), head, sw)  # the same values, in float64
+    assert baseline_loss(Y32, head, sw) == pytest.approx(exact, rel=1e-12)
+
+
+@pytest.mark.parametrize("head", list(HEADS))
+def test_outputs_are_computed_in_place(head):
+    """``output`` overwrites the logits (a prediction allocates no second (n, k) array)."""
+    Z = np.random.RandomState(0).normal(size=(5, 3))
+    expected = HEADS[head].output(Z.copy())
+    P = HEADS[head].output(Z)
+    assert np.shares_memory(P, Z)
+    np.testing.assert_array_equal(Z, expected)
 
 
 @pytest.mark.parametrize("head", list(HEADS))

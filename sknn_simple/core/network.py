@@ -150,8 +150,9 @@ class Buffers:
     def unpack(self, layout, array):
         """``layout.unpack(array)``, remembered for the arrays a loop passes at every step
         (the parameters and the gradient): 6 views less to make per step and layer."""
+        # Each entry keeps its array alive, so no other array can have its id meanwhile.
         cached = self._views.get(id(array))
-        if cached is None or cached[0] is not array:
+        if cached is None:
             if len(self._views) >= 2:  # a full-batch solver passes a new point each time
                 self._views.clear()
             cached = self._views[id(array)] = (array, layout.unpack(array))
