@@ -532,6 +532,8 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 outcome.losses
             )
             self._warn_if_diverged(outcome.losses, outcome.baseline, still_falling)
+        elif not stochastic and outcome.reason in ("stopped", "not_converged"):
+            self._warn_if_never_learned(outcome)
 
     #: How far above the loss of the best constant output the lowest loss may stay before a
     #: fit counts as failed: a noisy epoch average or a large alpha can end a hair above it.
@@ -560,6 +562,26 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             f"{self.learning_rate_init} is probably too large for this data; if it fell slowly, "
             "train longer or scale the inputs (e.g. with StandardScaler)."
             + self._divergence_hint(),
+            ConvergenceWarning,
+        )
+
+    def _warn_if_never_learned(self, outcome):
+        """Warn when a full-batch solver stopped with its loss above that of a constant output.
+
+        The penalized optimum is never worse than the best constant output (all weights zero),
+        so a solver that stopped there stalled: on targets of a large scale, L-BFGS-B's
+        relative-reduction test ends the run after an iteration that barely moved.
+        """
+        if not outcome.losses:
+            return
+        lowest = min(outcome.losses)
+        if not lowest > outcome.baseline * (1 + self.BASELINE_TOLERANCE):
+            return
+        warn(
+            f"solver={self.solver!r} stopped after {self.n_iter_} iterations ({outcome.message})"
+            f" with the training loss at {lowest:.4g}, above {outcome.baseline:.4g}, the loss "
+            "of a model that ignores the inputs: training failed. Scale the inputs (e.g. with "
+            "StandardScaler)." + self._divergence_hint(),
             ConvergenceWarning,
         )
 

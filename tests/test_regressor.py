@@ -528,6 +528,25 @@ def test_divergence_stops_with_a_warning_that_suggests_scaling_y(diabetes, solve
     assert all(np.isfinite(W).all() for W in model.coefs_)
 
 
+@pytest.mark.parametrize("activation", ["identity", "tanh"])
+def test_a_full_batch_fit_that_stalls_above_a_constant_warns_to_scale_y(diabetes, activation):
+    """On targets of scale 1e10, L-BFGS-B ends after one iteration that barely moved (its
+    relative-reduction test): 'converged' with a loss no better than a constant's must warn."""
+    X, y = diabetes
+    model = SimpleMLPRegressor(
+        hidden_layer_sizes=(10,), activation=activation, solver="lbfgs", random_state=0
+    )
+    with pytest.warns(ConvergenceWarning, match="ignores the inputs: training failed") as caught:
+        model.fit(X, 1e10 * (y + 3))
+    assert "TransformedTargetRegressor" in str(caught[0].message)
+    assert model.score(X, 1e10 * (y + 3)) < 0  # it really learned nothing
+    with warnings.catch_warnings(record=True) as caught:  # on a sensible scale: it learns
+        warnings.simplefilter("always")
+        model.fit(X, y + 3)
+    assert not any("training failed" in str(w.message) for w in caught)
+    assert model.score(X, y + 3) > 0.3
+
+
 def test_poisson_predicts_positive_means(diabetes):
     X, y = diabetes
     rate = np.exp(0.5 * X[:, 2] - 0.3 * X[:, 8] ** 2)  # a function of the features
