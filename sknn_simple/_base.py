@@ -399,7 +399,11 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
     def _validate_validation_data(self, X_val, y_val, sample_weight_val, dtype):
         if X_val is None or y_val is None:
-            raise ValueError("X_val and y_val must be given together.")
+            alone = X_val is None and y_val is None  # only sample_weight_val was given
+            raise ValueError(
+                "X_val and y_val must be given together"
+                + (" (sample_weight_val weighs their samples)." if alone else ".")
+            )
         X_val = validate_data(self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False)
         # y_val as validate_data checks a multi-output y, under its own name in any message
         y_val = check_array(
