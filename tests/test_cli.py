@@ -841,8 +841,10 @@ def test_usage_errors_exit_with_2(capsys):
 
 
 def test_console_script_and_module_run(iris_csv, tmp_path):
+    """Every way to start the command line runs it (the module of the console script too)."""
     script = shutil.which("sknn-simple")
-    commands = [[sys.executable, "-m", "sknn_simple"]]
+    modules = ("sknn_simple", "sknn_simple.cli.main")
+    commands = [[sys.executable, "-m", module] for module in modules]
     if script is not None:
         commands.append([script])
     for command in commands:

@@ -711,3 +711,7 @@ def main(argv=None):
         for line in _error_lines(exc):
             print(f"sknn-simple {args.command}: error: {line}", file=sys.stderr)
         return 1
+
+
+if __name__ == "__main__":  # python -m sknn_simple.cli.main: the same as python -m sknn_simple
+    sys.exit(main())
