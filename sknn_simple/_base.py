@@ -503,7 +503,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             )
         elif outcome.reason == "max_iter":
             still_high = ""
-            if outcome.losses[-1] > outcome.baseline * (1 + self.BASELINE_TOLERANCE):
+            if self._above_baseline(outcome.losses[-1], outcome.baseline):
                 still_high = (
                     f" The training loss ({outcome.losses[-1]:.4g}) is still above that of a "
                     f"model that ignores the inputs ({outcome.baseline:.4g})."
@@ -543,6 +543,14 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
     #: fit counts as failed: a noisy epoch average or a large alpha can end a hair above it.
     BASELINE_TOLERANCE = 0.01
 
+    def _above_baseline(self, loss, baseline):
+        """Whether ``loss`` is clearly above the loss of the best constant output.
+
+        A baseline of 0 means constant targets: the constant is all there is to learn, and the
+        penalty alone keeps any loss above 0, so no loss counts as above it.
+        """
+        return baseline > 0 and loss > baseline * (1 + self.BASELINE_TOLERANCE)
+
     def _warn_if_diverged(self, losses, baseline, still_falling):
         """Warn when the loss rose, or never came near what a model ignoring the inputs gets.
 
@@ -554,7 +562,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         first, last, lowest = losses[0], losses[-1], min(losses)
         if last > first:
             what = f"The training loss rose from {first:.4g} after the first epoch to {last:.4g}"
-        elif not still_falling and lowest > baseline * (1 + self.BASELINE_TOLERANCE):
+        elif not still_falling and self._above_baseline(lowest, baseline):
             what = (
                 f"The training loss never fell below {baseline:.4g}, the loss of a model that "
                 f"ignores the inputs (lowest: {lowest:.4g})"
@@ -579,11 +587,12 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         if not outcome.losses:
             return
         lowest = min(outcome.losses)
-        if not lowest > outcome.baseline * (1 + self.BASELINE_TOLERANCE):
+        if not self._above_baseline(lowest, outcome.baseline):
             return
         warn(
-            f"solver={self.solver!r} stopped after {self.n_iter_} iterations ({outcome.message})"
-            f" with the training loss at {lowest:.4g}, above {outcome.baseline:.4g}, the loss "
+            f"solver={self.solver!r} stopped after {self.n_iter_} iterations"
+            + (f" ({outcome.message})" if outcome.message else "")
+            + f" with the training loss at {lowest:.4g}, above {outcome.baseline:.4g}, the loss "
             "of a model that ignores the inputs: training failed. Scale the inputs (e.g. with "
             "StandardScaler)." + self._divergence_hint(),
             ConvergenceWarning,

@@ -20,6 +20,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import has_fit_parameter
 
 from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
+from sknn_simple._regressor import LOSS_HEADS
 from sknn_simple.core.heads import baseline_loss
 from sknn_simple.core.network import Layout, loss_and_grad
 
@@ -545,6 +546,26 @@ def test_a_full_batch_fit_that_stalls_above_a_constant_warns_to_scale_y(diabetes
         model.fit(X, y + 3)
     assert not any("training failed" in str(w.message) for w in caught)
     assert model.score(X, y + 3) > 0.3
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs", "newton-cg"])
+def test_a_constant_target_is_no_failed_fit(diabetes, solver, loss):
+    """Constant targets (0.1: their computed mean is off by a rounding; the rows of weight 0
+    differ) have a baseline of exactly 0, which no penalized loss beats: no 'training failed'
+    warning, whichever solver; the full-batch ones predict the constant."""
+    X, _ = diabetes
+    y = np.full(len(X), 0.1)
+    y[:5] = 7.0
+    weights = np.r_[np.zeros(5), np.ones(len(X) - 5)]
+    assert baseline_loss(y[5:, None], LOSS_HEADS[loss]) == 0.0
+    model = SimpleMLPRegressor(loss, (8,), solver=solver, random_state=0, max_iter=300)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y, sample_weight=weights)
+    assert not [w for w in caught if "ignores the inputs" in str(w.message)]
+    if solver in ("lbfgs", "newton-cg"):  # (the stochastic ones stop on tol before it)
+        assert np.allclose(model.predict(X), 0.1, atol=0.05)
 
 
 def test_poisson_predicts_positive_means(diabetes):
