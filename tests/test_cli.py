@@ -206,6 +206,11 @@ def test_task_errors_are_one_line_before_any_work(diabetes_csv, files, capsys):
             ["fit", "{data}", "--target", "y", "--param", "scoring=r2", "-o", out],
             "The 'scoring' parameter of SimpleMLPClassifier must be a str among",
         ),
+        (  # before the task is settled: the rule of each estimator, each named
+            ["fit", str(diabetes_csv), "--target", "progression", "--param", "scoring=f1"]
+            + ["-o", out],
+            "Got 'f1' instead. The 'scoring' parameter of SimpleMLPRegressor must be a str among",
+        ),
         (["predict", "{model}", "{data}", "--proba"], None),
     ]:
         if expected is None:  # a regression model asked for probabilities
@@ -329,7 +334,7 @@ BAD_INPUTS = {
             "-o",
             "{tmp}/m.npz",
         ],
-        "'activation' parameter of SimpleMLPClassifier must be",
+        "'activation' parameter of SimpleMLPClassifier and SimpleMLPRegressor must be",
     ),
     "random_state as a parameter": (
         ["fit", "{data}", "--target", "y", "--param", "random_state=1", "-o", "{tmp}/m.npz"],
@@ -372,10 +377,10 @@ BAD_INPUTS = {
     ),
     "grid with bad values: one line each": (
         ["tune", "{iris}", "--target", "species", "--grid", "{grid bad values}"],
-        "The 'alpha' parameter of SimpleMLPClassifier must be a float in the range [0.0, inf). "
-        "Got -1 instead.\n"
+        "The 'alpha' parameter of SimpleMLPClassifier and SimpleMLPRegressor must be a float in "
+        "the range [0.0, inf). Got -1 instead.\n"
         "sknn-simple tune: error: {grid bad values}: The 'activation' parameter of "
-        "SimpleMLPClassifier must be",
+        "SimpleMLPClassifier and SimpleMLPRegressor must be",
     ),
     "grid with a class_weight for a label not in the data": (
         ["tune", "{data}", "--target", "y", "--grid", "{grid bad weight}"],
@@ -551,7 +556,9 @@ def test_every_bad_parameter_value_is_rejected_before_any_work(case, command, fi
     if command == "fit" and name == "random_state":
         assert "use --random-state" in err
     else:
-        assert f"The '{name}' parameter of SimpleMLPClassifier must be" in err
+        assert f"The '{name}' parameter of SimpleMLPClassifier" in err
+        # before the data is read, either estimator is possible: the message names both
+        assert ("SimpleMLPRegressor" in err) == (name in SimpleMLPRegressor().get_params())
     assert len(err.strip().splitlines()) == 1
 
 
