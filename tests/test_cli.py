@@ -866,6 +866,22 @@ def test_console_script_and_module_run(iris_csv, tmp_path):
         assert version.returncode == 0 and version.stdout.startswith("sknn-simple ")
 
 
+def test_a_reader_that_stops_early_is_no_error(tmp_path):
+    """``sknn-simple predict ... | head -1``: the closed pipe ends the command quietly."""
+    model, data = tmp_path / "m.npz", tmp_path / "rows.csv"
+    save(SimpleMLPRegressor(max_iter=1).fit(np.eye(2), [0.0, 1.0]), model)
+    data.write_text("a,b\n" + "0.5,1.5\n" * 20000)  # more output than a pipe holds
+    command = [sys.executable, "-m", "sknn_simple", "predict", str(model), str(data)]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout.readline() == "prediction\n"
+        process.stdout.close()
+        stderr = process.stderr.read()
+        process.wait(timeout=120)
+    assert "Broken pipe" not in stderr and "Traceback" not in stderr, stderr
+
+
 def test_demo_runs_and_saves(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(["demo", "--out", "digits.npz", "--plot", "curves.png"], capsys)

@@ -8,6 +8,7 @@ status 2 (usage) or 1 (anything else); ``--traceback`` shows the full Python tra
 import argparse
 import importlib
 import json
+import os
 import sys
 import time
 import warnings
@@ -711,6 +712,10 @@ def main(argv=None):
         parser.error("--cv must be at least 2")
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of the command
+        # Python flushes stdout at exit, which would fail again: point it at nothing first
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (
         CommandError,
         DataFileError,
