@@ -399,7 +399,11 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
     def _validate_validation_data(self, X_val, y_val, sample_weight_val, dtype):
         if X_val is None or y_val is None:
-            raise ValueError("X_val and y_val must be given together.")
+            alone = X_val is None and y_val is None  # only sample_weight_val was given
+            raise ValueError(
+                "X_val and y_val must be given together"
+                + (" (sample_weight_val weighs their samples)." if alone else ".")
+            )
         X_val = validate_data(self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False)
         # y_val as validate_data checks a multi-output y, under its own name in any message
         y_val = check_array(
@@ -499,7 +503,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             )
         elif outcome.reason == "max_iter":
             still_high = ""
-            if outcome.losses[-1] > outcome.baseline * (1 + self.BASELINE_TOLERANCE):
+            if self._above_baseline(outcome.losses[-1], outcome.baseline):
                 still_high = (
                     f" The training loss ({outcome.losses[-1]:.4g}) is still above that of a "
                     f"model that ignores the inputs ({outcome.baseline:.4g})."
@@ -532,10 +536,20 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 outcome.losses
             )
             self._warn_if_diverged(outcome.losses, outcome.baseline, still_falling)
+        elif not stochastic and outcome.reason in ("stopped", "not_converged"):
+            self._warn_if_never_learned(outcome)
 
     #: How far above the loss of the best constant output the lowest loss may stay before a
     #: fit counts as failed: a noisy epoch average or a large alpha can end a hair above it.
     BASELINE_TOLERANCE = 0.01
+
+    def _above_baseline(self, loss, baseline):
+        """Whether ``loss`` is clearly above the loss of the best constant output.
+
+        A baseline of 0 means constant targets: the constant is all there is to learn, and the
+        penalty alone keeps any loss above 0, so no loss counts as above it.
+        """
+        return baseline > 0 and loss > baseline * (1 + self.BASELINE_TOLERANCE)
 
     def _warn_if_diverged(self, losses, baseline, still_falling):
         """Warn when the loss rose, or never came near what a model ignoring the inputs gets.
@@ -548,7 +562,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         first, last, lowest = losses[0], losses[-1], min(losses)
         if last > first:
             what = f"The training loss rose from {first:.4g} after the first epoch to {last:.4g}"
-        elif not still_falling and lowest > baseline * (1 + self.BASELINE_TOLERANCE):
+        elif not still_falling and self._above_baseline(lowest, baseline):
             what = (
                 f"The training loss never fell below {baseline:.4g}, the loss of a model that "
                 f"ignores the inputs (lowest: {lowest:.4g})"
@@ -560,6 +574,27 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             f"{self.learning_rate_init} is probably too large for this data; if it fell slowly, "
             "train longer or scale the inputs (e.g. with StandardScaler)."
             + self._divergence_hint(),
+            ConvergenceWarning,
+        )
+
+    def _warn_if_never_learned(self, outcome):
+        """Warn when a full-batch solver stopped with its loss above that of a constant output.
+
+        The penalized optimum is never worse than the best constant output (all weights zero),
+        so a solver that stopped there stalled: on targets of a large scale, L-BFGS-B's
+        relative-reduction test ends the run after an iteration that barely moved.
+        """
+        if not outcome.losses:
+            return
+        lowest = min(outcome.losses)
+        if not self._above_baseline(lowest, outcome.baseline):
+            return
+        warn(
+            f"solver={self.solver!r} stopped after {self.n_iter_} iterations"
+            + (f" ({outcome.message})" if outcome.message else "")
+            + f" with the training loss at {lowest:.4g}, above {outcome.baseline:.4g}, the loss "
+            "of a model that ignores the inputs: training failed. Scale the inputs (e.g. with "
+            "StandardScaler)." + self._divergence_hint(),
             ConvergenceWarning,
         )
 

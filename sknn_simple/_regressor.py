@@ -346,7 +346,7 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
             The fitted estimator.
         """
         validation_data = None
-        if X_val is not None or y_val is not None:
+        if X_val is not None or y_val is not None or sample_weight_val is not None:
             validation_data = (X_val, y_val, sample_weight_val)
         return self._fit(X, y, sample_weight, incremental=False, validation_data=validation_data)
 

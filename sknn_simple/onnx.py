@@ -36,6 +36,7 @@ from skl2onnx.common.data_types import (
 from skl2onnx.common.shape_calculator import calculate_linear_classifier_output_shapes
 from skl2onnx.common.utils import check_input_and_output_numbers
 from skl2onnx.proto import onnx_proto
+from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import SimpleMLPClassifier
 from ._regressor import SimpleMLPRegressor
@@ -56,6 +57,7 @@ def _shape_calculator(operator):
 def _regressor_shape_calculator(operator):
     """One output, (n, n_outputs), of the input's float type."""
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
+    check_is_fitted(operator.raw_operator)  # not an AttributeError about n_outputs_
     tensor = operator.inputs[0].type
     kind = DoubleTensorType if isinstance(tensor, DoubleTensorType) else FloatTensorType
     n = operator.inputs[0].get_first_dimension()

@@ -147,6 +147,11 @@ CASES = {
         ValueError,
         "X_val and y_val must be given together",
     ),
+    "sample_weight_val without X_val and y_val": (
+        fit_with(sample_weight_val=np.ones(30)),
+        ValueError,
+        r"X_val and y_val must be given together \(sample_weight_val weighs",
+    ),
     "X_val with other features": (
         fit_with(X_val=X[:, :2], y_val=y),
         ValueError,
@@ -367,6 +372,11 @@ REGRESSOR_CASES = {
     ),
     "y_val without X_val": (
         fit_regressor_with(y_val=Y_REAL),
+        ValueError,
+        "X_val and y_val must be given together",
+    ),
+    "sample_weight_val without X_val and y_val (regressor)": (
+        fit_regressor_with(sample_weight_val=np.ones(3)),
         ValueError,
         "X_val and y_val must be given together",
     ),

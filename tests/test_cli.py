@@ -206,6 +206,11 @@ def test_task_errors_are_one_line_before_any_work(diabetes_csv, files, capsys):
             ["fit", "{data}", "--target", "y", "--param", "scoring=r2", "-o", out],
             "The 'scoring' parameter of SimpleMLPClassifier must be a str among",
         ),
+        (  # before the task is settled: the rule of each estimator, each named
+            ["fit", str(diabetes_csv), "--target", "progression", "--param", "scoring=f1"]
+            + ["-o", out],
+            "Got 'f1' instead. The 'scoring' parameter of SimpleMLPRegressor must be a str among",
+        ),
         (["predict", "{model}", "{data}", "--proba"], None),
     ]:
         if expected is None:  # a regression model asked for probabilities
@@ -329,7 +334,7 @@ BAD_INPUTS = {
             "-o",
             "{tmp}/m.npz",
         ],
-        "'activation' parameter of SimpleMLPClassifier must be",
+        "'activation' parameter of SimpleMLPClassifier and SimpleMLPRegressor must be",
     ),
     "random_state as a parameter": (
         ["fit", "{data}", "--target", "y", "--param", "random_state=1", "-o", "{tmp}/m.npz"],
@@ -372,10 +377,10 @@ BAD_INPUTS = {
     ),
     "grid with bad values: one line each": (
         ["tune", "{iris}", "--target", "species", "--grid", "{grid bad values}"],
-        "The 'alpha' parameter of SimpleMLPClassifier must be a float in the range [0.0, inf). "
-        "Got -1 instead.\n"
+        "The 'alpha' parameter of SimpleMLPClassifier and SimpleMLPRegressor must be a float in "
+        "the range [0.0, inf). Got -1 instead.\n"
         "sknn-simple tune: error: {grid bad values}: The 'activation' parameter of "
-        "SimpleMLPClassifier must be",
+        "SimpleMLPClassifier and SimpleMLPRegressor must be",
     ),
     "grid with a class_weight for a label not in the data": (
         ["tune", "{data}", "--target", "y", "--grid", "{grid bad weight}"],
@@ -551,7 +556,9 @@ def test_every_bad_parameter_value_is_rejected_before_any_work(case, command, fi
     if command == "fit" and name == "random_state":
         assert "use --random-state" in err
     else:
-        assert f"The '{name}' parameter of SimpleMLPClassifier must be" in err
+        assert f"The '{name}' parameter of SimpleMLPClassifier" in err
+        # before the data is read, either estimator is possible: the message names both
+        assert ("SimpleMLPRegressor" in err) == (name in SimpleMLPRegressor().get_params())
     assert len(err.strip().splitlines()) == 1
 
 
@@ -841,8 +848,10 @@ def test_usage_errors_exit_with_2(capsys):
 
 
 def test_console_script_and_module_run(iris_csv, tmp_path):
+    """Every way to start the command line runs it (the module of the console script too)."""
     script = shutil.which("sknn-simple")
-    commands = [[sys.executable, "-m", "sknn_simple"]]
+    modules = ("sknn_simple", "sknn_simple.cli.main")
+    commands = [[sys.executable, "-m", module] for module in modules]
     if script is not None:
         commands.append([script])
     for command in commands:
@@ -855,6 +864,22 @@ def test_console_script_and_module_run(iris_csv, tmp_path):
             [*command, "--version"], capture_output=True, text=True, timeout=120
         )
         assert version.returncode == 0 and version.stdout.startswith("sknn-simple ")
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path):
+    """``sknn-simple predict ... | head -1``: the closed pipe ends the command quietly."""
+    model, data = tmp_path / "m.npz", tmp_path / "rows.csv"
+    save(SimpleMLPRegressor(max_iter=1).fit(np.eye(2), [0.0, 1.0]), model)
+    data.write_text("a,b\n" + "0.5,1.5\n" * 20000)  # more output than a pipe holds
+    command = [sys.executable, "-m", "sknn_simple", "predict", str(model), str(data)]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout.readline() == "prediction\n"
+        process.stdout.close()
+        stderr = process.stderr.read()
+        process.wait(timeout=120)
+    assert "Broken pipe" not in stderr and "Traceback" not in stderr, stderr
 
 
 def test_demo_runs_and_saves(tmp_path, capsys, monkeypatch):

@@ -98,3 +98,11 @@ def test_regressor_in_a_pipeline_with_a_scaler_converts(diabetes):
     pipe.fit(X * 20 + 3, Y[:, 0])  # the scaler has work to do
     (prediction,) = run(to_onnx(pipe, X[:1]), X * 20 + 3)
     np.testing.assert_allclose(prediction[:, 0], pipe.predict(X * 20 + 3), rtol=1e-5, atol=1e-5)
+
+
+def test_an_unfitted_regressor_is_refused_as_not_fitted():
+    """Not an AttributeError about a fitted attribute the converter needs."""
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="This SimpleMLPRegressor instance is not fitted"):
+        to_onnx(SimpleMLPRegressor(), np.zeros((1, 3), dtype=np.float32))

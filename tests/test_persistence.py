@@ -13,6 +13,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
@@ -197,6 +198,45 @@ def test_a_regressor_file_whose_loss_does_not_match_its_output_is_refused(tmp_pa
     path.write_bytes(zipped(members))
     with pytest.raises(ModelFileError, match="output function 'identity' does not fit loss"):
         load(path)
+
+
+def resigned(members, arrays):
+    """The archive ``members`` with ``arrays`` replacing entries and every digest and the
+    checksum recomputed: a forged file that passes the integrity checks."""
+    members = dict(members)
+    meta = json.loads(np.lib.format.read_array(io.BytesIO(members["metadata.npy"])).tobytes())
+    for name, array in arrays.items():
+        members[f"{name}.npy"] = npy(array)
+        meta["digests"][name] = hashlib.sha256(members[f"{name}.npy"]).hexdigest()
+    text = json.dumps(meta).encode()
+    members["metadata.npy"] = npy(np.frombuffer(text, np.uint8))
+    members["metadata_sha256.npy"] = npy(np.frombuffer(hashlib.sha256(text).digest(), np.uint8))
+    return zipped(members)
+
+
+@pytest.mark.parametrize("scaler", ["scaler0", "target_scaler"])
+@pytest.mark.parametrize(("statistic", "value"), [("scale_", 0), ("scale_", -1), ("var_", -1)])
+def test_a_forged_scaler_statistic_no_scaler_has_is_refused(scaler, statistic, value):
+    """A scale of 0 made every prediction infinite (features) or one constant (targets), and a
+    negative one mirrored them: a file with them is forged, and refused at load."""
+    X, y = load_diabetes(return_X_y=True)
+    net = SimpleMLPRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    model = TransformedTargetRegressor(
+        make_pipeline(StandardScaler(), net), transformer=StandardScaler()
+    )
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X, np.c_[y, y / 2])
+    data = io.BytesIO()
+    save(model, data)
+    members = entries(data.getvalue())
+    name = f"{scaler}_{statistic}"
+    original = np.lib.format.read_array(io.BytesIO(members[f"{name}.npy"]))
+    resaved = load(io.BytesIO(resigned(members, {name: original})))  # the forger's tools work
+    assert (resaved.predict(X) == model.predict(X)).all()
+    forged = original.copy()
+    forged[1] = value
+    with pytest.raises(ModelFileError, match=f"the entry '{name}' holds"):
+        load(io.BytesIO(resigned(members, {name: forged})))
 
 
 @pytest.fixture(scope="module")

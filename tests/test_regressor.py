@@ -20,6 +20,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import has_fit_parameter
 
 from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
+from sknn_simple._regressor import LOSS_HEADS
 from sknn_simple.core.heads import baseline_loss
 from sknn_simple.core.network import Layout, loss_and_grad
 
@@ -526,6 +527,45 @@ def test_divergence_stops_with_a_warning_that_suggests_scaling_y(diabetes, solve
         model.fit(X, huge)
     assert "TransformedTargetRegressor" in str(caught[0].message)
     assert all(np.isfinite(W).all() for W in model.coefs_)
+
+
+@pytest.mark.parametrize("activation", ["identity", "tanh"])
+def test_a_full_batch_fit_that_stalls_above_a_constant_warns_to_scale_y(diabetes, activation):
+    """On targets of scale 1e10, L-BFGS-B ends after one iteration that barely moved (its
+    relative-reduction test): 'converged' with a loss no better than a constant's must warn."""
+    X, y = diabetes
+    model = SimpleMLPRegressor(
+        hidden_layer_sizes=(10,), activation=activation, solver="lbfgs", random_state=0
+    )
+    with pytest.warns(ConvergenceWarning, match="ignores the inputs: training failed") as caught:
+        model.fit(X, 1e10 * (y + 3))
+    assert "TransformedTargetRegressor" in str(caught[0].message)
+    assert model.score(X, 1e10 * (y + 3)) < 0  # it really learned nothing
+    with warnings.catch_warnings(record=True) as caught:  # on a sensible scale: it learns
+        warnings.simplefilter("always")
+        model.fit(X, y + 3)
+    assert not any("training failed" in str(w.message) for w in caught)
+    assert model.score(X, y + 3) > 0.3
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs", "newton-cg"])
+def test_a_constant_target_is_no_failed_fit(diabetes, solver, loss):
+    """Constant targets (0.1: their computed mean is off by a rounding; the rows of weight 0
+    differ) have a baseline of exactly 0, which no penalized loss beats: no 'training failed'
+    warning, whichever solver; the full-batch ones predict the constant."""
+    X, _ = diabetes
+    y = np.full(len(X), 0.1)
+    y[:5] = 7.0
+    weights = np.r_[np.zeros(5), np.ones(len(X) - 5)]
+    assert baseline_loss(y[5:, None], LOSS_HEADS[loss]) == 0.0
+    model = SimpleMLPRegressor(loss, (8,), solver=solver, random_state=0, max_iter=300)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y, sample_weight=weights)
+    assert not [w for w in caught if "ignores the inputs" in str(w.message)]
+    if solver in ("lbfgs", "newton-cg"):  # (the stochastic ones stop on tol before it)
+        assert np.allclose(model.predict(X), 0.1, atol=0.05)
 
 
 def test_poisson_predicts_positive_means(diabetes):

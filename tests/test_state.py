@@ -91,7 +91,7 @@ def test_plain_values_round_trip():
 # field -> values that must be refused
 FORGED = {
     "theta": [np.zeros((2, 3)), np.array([1.0, np.nan]), np.array([1, 2]), [1.0, 2.0]],
-    "learning_rate": [np.inf, "0.1", None, True],
+    "learning_rate": [np.inf, "0.1", None, True, -0.001],
     "rng": [{"bit_generator": "PCG64"}, None, {"bit_generator": "MT19937", "state": {}}],
     "dropout_rng": [{"bit_generator": "MT19937"}, 3],
     "order": [np.array([0, 0, 1]), np.array([0.0, 1.0, 2.0]), np.array([[0, 1]])],

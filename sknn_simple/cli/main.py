@@ -8,6 +8,7 @@ status 2 (usage) or 1 (anything else); ``--traceback`` shows the full Python tra
 import argparse
 import importlib
 import json
+import os
 import sys
 import time
 import warnings
@@ -153,9 +154,9 @@ def _check_values(grid, where, classes, hint=""):
 
     Each value alone first, so that every bad value gets its line; then each combination (the
     candidates of a search), for any rule that involves several parameters. A value is bad when
-    every one of ``classes`` that has the parameter rejects it (the first one's message is
-    shown, followed by ``hint``). Raises CommandError with one line per distinct problem,
-    before any work is done.
+    every one of ``classes`` that has the parameter rejects it (their messages are shown, as
+    one that names each estimator when they say the same, followed by ``hint``). Raises
+    CommandError with one line per distinct problem, before any work is done.
     """
     from sklearn.model_selection import ParameterGrid
 
@@ -171,13 +172,26 @@ def _check_values(grid, where, classes, hint=""):
                     cls().set_params(**candidate)._validate_params()
                     break
                 except (ValueError, TypeError) as exc:
-                    errors.append(exc)
+                    errors.append((cls.__name__, _first_line(exc)))
             else:
-                problem = f"{where}: {_first_line(errors[0])}{hint}" if errors else None
+                problem = f"{where}: {_rejection(errors)}{hint}" if errors else None
                 if problem is not None and problem not in problems:
                     problems.append(problem)
         if problems:
             raise CommandError("\n".join(problems))
+
+
+def _rejection(errors):
+    """One line for a value that every estimator rejected, from ``[(class name, message)]``.
+
+    The messages of scikit-learn's parameter validation name the estimator: the same rule of
+    both is said once, naming both (not only the classifier, when the task is not settled yet);
+    different rules (such as the options of ``scoring``) are each said.
+    """
+    first_name, first = errors[0]
+    if all(message.replace(name, first_name) == first for name, message in errors):
+        return first.replace(first_name, " and ".join(name for name, _ in errors))
+    return " ".join(message for _, message in errors)
 
 
 def _settle_task(args, y, names, where):
@@ -698,6 +712,10 @@ def main(argv=None):
         parser.error("--cv must be at least 2")
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of the command
+        # Python flushes stdout at exit, which would fail again: point it at nothing first
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (
         CommandError,
         DataFileError,
@@ -711,3 +729,7 @@ def main(argv=None):
         for line in _error_lines(exc):
             print(f"sknn-simple {args.command}: error: {line}", file=sys.stderr)
         return 1
+
+
+if __name__ == "__main__":  # python -m sknn_simple.cli.main: the same as python -m sknn_simple
+    sys.exit(main())

@@ -139,9 +139,18 @@ def _identity_jvp(G, RZ):
     return RZ  # the identity's Jacobian is the identity
 
 
+def _constant(Y, weight):
+    """Whether each output has one value over the rows of positive weight: then the baseline
+    is exactly 0 (the weighted mean, computed, could differ from that value by a rounding)."""
+    Y = Y[weight > 0]
+    return bool((Y == Y[:1]).all())
+
+
 def _squared_error_baseline(Y, weight):
     """Half the weighted variance of each output, summed: the loss of predicting the mean."""
     Y = np.asarray(Y, dtype=np.float64)
+    if _constant(Y, weight):
+        return 0.0
     total = weight.sum()
     mean = (weight @ Y) / total  # (k,)
     return float(0.5 * (weight @ (Y - mean) ** 2).sum() / total)
@@ -177,6 +186,8 @@ def _exp_jvp(G, RZ):
 def _poisson_baseline(Y, weight):
     """The loss of predicting each output's weighted mean ``m``: ``mean(y log y) - m log m``."""
     Y = np.asarray(Y, dtype=np.float64)
+    if _constant(Y, weight):
+        return 0.0
     total = weight.sum()
     mean = (weight @ Y) / total  # (k,)
     return float(((weight @ xlogy(Y, Y)) / total - xlogy(mean, mean)).sum())

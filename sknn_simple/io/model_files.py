@@ -704,6 +704,12 @@ def _load_scaler(archive, prefix, params, n_features, of="features"):
         if value is not None and not np.isfinite(value).all():
             raise ModelFileError(f"the entry {name!r} holds infinite or NaN values")
         setattr(scaler, attr, value)
+    # StandardScaler's scale_ is positive (a constant column gets 1) and its var_ non-negative:
+    # anything else would make every prediction infinite, or one constant
+    if scaler.scale_ is not None and not (scaler.scale_ > 0).all():
+        raise ModelFileError(f"the entry '{prefix}_scale_' holds scales <= 0: no scaler has them")
+    if scaler.var_ is not None and (scaler.var_ < 0).any():
+        raise ModelFileError(f"the entry '{prefix}_var_' holds negative variances")
     if scaler.with_mean and scaler.mean_ is None or scaler.with_std and scaler.scale_ is None:
         raise ModelFileError("a scaler's statistics are missing")
     return scaler

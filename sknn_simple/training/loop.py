@@ -32,8 +32,8 @@ class Outcome:
     reason: str
     #: The solver's own words, for the full-batch solvers.
     message: str = ""
-    #: The training losses of this call, and the loss of the best constant output (stochastic
-    #: solvers), to tell a run that diverged or never learned.
+    #: The training losses of this call, and the loss of the best constant output, to tell a
+    #: run that diverged or never learned.
     losses: list = field(default_factory=list)
     baseline: float = np.nan
     #: Work done by a full-batch solver.
@@ -154,6 +154,7 @@ def _run_stochastic(state, problem, params, monitor, incremental):
 
 def _run_full_batch(state, solver, problem, params, monitor):
     theta = state.theta
+    baseline = baseline_loss(problem.Y, problem.head, problem.sample_weight)
     objective = FullBatchObjective(
         problem.layout, problem.X, problem.Y, problem.model, problem.sample_weight, theta.dtype
     )
@@ -174,6 +175,7 @@ def _run_full_batch(state, solver, problem, params, monitor):
     work = {
         "n_evaluations": objective.n_evaluations,
         "n_hessian_products": objective.n_hessian_products,
+        "baseline": baseline,
     }
     if result.theta is None:  # a value overflowed: keep the last completed iterate
         monitor.restore_committed(theta)

@@ -228,6 +228,14 @@ def _finite(value):
     return value
 
 
+def _rate(value):
+    """A learning rate: finite and >= 0 (a negative one would climb the loss)."""
+    value = _finite(value)
+    if value < 0:
+        raise ValueError(f"expected a learning rate >= 0, got {value!r}")
+    return value
+
+
 def _array(value, ndim, kinds="f", finite=True):
     if not isinstance(value, np.ndarray) or value.ndim != ndim or value.dtype.kind not in kinds:
         raise ValueError(f"expected a {ndim}-d array of floats, got {type(value).__name__}")
@@ -297,7 +305,7 @@ def _positive_integer(value):
 
 _CHECKS = {
     "theta": lambda value: np.ascontiguousarray(_array(value, 1)),
-    "learning_rate": _finite,
+    "learning_rate": _rate,
     "rng": _random_state,
     "dropout_rng": _optional(_generator),
     "order": _optional(_permutation),
