@@ -340,6 +340,37 @@ def test_a_callback_can_stop_training(digits, solver):
     assert model.n_iter_ == 2
 
 
+@needs_callbacks
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs", "newton-cg"])
+def test_ctrl_c_in_a_callback_keeps_a_recorded_usable_model(digits, solver):
+    """Ctrl-C while a callback runs is handled as anywhere else in the loop (the other points
+    are in test_reliability.py): a warning, the epochs so far recorded, a model that predicts."""
+    X, _, y, _ = digits
+
+    class InterruptOnThird:
+        def setup(self, estimator, context):
+            self.ends = 0
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context):
+            pass
+
+        def on_fit_task_end(self, estimator, context):
+            if context.parent is not None:
+                self.ends += 1
+                if self.ends == 3:
+                    raise KeyboardInterrupt
+
+    model = SimpleMLPClassifier(10, solver=solver, max_iter=50, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by the user after"):
+        model.set_callbacks(InterruptOnThird()).fit(X, y)
+    assert model.n_iter_ == 3  # the third epoch is recorded before its callbacks run
+    assert len(model.loss_curve_) == len(model.history_) == model.n_iter_
+    assert model.predict(X).shape == y.shape
+
+
 def test_layout_sizes():
     assert Layout((3, 4, 2)).size == 3 * 4 + 4 + 4 * 2 + 2
 
