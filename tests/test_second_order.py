@@ -15,6 +15,7 @@ from sknn_simple import SimpleMLPClassifier
 from sknn_simple.core.network import loss_and_grad
 
 SOLVERS = ["lbfgs", "newton-cg"]
+CURVATURES = ["gauss-newton", "hessian"]
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +47,13 @@ def test_identity_network_reaches_the_logistic_regression_minimum(noisy_problems
         warnings.filterwarnings("ignore", "Setting penalty=None", UserWarning)
         reference = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(X, y)
     reference_loss = log_loss(y, reference.predict_proba(X))
-    for solver in SOLVERS:
+    # newton-cg with each curvature: Gauss-Newton (the default) and the exact Hessian
+    for solver, curvature in [("lbfgs", "gauss-newton"), *(("newton-cg", c) for c in CURVATURES)]:
         model = SimpleMLPClassifier(
             8,
             activation="identity",
             solver=solver,
+            curvature=curvature,
             alpha=0.0,
             tol=1e-9,
             max_iter=2000,
@@ -61,7 +64,7 @@ def test_identity_network_reaches_the_logistic_regression_minimum(noisy_problems
             # comparison below is what matters.
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(X, y)
-        assert model.loss_ == pytest.approx(reference_loss, rel=1e-6), solver
+        assert model.loss_ == pytest.approx(reference_loss, rel=1e-6), (solver, curvature)
         np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X), atol=1e-4)
 
 
