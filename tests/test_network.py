@@ -401,13 +401,35 @@ def test_baseline_loss_is_the_loss_of_the_best_constant_prediction(output):
 @pytest.mark.parametrize("output", list(OUTPUTS))
 def test_baseline_is_computed_in_float64_whatever_the_targets_dtype(output):
     """Targets far from zero (a mean of 10,000, counts around 10,000) lose the spread the
-    baseline measures if the means and squares are taken in float32."""
+    baseline measures if the means and squares are taken in float32 (targets and weights of a
+    float32 fit are float32)."""
     layout, X, Y, theta, sw, head = make_problem(output, n=200)
     if head in ("identity", "exp"):
         Y = Y + 1e4
-    Y32 = Y.astype(np.float32)
-    exact = baseline_loss(Y32.astype(np.float64), head, sw)  # the same values, in float64
-    assert baseline_loss(Y32, head, sw) == pytest.approx(exact, rel=1e-12)
+    Y32, sw32 = Y.astype(np.float32), sw.astype(np.float32)  # as a float32 fit holds them
+    exact = baseline_loss(Y32.astype(np.float64), head, sw32.astype(np.float64))
+    assert baseline_loss(Y32, head, sw32) == pytest.approx(exact, rel=1e-12)
+
+
+@pytest.mark.parametrize("head", ["identity", "exp"])
+def test_the_baseline_of_constant_targets_is_exactly_zero(head):
+    """Targets constant over the rows that count (positive weight): predicting that constant
+    is exact, so the baseline is 0, not a rounding of the weighted mean (a zero-weight row may
+    hold anything)."""
+    rng = np.random.RandomState(0)
+    weight = rng.uniform(0.1, 0.9, size=50)  # all below 1, none of them round numbers
+    Y = np.full((50, 2), 0.1)
+    Y[7], weight[7] = 5.0, 0.0
+    assert baseline_loss(Y, head, weight) == 0.0
+    # targets that vary among the rows that count have the weighted variance (deviance)
+    Y[8] = 0.3
+    share = weight[8] / weight.sum()
+    expected = {
+        "identity": 2 * 0.5 * share * (1 - share) * 0.2**2,  # half the variance, 2 outputs
+        "exp": 2 * (share * xlogy(0.3, 0.3) + (1 - share) * xlogy(0.1, 0.1)
+                    - xlogy(0.1 + 0.2 * share, 0.1 + 0.2 * share)),
+    }[head]  # fmt: skip
+    assert baseline_loss(Y, head, weight) == pytest.approx(expected, rel=1e-9)
 
 
 @pytest.mark.parametrize("head", list(HEADS))

@@ -56,6 +56,20 @@ def test_monitor_restarts_the_records_only_when_what_is_watched_changes():
     assert (state.no_improvement_count, state.plateau_reference) == (0, -np.inf)
     assert state.best_epoch is None and state.best_validation_score == -np.inf
     assert state.loss_curve == [1.0]  # the loss curve and history go on
+    # either flag alone is a change of what is watched
+    for has_validation, early_stopping in [(False, True), (True, True), (True, False)]:
+        state.record(
+            1.0, 1, {}, validation=(0.5, 0.5) if state.validation_scores is not None else None
+        )
+        state.no_improvement_count = 5
+        state.monitor(has_validation=has_validation, early_stopping=early_stopping)
+        assert state.monitor_mode == (has_validation, early_stopping)
+        assert state.no_improvement_count == 0
+        assert state.validation_scores == ([] if has_validation else None)
+        assert state.best_loss == (None if early_stopping else np.inf)
+    state.record(0.5, 1, {}, validation=(0.75, 0.5))
+    state.monitor(has_validation=True, early_stopping=False)  # the same again: no restart
+    assert state.validation_scores == [0.75]
 
 
 def test_snapshot_copies_the_weights_only():
@@ -88,30 +102,107 @@ def test_plain_values_round_trip():
     assert TrainingState.from_dict(state.to_dict(portable=True)).order is None
 
 
-# field -> values that must be refused
+def bare_state():
+    """A state as a full-batch fit without validation or dropout leaves it, after epochs
+    that overflowed: the curves keep the infinite and NaN values as they were."""
+    state = TrainingState(np.zeros(3, dtype=np.float32), 0.0, np.random.RandomState(1))
+    state.monitor(has_validation=False, early_stopping=False)
+    for loss in (np.inf, np.nan, 1.5):
+        state.record(loss, 3, dict.fromkeys(HISTORY_KEYS, np.nan))
+    state.best_epoch = 1
+    return state
+
+
+@pytest.mark.parametrize("make", [bare_state, lambda: TrainingState(np.ones(2), 0.1, None)])
+def test_states_without_optional_parts_round_trip(make):
+    """A bare state, and one never monitored (no rng either: from_dict needs one)."""
+    state = make()
+    if state.rng is None:
+        state.rng = np.random.RandomState(0)
+    back = TrainingState.from_dict(state.to_dict())
+    for name in ("dropout_rng", "order", "optimizer", "validation_scores", "best_validation_score"):
+        assert getattr(back, name) is None, name
+    assert back.monitor_mode == state.monitor_mode and back.best_epoch == state.best_epoch
+    assert back.theta.dtype == state.theta.dtype
+    np.testing.assert_array_equal(back.loss_curve, state.loss_curve)  # inf and NaN kept
+    assert back.best_loss == state.best_loss
+
+
+def test_a_restored_row_order_indexes_rows():
+    back = TrainingState.from_dict(full_state().to_dict())
+    assert back.order.dtype == np.intp
+    np.testing.assert_array_equal(np.arange(10, 13)[back.order], [12, 10, 11])
+
+
+# field -> (forged value, the whole reason the error gives, or None where NumPy gives it)
+ARRAY_1D, ARRAY_2D = "expected a 1-d array of floats, got", "expected a 2-d array of floats, got"
+A_NUMBER, AN_INTEGER = "expected a number, got", "expected an integer >= 0, got"
+MT19937, PCG64 = "a numpy RandomState (MT19937)", "a numpy Generator (PCG64)"
 FORGED = {
-    "theta": [np.zeros((2, 3)), np.array([1.0, np.nan]), np.array([1, 2]), [1.0, 2.0]],
-    "learning_rate": [np.inf, "0.1", None, True, -0.001],
-    "rng": [{"bit_generator": "PCG64"}, None, {"bit_generator": "MT19937", "state": {}}],
-    "dropout_rng": [{"bit_generator": "MT19937"}, 3],
-    "order": [np.array([0, 0, 1]), np.array([0.0, 1.0, 2.0]), np.array([[0, 1]])],
-    "optimizer_solver": ["rmsprop", 1],
-    "optimizer": [np.zeros(6), np.full((2, 6), np.inf)],
-    "n_updates": [-1, 1.5, True],
-    "t": [-3, "3"],
-    "n_iter": [None],
-    "loss": [np.nan, "x"],
-    "loss_curve": [[0.9, 0.7], np.zeros((2, 1))],
-    "history": [np.zeros((2, 3)), np.zeros(7)],
-    "seconds": [np.nan, None],
-    "monitor_mode": [[True], [1, 0], "both"],
-    "no_improvement_count": [-1],
-    "plateau_reference": [np.nan],
-    "best_loss": ["low"],
-    "validation_scores": [np.zeros((2, 2)), "high"],
-    "validation_loss_curve": [[1.0, 2.0]],
-    "best_validation_score": [np.nan],
-    "best_epoch": [0, -1, 2.5],
+    "theta": [
+        (np.zeros((2, 3)), f"{ARRAY_1D} ndarray"),
+        (np.array([1.0, np.nan]), "it holds infinite or NaN values"),
+        (np.array([1, 2]), f"{ARRAY_1D} ndarray"),
+        ([1.0, 2.0], f"{ARRAY_1D} list"),
+        (np.ones(2, dtype=np.float16), "unsupported dtype float16"),
+    ],
+    "learning_rate": [
+        (np.inf, "expected a finite number, got inf"),
+        ("0.1", f"{A_NUMBER} '0.1'"),
+        (None, f"{A_NUMBER} None"),
+        (True, f"{A_NUMBER} True"),
+        (-0.001, "expected a learning rate >= 0, got -0.001"),
+    ],
+    "rng": [
+        ({"bit_generator": "PCG64"}, f"expected the state of {MT19937}"),
+        (None, f"expected the state of {MT19937}"),
+        ({"bit_generator": "MT19937", "state": {}}, None),
+    ],
+    "dropout_rng": [
+        ({"bit_generator": "MT19937"}, f"expected the state of {PCG64}"),
+        (3, f"expected the state of {PCG64}"),
+    ],
+    "order": [
+        (np.array([0, 0, 1]), "expected a permutation of the rows"),
+        (np.array([0.0, 1.0, 2.0]), "expected a 1-d array of row indices"),
+        (np.array([[0, 1]]), "expected a 1-d array of row indices"),
+        ([0, 1], "expected a 1-d array of row indices"),
+    ],
+    "optimizer_solver": [("rmsprop", "unknown solver 'rmsprop'"), (1, "unknown solver 1")],
+    "optimizer": [
+        (np.zeros(6), f"{ARRAY_2D} ndarray"),
+        (np.full((2, 6), np.inf), "it holds infinite or NaN values"),
+    ],
+    "n_updates": [
+        (-1, f"{AN_INTEGER} -1"),
+        (1.5, f"{AN_INTEGER} 1.5"),
+        (True, f"{AN_INTEGER} True"),
+    ],
+    "t": [(-3, f"{AN_INTEGER} -3"), ("3", f"{AN_INTEGER} '3'")],
+    "n_iter": [(None, f"{AN_INTEGER} None")],
+    "loss": [(np.nan, f"{A_NUMBER} nan"), ("x", f"{A_NUMBER} 'x'")],
+    "loss_curve": [([0.9, 0.7], f"{ARRAY_1D} list"), (np.zeros((2, 1)), f"{ARRAY_1D} ndarray")],
+    "history": [
+        (np.zeros((2, 3)), f"expected {len(HISTORY_KEYS)} columns ({', '.join(HISTORY_KEYS)})"),
+        (np.zeros(7), f"{ARRAY_2D} ndarray"),
+    ],
+    "seconds": [(np.nan, f"{A_NUMBER} nan"), (None, f"{A_NUMBER} None")],
+    "monitor_mode": [
+        ([True], "expected two booleans, got [True]"),
+        ([1, 0], "expected two booleans, got [1, 0]"),
+        ("both", "expected two booleans, got 'both'"),
+    ],
+    "no_improvement_count": [(-1, f"{AN_INTEGER} -1")],
+    "plateau_reference": [(np.nan, f"{A_NUMBER} nan")],
+    "best_loss": [("low", f"{A_NUMBER} 'low'")],
+    "validation_scores": [(np.zeros((2, 2)), f"{ARRAY_1D} ndarray"), ("high", f"{ARRAY_1D} str")],
+    "validation_loss_curve": [([1.0, 2.0], f"{ARRAY_1D} list")],
+    "best_validation_score": [(np.nan, f"{A_NUMBER} nan")],
+    "best_epoch": [
+        (0, "expected an integer >= 1"),
+        (-1, f"{AN_INTEGER} -1"),
+        (2.5, f"{AN_INTEGER} 2.5"),
+    ],
 }
 
 
@@ -120,26 +211,52 @@ def test_every_field_has_forged_values():
 
 
 @pytest.mark.parametrize(
-    "name, value", [(name, value) for name, values in FORGED.items() for value in values]
+    "name, value, reason",
+    [(name, value, reason) for name, cases in FORGED.items() for value, reason in cases],
 )
-def test_a_forged_field_is_refused_by_name(name, value):
+def test_a_forged_field_is_refused_by_name_and_reason(name, value, reason):
+    """The error names the field and says, whole, what is wrong with its value."""
     values = full_state().to_dict()
     values[name] = value
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(ValueError, match=f"the training state's '{name}' is invalid") as error:
         TrainingState.from_dict(values)
+    if reason is not None:
+        assert str(error.value).endswith(f"({reason})")
+
+
+def test_optional_fields_may_be_none_and_the_others_may_not():
+    """None is what a fit that does not use a part records (no dropout, no validation set,
+    a full-batch solver, no epoch yet); every other field refuses it."""
+    optional = {
+        "dropout_rng", "order", "optimizer_solver", "optimizer", "loss", "monitor_mode",
+        "best_loss", "validation_scores", "validation_loss_curve", "best_validation_score",
+        "best_epoch",
+    }  # fmt: skip
+    for f in fields(TrainingState):
+        values = full_state().to_dict()
+        values[f.name] = None
+        if f.name in ("optimizer_solver", "optimizer"):  # they go together
+            values["optimizer_solver"] = values["optimizer"] = None
+        if f.name in ("validation_scores", "validation_loss_curve"):
+            values["validation_scores"] = values["validation_loss_curve"] = None
+        if f.name in optional:
+            assert getattr(TrainingState.from_dict(values), f.name) is None
+        else:
+            with pytest.raises(ValueError, match=f"'{f.name}' is invalid"):
+                TrainingState.from_dict(values)
 
 
 def test_fields_that_must_agree_with_each_other():
-    cases = {
-        "optimizer arrays do not match": {"optimizer": np.zeros((1, 6))},
+    cases = {  # the whole message of each
+        "optimizer arrays do not match the weights": {"optimizer": np.zeros((1, 6))},
         "optimizer arrays belong to no solver": {"optimizer_solver": "lbfgs"},
         "validation curves do not match": {"validation_loss_curve": np.zeros(3)},
-        "history does not match": {"history": np.zeros((3, len(HISTORY_KEYS)))},
+        "history does not match its loss curve": {"history": np.zeros((3, len(HISTORY_KEYS)))},
     }
     for message, changes in cases.items():
         values = full_state().to_dict()
         values.update(changes)
-        with pytest.raises(ValueError, match=message):
+        with pytest.raises(ValueError, match=f"^the training state's {message}$"):
             TrainingState.from_dict(values)
     values = full_state().to_dict()
     values["validation_scores"] = None
@@ -160,5 +277,10 @@ def test_the_fields_are_exactly_those_of_the_state(change):
         values["momentum"] = 0.9
     else:
         values = list(values.items())
-    with pytest.raises(ValueError, match="must have the fields"):
+    with pytest.raises(ValueError, match="must have the fields") as error:
         TrainingState.from_dict(values)
+    # the message lists the fields expected and those given (or what was given instead)
+    known, got = str(error.value).split("; got ")
+    assert "'seconds'" in known and "'momentum'" not in known
+    assert {"missing": "'n_iter'", "extra": "'momentum'", "not a dict": "list"}[change] in got
+    assert ("'seconds'" in got) == (change == "extra")

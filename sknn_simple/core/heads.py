@@ -248,5 +248,6 @@ def baseline_loss(Y, head, sample_weight=None):
     (Poisson). The penalized optimum of the network is never worse: all weights zero and the
     output bias ``b = log q`` (``m``, ``log m``) reach it, penalty-free.
     """
-    weight = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
+    # in float64 whatever the fit's dtype: the sums run over every row
+    weight = np.ones(Y.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
     return HEADS[head].baseline(Y, weight)

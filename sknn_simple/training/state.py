@@ -181,8 +181,9 @@ class TrainingState:
             raise ValueError(f"the training state must have the fields {known}; got {got}")
         checked = {}
         for name, check in _CHECKS.items():
+            value = values[name]
             try:
-                checked[name] = check(values[name])
+                checked[name] = None if value is None and name in _OPTIONAL else check(value)
             except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
                 raise ValueError(f"the training state's {name!r} is invalid ({exc})") from None
         theta, optimizer = checked["theta"], checked["optimizer"]
@@ -203,10 +204,6 @@ class TrainingState:
 
 
 # --- checks of each field, for from_dict ----------------------------------------------------------
-
-
-def _optional(check):
-    return lambda value: None if value is None else check(value)
 
 
 def _integer(value):
@@ -307,23 +304,40 @@ _CHECKS = {
     "theta": lambda value: np.ascontiguousarray(_array(value, 1)),
     "learning_rate": _rate,
     "rng": _random_state,
-    "dropout_rng": _optional(_generator),
-    "order": _optional(_permutation),
-    "optimizer_solver": _optional(_solver_name),
-    "optimizer": _optional(lambda value: np.ascontiguousarray(_array(value, 2))),
+    "dropout_rng": _generator,
+    "order": _permutation,
+    "optimizer_solver": _solver_name,
+    "optimizer": lambda value: np.ascontiguousarray(_array(value, 2)),
     "n_updates": _integer,
     "t": _integer,
     "n_iter": _integer,
-    "loss": _optional(_number),
+    "loss": _number,
     "loss_curve": _curve,
     "history": _history,
     "seconds": _number,
-    "monitor_mode": _optional(_monitor_mode),
+    "monitor_mode": _monitor_mode,
     "no_improvement_count": _integer,
     "plateau_reference": _number,
-    "best_loss": _optional(_number),
-    "validation_scores": _optional(_curve),
-    "validation_loss_curve": _optional(_curve),
-    "best_validation_score": _optional(_number),
-    "best_epoch": _optional(_positive_integer),
+    "best_loss": _number,
+    "validation_scores": _curve,
+    "validation_loss_curve": _curve,
+    "best_validation_score": _number,
+    "best_epoch": _positive_integer,
 }
+# The fields that may be None: what a fit does not use (no dropout, no validation set, a
+# full-batch solver's optimizer arrays, a never monitored state) or has not reached yet.
+_OPTIONAL = frozenset(
+    {
+        "dropout_rng",
+        "order",
+        "optimizer_solver",
+        "optimizer",
+        "loss",
+        "monitor_mode",
+        "best_loss",
+        "validation_scores",
+        "validation_loss_curve",
+        "best_validation_score",
+        "best_epoch",
+    }
+)
