@@ -29,6 +29,7 @@ with status 1 if there is any, so that a change that opens a gap does not go unn
 """
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -170,9 +171,13 @@ def main(argv=None):
         start = time.perf_counter()
         run = mutmut(folder, "run", "--max-children", str(args.workers), *patterns)
         seconds = time.perf_counter() - start
-        if run.returncode != 0:
-            raise SystemExit(f"mutmut failed on {module} (exit {run.returncode})")
         found = statuses(folder, module)
+        if run.returncode != 0:
+            # a sample may hold no mutant of a module of small functions: mutmut then stops
+            sampled = [n for n in found if any(fnmatch.fnmatch(n, p) for p in patterns)]
+            if not patterns or sampled:
+                raise SystemExit(f"mutmut failed on {module} (exit {run.returncode})")
+            print(f"(no mutant of {module} in this sample)", flush=True)
         checked = {name: s for name, s in found.items() if s != "not checked"}
         survivors = sorted(name for name, s in checked.items() if s not in DETECTED)
         equivalent = [name for name in survivors if name in explained]
