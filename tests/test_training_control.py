@@ -315,28 +315,34 @@ def test_progress_bar_and_scoring_monitor_see_every_epoch(digits):
     assert all(0 < row["accuracy"] <= 1 for row in epochs)
 
 
+class OnEachEpoch:
+    """A scikit-learn callback that calls ``act(n)`` at the end of the n-th epoch (or solver
+    iteration: a subtask of the fit) and returns what it returns (True stops training)."""
+
+    def __init__(self, act):
+        self.act = act
+
+    def setup(self, estimator, context):
+        self.ends = 0
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        if context.parent is not None:
+            self.ends += 1
+            return self.act(self.ends)
+
+
 @needs_callbacks
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
 def test_a_callback_can_stop_training(digits, solver):
     X, _, y, _ = digits
-
-    class StopAfterTwo:
-        def setup(self, estimator, context):
-            self.ends = 0
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context):
-            pass
-
-        def on_fit_task_end(self, estimator, context):
-            if context.parent is not None:
-                self.ends += 1
-            return self.ends >= 2
-
     model = SimpleMLPClassifier(10, solver=solver, max_iter=50, random_state=0)
-    model.set_callbacks(StopAfterTwo()).fit(X, y)
+    model.set_callbacks(OnEachEpoch(lambda n: n >= 2)).fit(X, y)
     assert model.n_iter_ == 2
 
 
@@ -347,25 +353,13 @@ def test_ctrl_c_in_a_callback_keeps_a_recorded_usable_model(digits, solver):
     are in test_reliability.py): a warning, the epochs so far recorded, a model that predicts."""
     X, _, y, _ = digits
 
-    class InterruptOnThird:
-        def setup(self, estimator, context):
-            self.ends = 0
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context):
-            pass
-
-        def on_fit_task_end(self, estimator, context):
-            if context.parent is not None:
-                self.ends += 1
-                if self.ends == 3:
-                    raise KeyboardInterrupt
+    def interrupt_on_third(n):
+        if n == 3:
+            raise KeyboardInterrupt
 
     model = SimpleMLPClassifier(10, solver=solver, max_iter=50, random_state=0)
     with pytest.warns(UserWarning, match="interrupted by the user after"):
-        model.set_callbacks(InterruptOnThird()).fit(X, y)
+        model.set_callbacks(OnEachEpoch(interrupt_on_third)).fit(X, y)
     assert model.n_iter_ == 3  # the third epoch is recorded before its callbacks run
     assert len(model.loss_curve_) == len(model.history_) == model.n_iter_
     assert model.predict(X).shape == y.shape
