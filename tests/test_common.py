@@ -11,6 +11,7 @@ refuses, and judge every regressor by R² on data that are not counts (it is tes
 MLPRegressor's own Poisson loss in ``test_regressor.py``).
 """
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
@@ -40,6 +41,11 @@ CONFIGURATIONS = [
 ]
 
 
-@parametrize_with_checks(CONFIGURATIONS)
+# scikit-learn before 1.9 hands pytest a generator of checks, which pytest deprecates: a list
+_CHECKS = parametrize_with_checks(CONFIGURATIONS)
+_CHECKS = pytest.mark.parametrize(_CHECKS.args[0], list(_CHECKS.args[1]), **_CHECKS.kwargs)
+
+
+@_CHECKS
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
