@@ -3,7 +3,7 @@ Five ways to train the same network
 ===================================
 
 Full-batch gradient descent (the tutorial's algorithm), mini-batch SGD with momentum, Adam,
-L-BFGS and the trust-region Newton method, on the same network and data, from the same initial
+L-BFGS and the damped Newton method (newton-cg), on the same network and data, from the same initial
 weights. The plots show the training loss against the solvers' own unit of progress (an epoch
 for the first three, an iteration for L-BFGS and Newton-CG: not the same amount of work) and
 against seconds, the fair comparison.

@@ -31,8 +31,8 @@ and the L2 penalty adds ``alpha / sum(w) * V`` to the weight blocks. With ``L`` 
 same lines run in a loop over the layers, as in ``loss_and_grad`` (a dropout mask ``M`` turns
 ``A_l`` into ``H_l = A_l * M_l``, and ``R{H_l} = R{A_l} * M_l``). The terms ``R{A}^T dZ``,
 ``dZ V^T`` and ``dA * f'' * R{Z}`` are what separates the Hessian from the Gauss-Newton matrix;
-they make ``H`` indefinite away from a minimum, which is why the Newton solver that uses these
-products is a trust-region method.
+they make ``H`` indefinite away from a minimum, which is why the Newton solver steps with the
+Gauss-Newton matrix by default (positive semi-definite) and damps either one.
 """
 
 import numpy as np
