@@ -33,6 +33,11 @@ MIN_CURVATURE_ROWS = 500
 INITIAL_DAMPING, MIN_DAMPING, MAX_DAMPING = 1.0, 1e-8, 1e8
 #: Conjugate-gradient iterations per Newton iteration, at most.
 MAX_CG_ITERATIONS = 100
+#: CG stops when the quadratic model improved by less than a relative 5e-4 per iteration over
+#: the last max(CG_WINDOW, i / 10) of its i iterations (Martens 2010).
+CG_WINDOW = 10
+#: CG stops when its residual is below min(FORCING, sqrt(|g|)) |g| (Eisenstat-Walker style).
+FORCING = 0.5
 #: The previous direction, scaled by this, starts the next CG run.
 WARM_START_DECAY = 0.95
 #: After this many poor quadratic models in a row, the curvature is measured on twice the rows.
@@ -132,7 +137,7 @@ def _conjugate_gradients(curvature, grad, damping, start):
         d, Cd, r = np.zeros_like(grad), np.zeros_like(grad), -grad
     p = r.copy()
     rr = r @ r
-    target = min(0.5, math.sqrt(np.linalg.norm(grad))) * np.linalg.norm(grad)
+    target = min(FORCING, math.sqrt(np.linalg.norm(grad))) * np.linalg.norm(grad)
     models = []
     for i in range(MAX_CG_ITERATIONS):
         Cp = curvature(p)
@@ -144,7 +149,7 @@ def _conjugate_gradients(curvature, grad, damping, start):
         Cd = Cd + step * Cp
         r = r - step * (Cp + damping * p)
         models.append(grad @ d + 0.5 * (d @ Cd))
-        k = max(10, i // 10)
+        k = max(CG_WINDOW, i // 10)
         if i >= k and models[-1] < 0 and (models[-1 - k] - models[-1]) < 5e-4 * k * -models[-1]:
             break
         new_rr = r @ r
