@@ -15,6 +15,7 @@ conditioned* -- digits / 16, a standardized 20,000 x 50 problem and a standardiz
 
     python benchmarks/bench_second_order.py                # everything (long: the 60k problem)
     python benchmarks/bench_second_order.py --quick        # smaller problems, 100 iterations
+    python benchmarks/bench_second_order.py --quick --seed 1   # other data and initial weights
 """
 
 import argparse
@@ -32,27 +33,27 @@ from threadpoolctl import threadpool_limits
 from sknn_simple import SimpleMLPClassifier
 
 
-def problems(quick):
+def problems(quick, seed=0):
     """``(name, kind, X, y, activations)``: the data sets of the comparison."""
     n = 5000 if quick else 20_000
     for activation in ("relu", "tanh"):
-        X, y = make_classification(n, 20, n_informative=10, n_classes=3, random_state=0)
+        X, y = make_classification(n, 20, n_informative=10, n_classes=3, random_state=seed)
         scales = np.logspace(-2, 2, X.shape[1])
-        np.random.RandomState(0).shuffle(scales)
+        np.random.RandomState(seed).shuffle(scales)
         yield f"unscaled {n}x20", "badly conditioned", X * scales, y, activation
     X, y = load_digits(return_X_y=True)
     yield "digits / 16", "well conditioned", X / 16, y, "relu"
-    X, y = make_classification(n, 50, n_informative=30, n_classes=5, random_state=0)
+    X, y = make_classification(n, 50, n_informative=30, n_classes=5, random_state=seed)
     yield f"standardized {n}x50", "well conditioned", StandardScaler().fit_transform(X), y, "relu"
     if not quick:
-        X, y = make_classification(60_000, 784, n_informative=60, n_classes=10, random_state=0)
+        X, y = make_classification(60_000, 784, n_informative=60, n_classes=10, random_state=seed)
         X = StandardScaler().fit_transform(X)
         yield "standardized 60000x784", "well conditioned", X, y, "relu"
 
 
-def fit(solver, activation, max_iter, X, y):
+def fit(solver, activation, max_iter, X, y, seed=0):
     model = SimpleMLPClassifier(
-        100, activation=activation, solver=solver, max_iter=max_iter, tol=0.0, random_state=0
+        100, activation=activation, solver=solver, max_iter=max_iter, tol=0.0, random_state=seed
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -68,13 +69,13 @@ def time_to(model, target):
     return model.history_[reached[0]]["seconds"], int(reached[0]) + 1
 
 
-def compare(name, kind, X, y, activation, iterations, repeats, newton_max_iter):
+def compare(name, kind, X, y, activation, iterations, repeats, newton_max_iter, seed=0):
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
     ratios, lbfgs_times, newton_times = [], [], []
     for _ in range(repeats):
-        lbfgs = fit("lbfgs", activation, iterations, X_train, y_train)
+        lbfgs = fit("lbfgs", activation, iterations, X_train, y_train, seed)
         target, lbfgs_seconds = lbfgs.loss_, lbfgs.history_[-1]["seconds"]
-        newton = fit("newton-cg", activation, newton_max_iter, X_train, y_train)
+        newton = fit("newton-cg", activation, newton_max_iter, X_train, y_train, seed)
         seconds, newton_iterations = time_to(newton, target)
         ratios.append(seconds / lbfgs_seconds)
         lbfgs_times.append(lbfgs_seconds)
@@ -103,15 +104,20 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--iterations", default=None, help="L-BFGS iterations, e.g. 100,300")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="random_state of the data and of both models (0)"
+    )
     args = parser.parse_args()
     iterations = [
         int(i) for i in (args.iterations or ("100" if args.quick else "100,300")).split(",")
     ]
     rows = []
     with threadpool_limits(1):
-        for name, kind, X, y, activation in problems(args.quick):
+        for name, kind, X, y, activation in problems(args.quick, args.seed):
             for k in iterations:
-                rows.append(compare(name, kind, X, y, activation, k, args.repeats, 3 * k))
+                rows.append(
+                    compare(name, kind, X, y, activation, k, args.repeats, 3 * k, args.seed)
+                )
                 print_table(rows[-1:], list(rows[-1]))  # progress
     print(
         f"\nmedians over {args.repeats} rounds, one BLAS thread; time ratio = newton-cg's time "
