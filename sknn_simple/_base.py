@@ -319,32 +319,20 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         (the arguments of a subclass's ``partial_fit`` about its targets)."""
         given = (X, y, sample_weight)  # what callbacks see: the caller's data
         first_call = not self.__sklearn_is_fitted__() or not (incremental or self.warm_start)
-        hidden = hidden_sizes(self.hidden_layer_sizes)
-        self._check_solver_options()
-        X, Y, sample_weight = self._validate_training_data(
-            X, y, sample_weight, first_call, incremental, target_options
-        )
-        validation = None
-        if validation_data is not None:
-            validation = self._validate_validation_data(*validation_data, dtype=X.dtype)
-        if first_call:
-            self._layout = Layout.of(X.shape[1], hidden, Y.shape[1])
-            rng = check_random_state(self.random_state)
-            theta = init_params(self._layout, self.activation, rng, X.dtype)
-            self._state = TrainingState(theta, float(self.learning_rate_init), rng)
-        elif self._layout.hidden != hidden:
-            raise ValueError(
-                f"hidden_layer_sizes changed from {self._layout.hidden} to {hidden} since the "
-                "model was fitted; continuing training (warm_start / partial_fit) needs the same "
-                "network. Set warm_start=False to start afresh."
+        # Checking the input sets fitted attributes (n_features_in_, classes_, ...) as it goes:
+        # if it fails, put back the fitted model it found, which would otherwise be left with
+        # attributes that do not match its weights.
+        fitted = dict(vars(self))
+        try:
+            setup = self._set_up_fit(
+                X, y, sample_weight, first_call, incremental, validation_data, target_options
             )
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(fitted)
+            raise
+        X, Y, sample_weight, validation, early_stopping = setup
         state = self._state
-        early_stopping = self.early_stopping and not incremental
-        state.monitor(early_stopping or validation is not None, early_stopping)
-        X = X.tocsr() if sp.issparse(X) else X  # CSC slices rows slowly: train on CSR
-        if early_stopping and validation is None:
-            X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, state.rng)
-
         stochastic = SOLVERS[self.solver].stochastic
         params = dict(self.get_params())
         n_rows = X.shape[0]
@@ -372,6 +360,42 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             callbacks.end_fit()
         self._report(outcome, stochastic)
         return self
+
+    def _set_up_fit(
+        self, X, y, sample_weight, first_call, incremental, validation_data, target_options
+    ):
+        """Check the input of a fit and set up its network and training state.
+
+        Returns ``(X, Y, sample_weight, validation, early_stopping)``: the training data
+        (encoded targets, the early-stopping hold-out removed), the encoded validation set or
+        None, and whether early stopping watches it. Nothing of the training state changes
+        before every check has passed.
+        """
+        hidden = hidden_sizes(self.hidden_layer_sizes)
+        self._check_solver_options()
+        X, Y, sample_weight = self._validate_training_data(
+            X, y, sample_weight, first_call, incremental, target_options
+        )
+        validation = None
+        if validation_data is not None:
+            validation = self._validate_validation_data(*validation_data, dtype=X.dtype)
+        if first_call:
+            self._layout = Layout.of(X.shape[1], hidden, Y.shape[1])
+            rng = check_random_state(self.random_state)
+            theta = init_params(self._layout, self.activation, rng, X.dtype)
+            self._state = TrainingState(theta, float(self.learning_rate_init), rng)
+        elif self._layout.hidden != hidden:
+            raise ValueError(
+                f"hidden_layer_sizes changed from {self._layout.hidden} to {hidden} since the "
+                "model was fitted; continuing training (warm_start / partial_fit) needs the same "
+                "network. Set warm_start=False to start afresh."
+            )
+        early_stopping = self.early_stopping and not incremental
+        X = X.tocsr() if sp.issparse(X) else X  # CSC slices rows slowly: train on CSR
+        if early_stopping and validation is None:
+            X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, self._state.rng)
+        self._state.monitor(early_stopping or validation is not None, early_stopping)
+        return X, Y, sample_weight, validation, early_stopping
 
     def _check_solver_options(self):
         if self.dropout > 0 and self.solver not in STOCHASTIC_SOLVERS:

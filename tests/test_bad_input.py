@@ -289,6 +289,44 @@ def test_a_rejected_parameter_changes_nothing_fitted(fitted, name, value):
             np.testing.assert_array_equal(after, expected)
 
 
+X_WIDER = RNG.normal(size=(30, 6))
+BAD_REFITS = {
+    "negative sample_weight": dict(sample_weight=-np.ones(30)),
+    "text in y_val": dict(X_val=X_WIDER[:5], y_val=np.array(["a"] * 5, dtype=object)),
+    "X_val of other width": dict(X_val=X[:5], y_val=y[:5]),
+    "sample_weight_val alone": dict(sample_weight_val=np.ones(5)),
+    "early stopping, empty hold-out": dict(early_stopping=True, validation_fraction=0.0),
+}
+
+
+@pytest.mark.parametrize("estimator", [SimpleMLPClassifier, SimpleMLPRegressor])
+@pytest.mark.parametrize("case", list(BAD_REFITS))
+def test_a_rejected_refit_leaves_the_fitted_model_usable(estimator, case):
+    """Bad data (other width, other classes, bad weights or validation set) to a refit raises
+    and leaves the fitted model as it was: its attributes match its weights, so it predicts
+    what it predicted (not an error about the width of the refused data, nor a NumPy one)."""
+    arguments = dict(BAD_REFITS[case])
+    params = {
+        k: arguments.pop(k) for k in ("early_stopping", "validation_fraction") if k in arguments
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = estimator(hidden_layer_sizes=5, max_iter=2, random_state=0).fit(X, y)
+    expected = model.predict(X)
+    attributes = {name: copy.deepcopy(value) for name, value in vars(model).items()}
+    new_y = np.arange(30) % 4  # a class more: a refit would change classes_ and the outputs
+    for warm_start in (False, True):
+        model.set_params(warm_start=warm_start, **params)
+        with pytest.raises(ValueError), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X_WIDER, new_y, **arguments)
+        np.testing.assert_array_equal(model.predict(X), expected)
+        assert model.n_features_in_ == X.shape[1]
+        assert set(vars(model)) == set(attributes)
+        if estimator is SimpleMLPClassifier:
+            np.testing.assert_array_equal(model.classes_, np.arange(3))
+
+
 def test_every_parameter_is_covered_and_validated():
     """Every parameter has a bad value in the table, and a constraint in the estimator."""
     params = set(SimpleMLPClassifier().get_params())
