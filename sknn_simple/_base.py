@@ -26,7 +26,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     check_array,
-    check_consistent_length,
     check_is_fitted,
     validate_data,
 )
@@ -428,12 +427,21 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 "X_val and y_val must be given together"
                 + (" (sample_weight_val weighs their samples)." if alone else ".")
             )
-        X_val = validate_data(self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False)
+        try:  # scikit-learn's messages call it X: say which argument was refused
+            X_val = validate_data(
+                self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False
+            )
+        except ValueError as exc:
+            raise ValueError(f"X_val was refused (it is checked as X is): {exc}") from None
         # y_val as validate_data checks a multi-output y, under its own name in any message
         y_val = check_array(
             y_val, accept_sparse="csr", ensure_2d=False, dtype=None, input_name="y_val"
         )
-        check_consistent_length(X_val, y_val)
+        if X_val.shape[0] != y_val.shape[0]:
+            raise ValueError(
+                f"X_val has {X_val.shape[0]} samples and y_val has {y_val.shape[0]}; y_val "
+                "must hold one target per row of X_val."
+            )
         Y_val, sample_weight_val = self._encode_validation_targets(
             y_val, sample_weight_val, X_val.shape[0], dtype
         )

@@ -60,15 +60,17 @@ def _is_number(value):
     return True
 
 
-def encode_targets(y, classes, multilabel):
+def encode_targets(y, classes, multilabel, name="y"):
     """0/1 bytes: one-hot rows (multiclass), one column (binary) or the indicator (multilabel).
 
-    ``classes`` is sorted (as ``unique_labels`` returns it).
+    ``classes`` is sorted (as ``unique_labels`` returns it); ``name`` is the argument's name in
+    the caller's call (``y``, or ``y_val``, whose classes must be those of ``y``).
     """
     if multilabel:
         if y.shape[1] != len(classes):
             raise ValueError(
-                f"y has {y.shape[1]} labels; the model was fitted with {len(classes)}."
+                f"{name} has {y.shape[1]} labels; the model has {len(classes)}"
+                + (" (those of y)." if name != "y" else ".")
             )
         return np.asarray(y.toarray() if sp.issparse(y) else y).astype(np.uint8)
     try:
@@ -77,10 +79,14 @@ def encode_targets(y, classes, multilabel):
     except TypeError:  # labels that don't compare with the classes (e.g. str and int)
         unseen = np.ones(len(y), dtype=bool)
     if unseen.any():
+        advice = (
+            "Pass every class to the first partial_fit call (classes=...), or train a new model."
+            if name == "y"
+            else f"{name} may only hold classes that y has."
+        )
         raise ValueError(
-            f"y contains classes the model does not know: {unique_labels(y[unseen]).tolist()}; "
-            f"its classes are {classes.tolist()}. Pass every class to the first partial_fit "
-            "call (classes=...), or train a new model."
+            f"{name} contains classes the model does not know: "
+            f"{unique_labels(y[unseen]).tolist()}; its classes are {classes.tolist()}. {advice}"
         )
     if len(classes) == 2:
         return (codes == 1).astype(np.uint8)[:, None]

@@ -327,6 +327,44 @@ def test_a_rejected_refit_leaves_the_fitted_model_usable(estimator, case):
             np.testing.assert_array_equal(model.classes_, np.arange(3))
 
 
+X_NAN = np.where(np.arange(30)[:, None] == 0, np.nan, X)
+BAD_VALIDATION_SETS = {
+    "NaN": (dict(X_val=X_NAN, y_val=y), r"X_val .*Input X contains NaN"),
+    "other width": (dict(X_val=X[:, :2], y_val=y), "X_val .*X has 2 features"),
+    "one dimension": (dict(X_val=X[0], y_val=y[:1]), "X_val .*Expected 2D array"),
+    "no rows": (dict(X_val=X[:0], y_val=y[:0]), "X_val .*0 sample"),
+    "text": (dict(X_val=np.full((3, 4), "a"), y_val=y[:3]), "X_val .*could not convert"),
+    "lengths differ": (dict(X_val=X[:3], y_val=y[:4]), "X_val has 3 samples and y_val has 4"),
+    "NaN in y_val": (dict(X_val=X[:3], y_val=[0, np.nan, 1]), "Input y_val contains NaN"),
+}
+CLASSIFIER_BAD_VALIDATION_SETS = {
+    "unknown class": (
+        dict(X_val=X[:3], y_val=[9, 9, 9]),
+        r"y_val contains classes the model does not know: \[9\].*y_val may only hold classes",
+    ),
+    "continuous y_val": (
+        dict(X_val=X[:3], y_val=[0.5, 1.5, 1]),
+        "y_val must hold class labels, like y: Unknown label type",
+    ),
+    "y_val with other labels": (
+        dict(X_val=X[:3], y_val=np.eye(3, 2, dtype=int)),
+        "y_val must be of the same kind as y",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "estimator, case",
+    [(SimpleMLPClassifier, c) for c in [*BAD_VALIDATION_SETS, *CLASSIFIER_BAD_VALIDATION_SETS]]
+    + [(SimpleMLPRegressor, c) for c in BAD_VALIDATION_SETS],
+)
+def test_a_refused_validation_set_is_named(estimator, case):
+    """An error about the validation set names X_val or y_val, not X or y (which were fine)."""
+    arguments, pattern = {**BAD_VALIDATION_SETS, **CLASSIFIER_BAD_VALIDATION_SETS}[case]
+    with pytest.raises(ValueError, match=pattern):
+        estimator(max_iter=1).fit(X, y, **arguments)
+
+
 def test_every_parameter_is_covered_and_validated():
     """Every parameter has a bad value in the table, and a constraint in the estimator."""
     params = set(SimpleMLPClassifier().get_params())
@@ -396,7 +434,7 @@ REGRESSOR_CASES = {
     "y_val of the wrong length": (
         fit_regressor_with(X_val=X, y_val=Y_REAL[:-1]),
         ValueError,
-        "inconsistent numbers of samples",
+        "X_val has 30 samples and y_val has 29",
     ),
     "text in y_val": (
         fit_regressor_with(X_val=X[:3], y_val=np.array([["a", "b"]] * 3)),
