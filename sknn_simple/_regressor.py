@@ -201,7 +201,8 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         Validation loss (without the penalty) after each epoch; None without a validation set.
 
     best_validation_score_ : float or None
-        Best validation R²; None without a validation set.
+        Best validation R²; NaN while every R² is undefined (a validation set of one
+        sample), None without a validation set.
 
     history_ : list of dict
         One record per epoch or iteration, over all calls that trained these weights, with keys

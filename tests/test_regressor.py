@@ -1,6 +1,7 @@
 """SimpleMLPRegressor, with scikit-learn's MLPRegressor, Ridge and least squares as oracles."""
 
 import inspect
+import io
 import warnings
 
 import numpy as np
@@ -500,6 +501,34 @@ def test_history_and_the_validation_set(diabetes):
     expected = 0.5 * ((model.predict(X_val) - Y_val) ** 2).sum(axis=1).mean()
     assert model.validation_loss_curve_[-1] == pytest.approx(expected, rel=1e-12)
     assert model.history_[-1]["validation_score"] == pytest.approx(model.score(X_val, Y_val))
+
+
+@pytest.mark.parametrize("solver", ["adam", "newton-cg"])
+def test_best_validation_score_is_the_best_of_the_scores(diabetes, solver):
+    """best_validation_score_ is the largest number among validation_scores_, or NaN while R²
+    is undefined (a validation set of one sample), never a -inf that no epoch scored; and it
+    survives pickle and model files."""
+    import pickle
+
+    from sknn_simple.io import model_files
+
+    X, y = diabetes
+    for X_val, y_val in [(X[:1], y[:1]), (X[:40], y[:40])]:
+        model = quiet(
+            SimpleMLPRegressor(hidden_layer_sizes=(8,), max_iter=3, solver=solver).fit,
+            X[:100],
+            y[:100],
+            X_val=X_val,
+            y_val=y_val,
+        )
+        scores = np.array(model.validation_scores_)
+        expected = np.nan if np.isnan(scores).all() else np.nanmax(scores)
+        np.testing.assert_equal(model.best_validation_score_, expected)
+        np.testing.assert_equal(pickle.loads(pickle.dumps(model)).best_validation_score_, expected)
+        buffer = io.BytesIO()
+        model_files.save(model, buffer)
+        buffer.seek(0)
+        np.testing.assert_equal(model_files.load(buffer).best_validation_score_, expected)
 
 
 def test_validation_set_routed_through_a_pipeline(diabetes):

@@ -197,7 +197,8 @@ FORGED = {
     "best_loss": [("low", f"{A_NUMBER} 'low'")],
     "validation_scores": [(np.zeros((2, 2)), f"{ARRAY_1D} ndarray"), ("high", f"{ARRAY_1D} str")],
     "validation_loss_curve": [([1.0, 2.0], f"{ARRAY_1D} list")],
-    "best_validation_score": [(np.nan, f"{A_NUMBER} nan")],
+    # NaN is a real value (R² of a one-sample validation set); text is not
+    "best_validation_score": [("high", f"{A_NUMBER} 'high'"), (True, f"{A_NUMBER} True")],
     "best_epoch": [
         (0, "expected an integer >= 1"),
         (-1, f"{AN_INTEGER} -1"),

@@ -136,7 +136,10 @@ class TrainingState:
             score, validation_loss = validation
             self.validation_scores.append(score)
             self.validation_loss_curve.append(validation_loss)
-            self.best_validation_score = max(self.best_validation_score, score)
+            best = self.best_validation_score
+            # NaN (R² of a one-sample validation set) until a score is a number; never -inf
+            if best == -np.inf or math.isnan(best) or score > best:
+                self.best_validation_score = score
         if self.best_loss is not None:
             self.best_loss = min(self.best_loss, loss)
         self.history.append(history_record)
@@ -216,6 +219,13 @@ def _number(value):
     if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
         raise ValueError(f"expected a number, got {value!r}")
     return float(value)
+
+
+def _number_or_nan(value):
+    """A number, or NaN (a score that is undefined, as R² of a single sample)."""
+    if isinstance(value, Real) and not isinstance(value, bool) and math.isnan(value):
+        return float(value)
+    return _number(value)
 
 
 def _finite(value):
@@ -321,7 +331,7 @@ _CHECKS = {
     "best_loss": _number,
     "validation_scores": _curve,
     "validation_loss_curve": _curve,
-    "best_validation_score": _number,
+    "best_validation_score": _number_or_nan,
     "best_epoch": _positive_integer,
 }
 # The fields that may be None: what a fit does not use (no dropout, no validation set, a
