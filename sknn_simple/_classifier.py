@@ -549,10 +549,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         return Y, sample_weight
 
     def _encode_validation_targets(self, y_val, sample_weight_val, n_val, dtype):
-        try:
-            y_val, target_type = check_targets(y_val)
-        except ValueError as exc:  # scikit-learn's message about a regression target calls it y
-            raise ValueError(f"y_val must hold class labels, like y: {exc}") from None
+        y_val, target_type = check_targets(y_val, name="y_val")
         if self._is_multilabel != (target_type == "multilabel-indicator"):
             raise ValueError("y_val must be of the same kind as y (class labels or multilabel).")
         Y_val = encode_targets(y_val, self.classes_, self._is_multilabel, name="y_val")

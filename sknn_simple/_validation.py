@@ -14,18 +14,56 @@ from sklearn.utils.validation import check_array, column_or_1d
 TARGET_TYPES = ("binary", "multiclass", "multilabel-indicator")
 
 
-def check_targets(y):
-    """``y`` as class labels (1-D) or a multilabel indicator matrix, and its target type."""
+def check_targets(y, name="y"):
+    """``y`` as class labels (1-D) or a multilabel indicator matrix, and its target type.
+
+    ``name`` is the argument's name in the caller's call (``y``, ``y_val``), which every error
+    message names.
+    """
     if y.ndim == 2 and y.shape[1] == 1:
         y = column_or_1d(y, warn=True)
-    target_type = type_of_target(y, input_name="y")
+    _check_label_values(y, name)
+    target_type = type_of_target(y, input_name=name)
     if target_type not in TARGET_TYPES:
-        check_classification_targets(y)  # scikit-learn's message for a regression target
+        try:
+            check_classification_targets(y)  # scikit-learn's message for a regression target
+        except ValueError as exc:
+            raise ValueError(f"{name} must hold class labels: {exc}") from None
         raise ValueError(
-            f"Unsupported target type {target_type!r}: y must hold class labels (one column) "
-            "or a 0/1 multilabel indicator matrix."
+            f"Unsupported target type {target_type!r}: {name} must hold class labels (one "
+            "column) or a 0/1 multilabel indicator matrix."
         )
     return y, target_type
+
+
+def _check_label_values(y, name):
+    """Labels in an object array must be text, none of them None.
+
+    scikit-learn sorts them to find the classes: None, or text mixed with numbers, would
+    otherwise fail there with a comparison error; numbers in an object array with an
+    'Unknown label type' that suggests a regression target.
+    """
+    if sp.issparse(y) or y.dtype.kind != "O":
+        return
+    values = y.ravel().tolist()
+    if any(value is None for value in values):
+        raise ValueError(
+            f"{name} contains None: every sample needs a class label. Drop the rows without "
+            "one (or, to learn from them too, mark them -1 and use "
+            "sklearn.semi_supervised.SelfTrainingClassifier)."
+        )
+    text = [value for value in values if isinstance(value, str)]
+    if text and len(text) < len(values):
+        other = next(value for value in values if not isinstance(value, str))
+        raise ValueError(
+            f"{name} mixes text and other labels (e.g. {text[0]!r} and {other!r}); class "
+            f"labels must be all text or all numbers: convert them, e.g. {name}.astype(str)."
+        )
+    if not text and values and all(isinstance(value, Real) for value in values):
+        raise ValueError(
+            f"{name} holds numbers in an array of Python objects (dtype=object), whose kind "
+            f"of labels scikit-learn cannot tell: convert it, e.g. {name}.astype(int)."
+        )
 
 
 def regression_targets(y, dtype, name="y"):

@@ -89,6 +89,27 @@ CASES = {
     # --- y --------------------------------------------------------------------------------------
     "one class": (fit(X, np.zeros(30)), ValueError, r"y has 1 class \(0.0\)"),
     "continuous y": (fit(X, RNG.normal(size=30)), ValueError, "Unknown label type"),
+    # labels in an object array (as pandas gives them): each mistake said, not a sort's error
+    "None among the labels": (
+        fit(X, np.array(["a", "b", None] * 10, dtype=object)),
+        ValueError,
+        "y contains None: every sample needs a class label",
+    ),
+    "text mixed with numbers": (
+        fit(X, np.array(["a", 1, 2] * 10, dtype=object)),
+        ValueError,
+        r"y mixes text and other labels \(e.g. 'a' and 1\)",
+    ),
+    "numbers as objects": (
+        fit(X, np.array([1, 2, 3] * 10, dtype=object)),
+        ValueError,
+        r"y holds numbers in an array of Python objects .*y.astype\(int\)",
+    ),
+    "None in y_val": (
+        fit_with(X_val=X[:3], y_val=np.array([0, None, 1], dtype=object)),
+        ValueError,
+        "y_val contains None",
+    ),
     "NaN in y": (
         fit(X, with_nan(y.astype(float)[:, None])[:, 0]),
         ValueError,
@@ -344,7 +365,7 @@ CLASSIFIER_BAD_VALIDATION_SETS = {
     ),
     "continuous y_val": (
         dict(X_val=X[:3], y_val=[0.5, 1.5, 1]),
-        "y_val must hold class labels, like y: Unknown label type",
+        "y_val must hold class labels: Unknown label type",
     ),
     "y_val with other labels": (
         dict(X_val=X[:3], y_val=np.eye(3, 2, dtype=int)),
