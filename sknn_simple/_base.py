@@ -195,7 +195,8 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
     @property
     def loss_(self):
-        """Training loss (with the penalty) of the last epoch or iteration."""
+        """Training loss (with the penalty) of the last epoch or iteration (of the starting
+        weights when a full-batch solver found them converged and ran no iteration)."""
         if self._state.loss is None:
             raise AttributeError("loss_ is set once an epoch has been completed")
         return self._state.loss

@@ -125,6 +125,28 @@ def test_loss_curve_records_the_objective_at_each_iterate(digits, solver):
     assert model.loss_ == pytest.approx(loss, rel=1e-12)
 
 
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("estimator", ["classifier", "regressor"])
+def test_loss_is_set_when_the_starting_weights_have_converged(digits, solver, estimator):
+    """A tol the starting gradient already meets: no iteration runs (n_iter_ == 0, as
+    MLPClassifier's lbfgs), and loss_ is the loss of the returned weights, not missing."""
+    from sknn_simple import SimpleMLPRegressor
+
+    X, y = digits
+    X, y = X[:200], y[:200]
+    if estimator == "classifier":
+        model = SimpleMLPClassifier(10, solver=solver, tol=1e6, random_state=0).fit(X, y)
+        Y, head = np.eye(10)[y], "softmax"
+    else:
+        model = SimpleMLPRegressor(
+            hidden_layer_sizes=10, solver=solver, tol=1e6, random_state=0
+        ).fit(X, y)
+        Y, head = y[:, None].astype(float), "identity"
+    assert model.n_iter_ == 0 and model.loss_curve_ == []
+    loss, _ = loss_and_grad(model._state.theta, model._layout, X, Y, "relu", head, model.alpha)
+    assert model.loss_ == pytest.approx(loss, rel=1e-12)
+
+
 def test_lbfgs_max_fun_bounds_loss_evaluations(digits):
     X, y = digits
     with pytest.warns(ConvergenceWarning, match="max_fun=7"):

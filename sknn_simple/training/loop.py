@@ -181,6 +181,9 @@ def _run_full_batch(state, solver, problem, params, monitor):
         monitor.restore_committed(theta)
         return Outcome("non_finite", message=result.message, **work)
     theta[:] = result.theta
+    if result.n_iter == 0 and result.converged:  # converged where it started: no iteration
+        # recorded a loss, but loss_ is the loss of the weights the fit returns (as in sklearn)
+        state.loss = float(objective(result.theta)[0])
     if result.hit_limit:
         return Outcome("limit", message=result.message, **work)
     if not result.converged:
