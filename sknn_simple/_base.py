@@ -382,7 +382,16 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         if first_call:
             self._layout = Layout.of(X.shape[1], hidden, Y.shape[1])
             rng = check_random_state(self.random_state)
-            theta = init_params(self._layout, self.activation, rng, X.dtype)
+            try:
+                theta = init_params(self._layout, self.activation, rng, X.dtype)
+            except MemoryError:  # NumPy's message gives only an array's shape
+                size = self._layout.size
+                raise MemoryError(
+                    f"hidden_layer_sizes={hidden}: a network of {size:,} weights "
+                    f"({size * X.dtype.itemsize / 2**30:.1f} GiB in {X.dtype}) does not fit "
+                    "in memory, and training needs several times that; use smaller hidden "
+                    "layers."
+                ) from None
             self._state = TrainingState(theta, float(self.learning_rate_init), rng)
         elif self._layout.hidden != hidden:
             raise ValueError(

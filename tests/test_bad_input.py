@@ -386,6 +386,18 @@ def test_a_refused_validation_set_is_named(estimator, case):
         estimator(max_iter=1).fit(X, y, **arguments)
 
 
+@pytest.mark.parametrize("estimator", [SimpleMLPClassifier, SimpleMLPRegressor])
+def test_a_network_too_large_for_memory_says_so(estimator, monkeypatch):
+    """A MemoryError that names hidden_layer_sizes and the network's size, not NumPy's shape."""
+
+    def no_memory(layout, *args, **kwargs):
+        raise MemoryError(f"Unable to allocate for an array with shape ({layout.size},)")
+
+    monkeypatch.setattr("sknn_simple._base.init_params", no_memory)
+    with pytest.raises(MemoryError, match=r"hidden_layer_sizes=\(100000, 100000\): a network "):
+        estimator(hidden_layer_sizes=(100000, 100000)).fit(X, y)
+
+
 def test_every_parameter_is_covered_and_validated():
     """Every parameter has a bad value in the table, and a constraint in the estimator."""
     params = set(SimpleMLPClassifier().get_params())

@@ -602,6 +602,25 @@ def test_a_failure_in_any_fit_of_a_search_is_one_line(failing_call, files, capsy
     assert len(calls) == failing_call + 1  # the search stopped at the failure
 
 
+def test_a_network_too_large_for_memory_is_one_line(files, capsys, monkeypatch):
+    """No MemoryError traceback: the error names hidden_layer_sizes and the network's size."""
+
+    def no_memory(layout, *args, **kwargs):
+        raise MemoryError(f"Unable to allocate for an array with shape ({layout.size},)")
+
+    monkeypatch.setattr("sknn_simple._base.init_params", no_memory)
+    argv = ["fit", str(files["data"]), "--target", "y", "-o", str(files["tmp"] / "m.npz")]
+    code = main([*argv, "--param", "hidden_layer_sizes=[100000,100000]"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert err.strip().splitlines() == [
+        "sknn-simple fit: error: hidden_layer_sizes=(100000, 100000): a network of "
+        "10,000,700,003 weights (74.5 GiB in float64) does not fit in memory, and training "
+        "needs several times that; use smaller hidden layers."
+    ]
+    assert not (files["tmp"] / "m.npz").exists()
+
+
 # --- class_weight from the command line: keys are labels as written ------------------------------
 
 LABEL_SETS = {

@@ -723,6 +723,7 @@ def main(argv=None):
         ValueError,
         OSError,
         ImportError,
+        MemoryError,
     ) as exc:
         if args.traceback:
             raise
