@@ -3,6 +3,7 @@
 import argparse
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -619,6 +620,16 @@ def test_a_network_too_large_for_memory_is_one_line(files, capsys, monkeypatch):
         "needs several times that; use smaller hidden layers."
     ]
     assert not (files["tmp"] / "m.npz").exists()
+
+
+@pytest.mark.parametrize(
+    "solver, unit",
+    [("adam", "epochs"), ("sgd", "epochs"), ("lbfgs", "iterations"), ("newton-cg", "iterations")],
+)
+def test_fit_counts_epochs_or_iterations_as_the_solver_does(solver, unit, files, capsys):
+    argv = ["fit", str(files["data"]), "--target", "y", "-o", str(files["tmp"] / "m.npz")]
+    assert main([*argv, "--param", f"solver={solver}", "--param", "max_iter=3"]) == 0
+    assert re.search(rf"^trained 3 {unit} in ", capsys.readouterr().out, re.MULTILINE)
 
 
 # --- class_weight from the command line: keys are labels as written ------------------------------

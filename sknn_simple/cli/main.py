@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .. import ModelFileError, SimpleMLPClassifier, SimpleMLPRegressor, __version__, load, save
+from .._base import STOCHASTIC_SOLVERS
 from ..io.csv_files import (
     DataFileError,
     check_input,
@@ -285,8 +286,10 @@ def cmd_fit(args):
         warnings.simplefilter("always", ConvergenceWarning)
         model.fit(_frame(X, columns), y)
     score = "accuracy" if task == "classification" else "R²"
+    net = _network(model)
+    unit = "epochs" if net.solver in STOCHASTIC_SOLVERS else "iterations"
     print(
-        f"trained {_network(model).n_iter_} epochs in {time.perf_counter() - start:.2f} s; "
+        f"trained {net.n_iter_} {unit} in {time.perf_counter() - start:.2f} s; "
         f"training {score} {model.score(_frame(X, columns), y):.4f}"
     )
     for warning in caught:
