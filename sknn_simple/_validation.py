@@ -61,8 +61,9 @@ def _check_label_values(y, name):
         )
     if not text and values and all(isinstance(value, Real) for value in values):
         raise ValueError(
-            f"{name} holds numbers in an array of Python objects (dtype=object), whose kind "
-            f"of labels scikit-learn cannot tell: convert it, e.g. {name}.astype(int)."
+            f"Unknown label type: {name} holds numbers in an array of Python objects "
+            f"(dtype=object), whose kind of labels scikit-learn cannot tell: convert it, e.g. "
+            f"{name}.astype(int)."
         )
 
 
