@@ -43,6 +43,18 @@ def test_record_appends_one_epoch_everywhere():
     assert state.best_validation_score == 0.5 and state.best_loss == 2.0
 
 
+def test_the_best_validation_score_is_one_of_the_scores():
+    """NaN (R² of a one-sample validation set) while every score is NaN, never -inf; then the
+    largest number; a NaN score after a number changes nothing. It round-trips as it is."""
+    state = TrainingState(np.zeros(2), 0.1, np.random.RandomState(0))
+    state.monitor(has_validation=True, early_stopping=True)
+    for score, best in [(np.nan, np.nan), (np.nan, np.nan), (0.3, 0.3), (np.nan, 0.3), (0.5, 0.5)]:
+        state.record(1.0, 1, dict.fromkeys(HISTORY_KEYS, np.nan), validation=(score, 1.0))
+        np.testing.assert_equal(state.best_validation_score, best)
+        back = TrainingState.from_dict(state.to_dict())
+        np.testing.assert_equal(back.best_validation_score, best)
+
+
 def test_monitor_restarts_the_records_only_when_what_is_watched_changes():
     state = TrainingState(np.zeros(2), 0.1, np.random.RandomState(0))
     state.monitor(has_validation=False, early_stopping=False)
