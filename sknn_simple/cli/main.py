@@ -17,7 +17,6 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .. import ModelFileError, SimpleMLPClassifier, SimpleMLPRegressor, __version__, load, save
-from .._base import STOCHASTIC_SOLVERS
 from ..io.csv_files import (
     DataFileError,
     check_input,
@@ -27,6 +26,7 @@ from ..io.csv_files import (
     same_file,
     write_table,
 )
+from ..training.solvers import SOLVERS
 
 
 class CommandError(Exception):
@@ -287,7 +287,7 @@ def cmd_fit(args):
         model.fit(_frame(X, columns), y)
     score = "accuracy" if task == "classification" else "R²"
     net = _network(model)
-    unit = "epochs" if net.solver in STOCHASTIC_SOLVERS else "iterations"
+    unit = "epochs" if SOLVERS[net.solver].stochastic else "iterations"
     print(
         f"trained {net.n_iter_} {unit} in {time.perf_counter() - start:.2f} s; "
         f"training {score} {model.score(_frame(X, columns), y):.4f}"
