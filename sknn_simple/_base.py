@@ -377,7 +377,8 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             X, y, sample_weight, first_call, incremental, target_options
         )
         validation = None
-        if validation_data is not None:
+        # (X_val, y_val, sample_weight_val) from fit: any of them given asks for a validation set
+        if validation_data is not None and any(v is not None for v in validation_data):
             validation = self._validate_validation_data(*validation_data, dtype=X.dtype)
         if first_call:
             self._layout = Layout.of(X.shape[1], hidden, Y.shape[1])

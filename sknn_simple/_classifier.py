@@ -368,9 +368,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         self : SimpleMLPClassifier
             The fitted estimator.
         """
-        validation_data = None
-        if X_val is not None or y_val is not None or sample_weight_val is not None:
-            validation_data = (X_val, y_val, sample_weight_val)
+        validation_data = (X_val, y_val, sample_weight_val)
         return self._fit(X, y, sample_weight, incremental=False, validation_data=validation_data)
 
     @available_if(_partial_fit_available)

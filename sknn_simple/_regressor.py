@@ -346,9 +346,7 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         self : SimpleMLPRegressor
             The fitted estimator.
         """
-        validation_data = None
-        if X_val is not None or y_val is not None or sample_weight_val is not None:
-            validation_data = (X_val, y_val, sample_weight_val)
+        validation_data = (X_val, y_val, sample_weight_val)
         return self._fit(X, y, sample_weight, incremental=False, validation_data=validation_data)
 
     @available_if(partial_fit_available)
