@@ -23,6 +23,7 @@ from ..io.csv_files import (
     check_output,
     file_problem,
     read_features,
+    reading,
     same_file,
     write_table,
 )
@@ -466,12 +467,8 @@ def cmd_tune(args):
 
 def _read_grid(path, classes):
     try:
-        with open(path, encoding="utf-8-sig") as f:
+        with reading(path) as f:
             grid = json.load(f)
-    except OSError as exc:
-        raise CommandError(file_problem(path, exc)) from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: not a UTF-8 text file") from None
     except json.JSONDecodeError as exc:
         raise CommandError(f"{path}: not valid JSON ({exc})") from None
     if (

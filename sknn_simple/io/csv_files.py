@@ -77,8 +77,11 @@ def same_file(a, b):
 
 
 @contextlib.contextmanager
-def _reading(path):
-    """``path`` open as UTF-8 text (a byte-order mark is skipped); read errors as DataFileError."""
+def reading(path):
+    """``path`` open as UTF-8 text (a byte-order mark is skipped); read errors as DataFileError.
+
+    The one wording of the command line's errors in reading a text file (a CSV, a grid).
+    """
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             yield f
@@ -159,7 +162,7 @@ def read_features(path, target=None, columns=None, numeric_target=False):
     integer, else the labels as written (see the module docstring); with ``numeric_target``,
     float64 numbers (a regression target), every one checked like a feature.
     """
-    with _reading(path) as f:
+    with reading(path) as f:
         reader = csv.reader(f)
         header = _header(reader, path)
         if target is not None and target not in header:
