@@ -529,3 +529,43 @@ def test_gauss_newton_product_is_the_explicit_matrix(depth, activation, output, 
     np.testing.assert_allclose(product, G, rtol=1e-6, atol=1e-8 * max(1.0, np.abs(G).max()))
     np.testing.assert_allclose(product, product.T, rtol=1e-10, atol=1e-12)
     assert np.linalg.eigvalsh((product + product.T) / 2).min() > -1e-10
+
+
+@pytest.mark.parametrize("head", list(HEADS))
+def test_curvature_trace_is_the_trace_of_the_loss_second_derivative(head):
+    """``curvature_trace(g(Z))`` is ``sum_j d^2 loss_i / dZ_ij^2`` of each row: the diagonal
+    of the row loss's second derivative in its logits, by central differences of the delta."""
+    rng = np.random.RandomState(2)
+    Z = rng.normal(size=(6, 3))
+    output = {"softmax": "multiclass", "logistic": "multilabel", "identity": "regression"}
+    Y = make_targets(output.get(head, "poisson"), rng, 6, 3)
+    out, eps = HEADS[head], 1e-5
+    numeric = np.zeros(len(Z))
+    for j in range(Z.shape[1]):
+        step = np.zeros_like(Z)
+        step[:, j] = eps
+        plus, minus = Z + step, Z - step
+        out.loss_and_delta(plus, Y)  # each now holds d loss / dZ
+        out.loss_and_delta(minus, Y)
+        numeric += (plus[:, j] - minus[:, j]) / (2 * eps)
+    trace = out.curvature_trace(out.output(Z.copy()))
+    assert trace.shape == (len(Z),)
+    np.testing.assert_allclose(trace, numeric, rtol=1e-6)
+
+
+@pytest.mark.parametrize("output", list(OUTPUTS))
+@pytest.mark.parametrize("depth", [0, 2])
+def test_loss_and_grad_records_the_curvature_trace_of_each_row(output, depth):
+    """The ``row_curvature`` argument receives the head's trace of each row's output, and
+    asking for it changes neither the loss nor the gradient."""
+    layout, X, Y, theta, sw, head = make_problem(output, DEPTHS[depth])
+    row_curvature = np.full(len(X), np.nan)
+    loss, grad = loss_and_grad(
+        theta, layout, X, Y, "tanh", head, 0.3, sw, row_curvature=row_curvature
+    )
+    Z, _, _ = forward(theta, layout, X, "tanh")
+    expected = HEADS[head].curvature_trace(HEADS[head].output(Z))
+    np.testing.assert_allclose(row_curvature, expected, rtol=1e-12)
+    plain_loss, plain_grad = loss_and_grad(theta, layout, X, Y, "tanh", head, 0.3, sw)
+    assert loss == plain_loss
+    np.testing.assert_array_equal(grad, plain_grad)

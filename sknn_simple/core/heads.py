@@ -80,6 +80,11 @@ def _softmax_jvp(P, RZ):
     return P * (RZ - np.einsum("ij,ij->i", P, RZ)[:, None])
 
 
+def _softmax_curvature_trace(P):
+    """``trace(diag(P) - P P^T) = 1 - sum_j P_j^2``, row by row."""
+    return 1 - np.einsum("ij,ij->i", P, P)
+
+
 def _softmax_baseline(Y, weight):
     """Entropy of the class shares ``q``: the loss of always predicting ``q``."""
     shares = np.einsum("i,ij->j", weight, Y) / weight.sum()  # (k,), no float copy of Y
@@ -110,6 +115,10 @@ def _sigmoid_jvp(P, RZ):
     return P * (1 - P) * RZ  # sigmoid' = P (1 - P), unit by unit
 
 
+def _sigmoid_curvature_trace(P):
+    return np.einsum("ij->i", P * (1 - P))
+
+
 def _logistic_baseline(Y, weight):
     """Sum over the labels of the binary entropy of each label's share of 1s."""
     shares = np.einsum("i,ij->j", weight, Y) / weight.sum()  # (k,)
@@ -137,6 +146,10 @@ def _identity(Z):
 
 def _identity_jvp(G, RZ):
     return RZ  # the identity's Jacobian is the identity
+
+
+def _identity_curvature_trace(G):
+    return np.full(G.shape[0], G.shape[1], dtype=G.dtype)  # trace(I_k) = k on every row
 
 
 def _constant(Y, weight):
@@ -183,6 +196,10 @@ def _exp_jvp(G, RZ):
     return G * RZ  # exp' = exp, unit by unit
 
 
+def _exp_curvature_trace(G):
+    return np.einsum("ij->i", G)
+
+
 def _poisson_baseline(Y, weight):
     """The loss of predicting each output's weighted mean ``m``: ``mean(y log y) - m log m``."""
     Y = np.asarray(Y, dtype=np.float64)
@@ -203,6 +220,10 @@ class Head:
     output: Callable
     #: ``(G, RZ) -> J_g(Z) RZ``, the output's change along ``RZ`` (``G = g(Z)``).
     output_jvp: Callable
+    #: ``G -> (n,)``: ``trace J_g`` row by row, the second derivative of a row's loss summed
+    #: over its logits (``d^2 loss / dZ^2 = J_g`` for these canonical pairs): how much
+    #: curvature each row carries. The Newton solver draws its curvature rows by it.
+    curvature_trace: Callable
     #: ``(Y, weight) -> float``: the smallest loss of an output that ignores the inputs.
     baseline: Callable
     #: The ONNX operator computing g, and its attributes as (name, value) pairs; None when g is
@@ -216,15 +237,28 @@ HEADS = {
         _softmax_cross_entropy,
         _softmax,
         _softmax_jvp,
+        _softmax_curvature_trace,
         _softmax_baseline,
         "Softmax",
         (("axis", 1),),  # row by row
     ),
     "logistic": Head(
-        _logistic_cross_entropy, _sigmoid, _sigmoid_jvp, _logistic_baseline, "Sigmoid"
+        _logistic_cross_entropy,
+        _sigmoid,
+        _sigmoid_jvp,
+        _sigmoid_curvature_trace,
+        _logistic_baseline,
+        "Sigmoid",
     ),
-    "identity": Head(_squared_error, _identity, _identity_jvp, _squared_error_baseline, None),
-    "exp": Head(_poisson_deviance, _exp, _exp_jvp, _poisson_baseline, "Exp"),
+    "identity": Head(
+        _squared_error,
+        _identity,
+        _identity_jvp,
+        _identity_curvature_trace,
+        _squared_error_baseline,
+        None,
+    ),
+    "exp": Head(_poisson_deviance, _exp, _exp_jvp, _exp_curvature_trace, _poisson_baseline, "Exp"),
 }
 
 

@@ -215,6 +215,7 @@ def loss_and_grad(
     grad=None,
     buffers=None,
     dropout_masks=None,
+    row_curvature=None,
 ):
     """Penalized, weighted loss and its exact gradient with respect to ``theta``.
 
@@ -242,6 +243,9 @@ def loss_and_grad(
     dropout_masks : list of ndarrays of shapes (n, h_l), or None
         Inverted-dropout multipliers of the hidden units of each hidden layer: 0 where a unit
         is dropped, ``1 / (1 - p)`` where it is kept. None: no dropout.
+    row_curvature : ndarray of shape (n,) or None
+        Receives each row's output curvature, the head's ``curvature_trace`` of its output (the
+        Newton solver draws its curvature rows by it). None: not computed.
 
     Returns
     -------
@@ -262,6 +266,8 @@ def loss_and_grad(
 
     # Loss; Z now holds d loss_i / dZ = g(Z) - Y for each row.
     row_loss = HEADS[head].loss_and_delta(Z, Y)  # (n,)
+    if row_curvature is not None:  # Z + Y is the output g(Z)
+        row_curvature[...] = HEADS[head].curvature_trace(Z + Y)
     dZ = Z  # (n, k)
     if sample_weight is None:
         data_loss = row_loss.sum()

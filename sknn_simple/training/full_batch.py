@@ -48,6 +48,8 @@ class FullBatchObjective:
         self.n_hessian_products = 0
         self._recent = []  # [(digest of x, grad_norm)], newest last
         self._buffers = None
+        # Each row's output curvature at the last point evaluated, once row_curvature asked
+        self._row_curvature, self._row_curvature_at = None, None
 
     def _theta(self, x):
         return x if self.dtype == np.float64 else x.astype(self.dtype)
@@ -63,28 +65,49 @@ class FullBatchObjective:
             self.Y,
             sample_weight=self.sample_weight,
             buffers=self._buffers,
+            row_curvature=self._row_curvature,
             **self.model,
         )
         self.n_evaluations += 1
-        norm = float(np.linalg.norm(grad))
-        self._recent = [*self._recent[-2:], (_digest(x), norm)]
+        norm, digest = float(np.linalg.norm(grad)), _digest(x)
+        self._recent = [*self._recent[-2:], (digest, norm)]
+        self._row_curvature_at = digest
         if not np.isfinite(loss) or not norm < _LARGEST_NORM:
             raise NonFiniteError("the loss or its gradient overflowed")
         return loss, grad.astype(np.float64, copy=False)
 
-    def curvature(self, x, rows=None, gauss_newton=True):
+    def keep_row_curvature(self):
+        """From now on, each evaluation also records every row's output curvature."""
+        if self._row_curvature is None:
+            self._row_curvature = np.empty(self.X.shape[0], dtype=self.dtype)
+            self._row_curvature_at = None
+
+    def row_curvature(self, x):
+        """Each row's output curvature at ``x`` (the head's ``curvature_trace``), shape (n,).
+
+        Taken from the last evaluation when it was at ``x`` (the Newton solver's accepted point
+        always is), else from a new evaluation at ``x``.
+        """
+        self.keep_row_curvature()
+        if self._row_curvature_at != _digest(x):
+            self(x)
+        return self._row_curvature
+
+    def curvature(self, x, rows=None, gauss_newton=True, row_weights=None):
         """``v -> C v``: the curvature of the loss at ``x``, measured on ``rows`` (all if None).
 
-        The data term's curvature is the subsample's (its rows weighted by their weights over
-        their total: an estimate of the whole set's); the penalty's, ``alpha / W``, is the
-        whole set's, as in the loss. ``gauss_newton``: the Gauss-Newton matrix, else the
-        Hessian.
+        The data term's curvature is the subsample's: its rows weighted by ``row_weights``
+        (by default their sample weights) over their total, an estimate of the whole set's.
+        The penalty's, ``alpha / W``, is the whole set's, as in the loss. ``gauss_newton``:
+        the Gauss-Newton matrix, else the Hessian.
         """
         w = self.sample_weight
-        if rows is not None and (w is None or w[rows].any()):
-            X, Y, w = self.X[rows], self.Y[rows], None if w is None else w[rows]
+        if rows is not None:
+            w = (None if w is None else w[rows]) if row_weights is None else row_weights
+        if rows is not None and (w is None or w.any()):
+            X, Y = self.X[rows], self.Y[rows]
         else:  # a subsample without weight says nothing: measure on every row
-            X, Y = self.X, self.Y
+            X, Y, w = self.X, self.Y, self.sample_weight
         model = dict(self.model)
         scale = model.pop("alpha") / (
             self.X.shape[0] if self.sample_weight is None else self.sample_weight.sum()

@@ -3,19 +3,27 @@ damped conjugate gradients, and a line search (``solver="newton-cg"``).
 
 Each iteration, at the current weights ``theta`` with gradient ``g`` (of the whole training set):
 
-1. draws a subsample of the rows (``curvature_fraction`` of them, at least
+1. draws a subsample of the rows (``curvature_fraction`` of them on average, at least
    :data:`MIN_CURVATURE_ROWS`) and takes the curvature of the loss on it: the Gauss-Newton
    matrix ``G`` (positive semi-definite), or with ``curvature="hessian"`` the exact Hessian
-   ``H`` (indefinite away from a minimum). Curvature is a smooth average over the rows, so a
-   subsample estimates it well at a fraction of the cost (Byrd, Chin, Neveitt & Nocedal 2011);
-   the gradient, which decides where the minimum is, always comes from every row;
+   ``H`` (indefinite away from a minimum). Curvature is an average over the rows, so a
+   subsample estimates it at a fraction of the cost (Byrd, Chin, Neveitt & Nocedal 2011);
+   the gradient, which decides where the minimum is, always comes from every row. The rows
+   are not drawn uniformly: row ``i`` is drawn with probability ``pi_i`` proportional to the
+   curvature it carries, ``c_i = w_i (t_i + FLOOR * mean t)`` with ``t_i`` the trace of its
+   output's Jacobian (softmax: ``1 - sum_j p_ij^2``; the head's ``curvature_trace``, known
+   from the last loss evaluation), capped at 1, and weighted ``w_i / pi_i`` (Poisson
+   sampling and the Horvitz-Thompson estimate; non-uniform sampling as in Xu, Yang,
+   Roosta-Khorasani, Re & Mahoney 2016). Once most rows are fitted, few carry any curvature:
+   a uniform subsample then misses most of them, this one keeps them all;
 2. solves ``(G + lambda I) d = -g`` by conjugate gradients, each product ``G v`` computed by the
    R-operator (:func:`~sknn_simple.core.curvature.hessian_product`), starting from the previous
    direction (Martens 2010), and stops when the quadratic model stops improving; a direction of
    negative curvature (exact Hessian only) ends CG at the point reached so far;
 3. backtracks along ``d`` until the loss falls enough (Armijo), and adapts the damping
-   ``lambda`` to how well the quadratic model predicted the fall (Levenberg-Marquardt): the
-   damping plays the role of a trust region's radius. When the model predicted badly three
+   ``lambda`` to how well the quadratic model predicted the fall (Levenberg-Marquardt), with
+   the thresholds and factors of :data:`POOR_MODEL` and :data:`GOOD_MODEL`: the damping plays
+   the role of a trust region's radius. When the model predicted badly three
    times in a row, the next curvature is also measured on twice as many rows (a dynamic
    sample size, as in Byrd, Chin, Nocedal & Wu 2012), up to all of them: a noisy estimate is
    the likelier culprit then.
@@ -29,8 +37,18 @@ from .full_batch import NonFiniteError, SolverResult
 
 #: Fewest rows the curvature is measured on (all of them for smaller data sets).
 MIN_CURVATURE_ROWS = 500
+#: Share of the mean output curvature every row of positive weight carries in the sampling
+#: probabilities (the rest follows each row's own): no row is ever left out for good.
+FLOOR = 0.1
 #: Starting damping, and its bounds.
 INITIAL_DAMPING, MIN_DAMPING, MAX_DAMPING = 1.0, 1e-8, 1e8
+#: When the loss fell by less than this share of the quadratic model's prediction, the
+#: damping is multiplied by the factor (the model is trusted less) ...
+POOR_MODEL = (0.25, 1.5)
+#: ... and when it fell by more than this share, by this factor (trusted more). Measured on
+#: ``benchmarks/bench_second_order.py``: (0.5, 0.5) took 20-40 % less time than Martens's
+#: (0.75, 2/3) on every problem (docs/solvers.rst).
+GOOD_MODEL = (0.5, 0.5)
 #: Conjugate-gradient iterations per Newton iteration, at most.
 MAX_CG_ITERATIONS = 100
 #: CG stops when the quadratic model improved by less than a relative 5e-4 per iteration over
@@ -62,13 +80,18 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
     )
     gauss_newton = params["curvature"] == "gauss-newton"
     damping, direction, poor_models = INITIAL_DAMPING, np.zeros_like(x), 0
+    objective.keep_row_curvature()
     try:
         loss, grad = objective(x)
         for iteration in range(1, params["max_iter"] + 1):
             if np.linalg.norm(grad) <= params["tol"]:
                 return SolverResult(x, iteration - 1, objective.n_evaluations, True, False, "")
-            rows = None if n_rows == n else np.sort(rng.choice(n, n_rows, replace=False))
-            curvature = objective.curvature(x, rows, gauss_newton)
+            rows, row_weights = None, None
+            if n_rows < n:
+                rows, row_weights = curvature_sample(
+                    objective.row_curvature(x), objective.sample_weight, n_rows, rng
+                )
+            curvature = objective.curvature(x, rows, gauss_newton, row_weights)
             direction, slope, bend = _conjugate_gradients(
                 curvature, grad, damping, WARM_START_DECAY * direction
             )
@@ -93,13 +116,13 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
             # how well the quadratic model predicted the change of the loss along the step
             predicted = step * slope + 0.5 * step * step * bend
             ratio = (new_loss - loss) / predicted if predicted < 0 else 0.0
-            poor_models = poor_models + 1 if ratio < 0.25 else 0
-            if ratio < 0.25:  # the model was too optimistic: trust it less
-                damping = min(damping * 1.5, MAX_DAMPING)
+            poor_models = poor_models + 1 if ratio < POOR_MODEL[0] else 0
+            if ratio < POOR_MODEL[0]:  # the model was too optimistic: trust it less
+                damping = min(damping * POOR_MODEL[1], MAX_DAMPING)
                 if poor_models >= POOR_MODELS_BEFORE_MORE_ROWS:  # and measure it better
                     n_rows, poor_models = min(n, 2 * n_rows), 0
-            elif ratio > 0.75:  # it predicted well: trust it more
-                damping = max(damping * 2 / 3, MIN_DAMPING)
+            elif ratio > GOOD_MODEL[0]:  # it predicted well: trust it more
+                damping = max(damping * GOOD_MODEL[1], MIN_DAMPING)
             x = x + step * direction
             direction *= step
             loss, grad = new_loss, new_grad
@@ -115,6 +138,46 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
     return SolverResult(
         x, params["max_iter"], objective.n_evaluations, converged, not converged, "max_iter reached"
     )
+
+
+def curvature_sample(row_curvature, sample_weight, n_rows, rng):
+    """Draw about ``n_rows`` rows by the curvature they carry; return them and their weights.
+
+    Row ``i`` is drawn, independently of the others, with probability
+    ``pi_i = min(1, tau c_i)``, where ``c_i = w_i (t_i + FLOOR * mean t)`` (``t``:
+    ``row_curvature``, ``w``: ``sample_weight``, ones when None) and ``tau`` makes the
+    ``pi_i`` sum to ``n_rows``. A drawn row is weighted ``w_i / pi_i``: any sum over the rows,
+    such as the curvature, is then estimated without bias (Horvitz-Thompson). Rows of weight 0
+    are never drawn.
+    """
+    w = np.ones(row_curvature.shape[0]) if sample_weight is None else sample_weight
+    t = np.maximum(row_curvature, 0.0)  # a rounding below 0 carries nothing
+    c = w * (t + FLOOR * np.average(t, weights=w))
+    if not c.any():  # no curvature anywhere (all outputs saturated): draw by weight alone
+        c = w.astype(np.float64)
+    pi = inclusion_probabilities(c, n_rows)
+    rows = np.flatnonzero(rng.random(c.shape[0]) < pi)
+    return rows, w[rows] / pi[rows]
+
+
+def inclusion_probabilities(c, n_rows):
+    """``pi_i = min(1, tau c_i)`` for ``c_i >= 0``, with ``tau`` such that ``sum pi = n_rows``.
+
+    With the ``m`` largest ``c_i`` capped at 1, the others share ``n_rows - m``:
+    ``tau_m = (n_rows - m) / (sum of the others)``; ``m`` is the smallest count for which the
+    largest uncapped ``tau_m c_i`` is at most 1 (the rows are sorted by ``c`` once, every
+    ``tau_m`` computed at once). When ``n_rows`` is at least the number of rows with
+    ``c_i > 0``, every such row has probability 1.
+    """
+    ordered = np.sort(c)[::-1]
+    rest = np.cumsum(ordered[::-1])[::-1]  # rest[m]: sum of all but the m largest
+    m = np.arange(ordered.size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tau = (n_rows - m) / rest
+        fits = (tau * ordered <= 1) & (m < np.count_nonzero(c))
+    if not fits.any():
+        return (c > 0).astype(np.float64)
+    return np.minimum(1.0, tau[np.argmax(fits)] * c)
 
 
 def _conjugate_gradients(curvature, grad, damping, start):
