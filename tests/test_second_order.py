@@ -415,3 +415,16 @@ def test_newton_cg_on_fitted_data_needs_few_iterations():
         newton_cg = SimpleMLPClassifier(solver="newton-cg", **settings).fit(X, y)
     reached = np.flatnonzero(np.array(newton_cg.loss_curve_) <= target)
     assert reached.size and reached[0] < 40
+
+
+def test_a_failed_step_is_cut_to_the_minimum_of_the_parabola_within_bounds():
+    """After a step fails Armijo's test, the next is the minimizer of the parabola through the
+    loss and slope at 0 and the loss at the step, kept within [0.1, 0.5] of the step."""
+
+    def loss(t):  # a parabola with its minimum at t = 0.125
+        return 1 - t + 4 * t * t
+
+    assert newton._backtrack(1.0, loss(0), -1.0, loss(1.0)) == pytest.approx(0.125)
+    assert newton._backtrack(0.5, loss(0), -1.0, loss(0.5)) == pytest.approx(0.125)
+    assert newton._backtrack(1.0, 1.0, -1.0, 0.5) == 0.5  # barely failed: halve
+    assert newton._backtrack(2.0, 1.0, -1.0, 1e6) == pytest.approx(0.2)  # far too long

@@ -20,7 +20,8 @@ Each iteration, at the current weights ``theta`` with gradient ``g`` (of the who
    R-operator (:func:`~sknn_simple.core.curvature.hessian_product`), starting from the previous
    direction (Martens 2010), and stops when the quadratic model stops improving; a direction of
    negative curvature (exact Hessian only) ends CG at the point reached so far;
-3. backtracks along ``d`` until the loss falls enough (Armijo), and adapts the damping
+3. backtracks along ``d`` until the loss falls enough (Armijo; each shorter step the minimum
+   of a parabola fitted to the loss along ``d``), and adapts the damping
    ``lambda`` to how well the quadratic model predicted the fall (Levenberg-Marquardt), with
    the thresholds and factors of :data:`POOR_MODEL` and :data:`GOOD_MODEL`: the damping plays
    the role of a trust region's radius. When the model predicted badly three
@@ -60,7 +61,7 @@ FORCING = 0.5
 WARM_START_DECAY = 0.95
 #: After this many poor quadratic models in a row, the curvature is measured on twice the rows.
 POOR_MODELS_BEFORE_MORE_ROWS = 3
-#: Armijo's constant, and the largest number of halvings of the step.
+#: Armijo's constant, and the largest number of cuts of the step.
 ARMIJO, MAX_BACKTRACKS = 1e-4, 30
 
 
@@ -103,7 +104,7 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
                 new_loss, new_grad = objective(x + step * direction)
                 if new_loss <= loss + ARMIJO * step * slope:
                     break
-                step /= 2
+                step = _backtrack(step, loss, slope, new_loss)
             else:
                 return SolverResult(
                     x,
@@ -138,6 +139,17 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
     return SolverResult(
         x, params["max_iter"], objective.n_evaluations, converged, not converged, "max_iter reached"
     )
+
+
+def _backtrack(step, loss, slope, new_loss):
+    """The next, shorter step after ``step`` failed Armijo's test: the minimizer of the
+    parabola through the loss and slope at 0 and ``new_loss`` at ``step``, kept within
+    ``[0.1, 0.5] * step`` (Nocedal & Wright 2006, section 3.5). It cuts a step that was far
+    too long in one evaluation where halving takes several.
+    """
+    bend = new_loss - loss - slope * step  # > 0: Armijo failed and the slope is negative
+    trial = -slope * step * step / (2 * bend)
+    return min(max(trial, 0.1 * step), 0.5 * step)
 
 
 def curvature_sample(row_curvature, sample_weight, n_rows, rng):
