@@ -16,6 +16,7 @@ conditioned* -- digits / 16, a standardized 20,000 x 50 problem and a standardiz
     python benchmarks/bench_second_order.py                # everything (long: the 60k problem)
     python benchmarks/bench_second_order.py --quick        # smaller problems, 100 iterations
     python benchmarks/bench_second_order.py --quick --seed 1   # other data and initial weights
+    python benchmarks/bench_second_order.py --only 60000 --repeats 1   # problems named so
 """
 
 import argparse
@@ -107,6 +108,7 @@ def main():
     parser.add_argument(
         "--seed", type=int, default=0, help="random_state of the data and of both models (0)"
     )
+    parser.add_argument("--only", default="", help="run only the problems whose name has this")
     args = parser.parse_args()
     iterations = [
         int(i) for i in (args.iterations or ("100" if args.quick else "100,300")).split(",")
@@ -114,6 +116,8 @@ def main():
     rows = []
     with threadpool_limits(1):
         for name, kind, X, y, activation in problems(args.quick, args.seed):
+            if args.only not in name:
+                continue
             for k in iterations:
                 rows.append(
                     compare(name, kind, X, y, activation, k, args.repeats, 3 * k, args.seed)

@@ -182,9 +182,11 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         R-operator; neither matrix is ever formed.
 
     curvature_fraction : float, default=0.1
-        Share of the rows ``"newton-cg"`` measures the curvature on, at each step a new random
-        subsample of at least 500 rows (all of them for smaller data sets); ``1.0`` uses every
-        row. The gradient always comes from every row.
+        Share of the rows ``"newton-cg"`` measures the curvature on, on average: at each step a
+        new subsample of at least 500 rows (all of them for smaller data sets), drawn by the
+        curvature each row carries (a row its output already fits carries little; weighted
+        back so the estimate stays unbiased); ``1.0`` uses every row. The gradient always
+        comes from every row.
 
     Attributes
     ----------
