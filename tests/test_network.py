@@ -551,6 +551,10 @@ def test_curvature_trace_is_the_trace_of_the_loss_second_derivative(head):
     trace = out.curvature_trace(out.output(Z.copy()))
     assert trace.shape == (len(Z),)
     np.testing.assert_allclose(trace, numeric, rtol=1e-6)
+    # in the outputs' precision, as every other quantity of a float32 model
+    single = out.curvature_trace(out.output(Z.astype(np.float32)))
+    assert single.dtype == np.float32
+    np.testing.assert_allclose(single, trace, rtol=1e-5)
 
 
 @pytest.mark.parametrize("output", list(OUTPUTS))
