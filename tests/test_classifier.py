@@ -17,6 +17,8 @@ from sklearn.utils.validation import has_fit_parameter
 
 from sknn_simple import SimpleMLPClassifier
 
+from .helpers import assert_same_parameters
+
 
 @pytest.fixture(scope="module")
 def digits():
@@ -67,10 +69,7 @@ def test_training_reproduces_mlpclassifier(
     # gradient by its own running size, so rounding differences grow with every layer the
     # gradient passes through: 1e-12 with one hidden layer, up to 6e-11 with two.
     atol = 1e-12 if len(hidden) == 1 else 1e-9
-    for a, b in zip(
-        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
-    ):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=atol)
+    assert_same_parameters(ours, theirs, rtol=1e-9, atol=atol)
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-12)
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))

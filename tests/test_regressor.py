@@ -25,6 +25,8 @@ from sknn_simple._regressor import LOSS_HEADS
 from sknn_simple.core.heads import baseline_loss
 from sknn_simple.core.network import Layout, loss_and_grad
 
+from .helpers import assert_same_parameters
+
 HAS_POISSON = "loss" in inspect.signature(MLPRegressor).parameters  # scikit-learn >= 1.7
 
 
@@ -83,10 +85,7 @@ def test_training_reproduces_mlpregressor(diabetes, hidden, solver, activation, 
         warnings.simplefilter("ignore", ConvergenceWarning)
         ours = SimpleMLPRegressor(**settings).fit(X, Y)
         theirs = MLPRegressor(**settings).fit(X, Y)
-    for a, b in zip(
-        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
-    ):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
+    assert_same_parameters(ours, theirs, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), atol=1e-9)
     assert ours.predict(X).shape == theirs.predict(X).shape == Y.shape
@@ -120,10 +119,7 @@ def test_poisson_training_reproduces_mlpregressor(diabetes, solver, hidden):
         ours = SimpleMLPRegressor(**settings).fit(X, counts)
         theirs = MLPRegressor(**settings).fit(X, counts)
     assert ours.out_activation_ == theirs.out_activation_ == "exp"
-    for a, b in zip(
-        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
-    ):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
+    assert_same_parameters(ours, theirs, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9)
 
@@ -161,10 +157,7 @@ def test_sample_weight_matches_mlpregressor(diabetes):
         warnings.simplefilter("ignore", ConvergenceWarning)
         ours = SimpleMLPRegressor(**settings).fit(X, y, sample_weight=sw)
         theirs = MLPRegressor(**settings).fit(X, y, sample_weight=sw)
-    for a, b in zip(
-        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
-    ):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert_same_parameters(ours, theirs, rtol=1e-9, atol=1e-12)
 
 
 def test_parameter_names_and_defaults_follow_mlpregressor():
