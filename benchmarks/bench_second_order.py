@@ -20,6 +20,7 @@ conditioned* -- digits / 16, a standardized 20,000 x 50 problem and a standardiz
     python benchmarks/bench_second_order.py --quick        # smaller problems, 100 iterations
     python benchmarks/bench_second_order.py --quick --seed 1   # other data and initial weights
     python benchmarks/bench_second_order.py --only 60000 --repeats 1   # problems named so
+    python benchmarks/bench_second_order.py --quick --activation tanh --curvature hessian
 """
 
 import argparse
@@ -37,22 +38,31 @@ from threadpoolctl import threadpool_limits
 from sknn_simple import SimpleMLPClassifier
 
 
-def problems(quick, seed=0):
-    """``(name, kind, X, y, activations)``: the data sets of the comparison."""
+def problems(quick, seed=0, activation=None):
+    """``(name, kind, X, y, activation)``: the data sets of the comparison (every one with
+    ``activation`` when given).
+    """
     n = 5000 if quick else 20_000
-    for activation in ("relu", "tanh"):
+    for activation_ in ("relu", "tanh") if activation is None else (activation,):
         X, y = make_classification(n, 20, n_informative=10, n_classes=3, random_state=seed)
         scales = np.logspace(-2, 2, X.shape[1])
         np.random.RandomState(seed).shuffle(scales)
-        yield f"unscaled {n}x20", "badly conditioned", X * scales, y, activation
+        yield f"unscaled {n}x20", "badly conditioned", X * scales, y, activation_
     X, y = load_digits(return_X_y=True)
-    yield "digits / 16", "well conditioned", X / 16, y, "relu"
+    activation = activation or "relu"
+    yield "digits / 16", "well conditioned", X / 16, y, activation
     X, y = make_classification(n, 50, n_informative=30, n_classes=5, random_state=seed)
-    yield f"standardized {n}x50", "well conditioned", StandardScaler().fit_transform(X), y, "relu"
+    yield (
+        f"standardized {n}x50",
+        "well conditioned",
+        StandardScaler().fit_transform(X),
+        y,
+        activation,
+    )
     if not quick:
         X, y = make_classification(60_000, 784, n_informative=60, n_classes=10, random_state=seed)
         X = StandardScaler().fit_transform(X)
-        yield "standardized 60000x784", "well conditioned", X, y, "relu"
+        yield "standardized 60000x784", "well conditioned", X, y, activation
 
 
 class StopAtLoss:
@@ -82,9 +92,15 @@ class StopAtLoss:
         return curve[-1] <= self.target or stalled
 
 
-def fit(solver, activation, max_iter, X, y, seed=0, target=None):
+def fit(solver, activation, max_iter, X, y, seed=0, target=None, curvature="gauss-newton"):
     model = SimpleMLPClassifier(
-        100, activation=activation, solver=solver, max_iter=max_iter, tol=0.0, random_state=seed
+        100,
+        activation=activation,
+        solver=solver,
+        max_iter=max_iter,
+        tol=0.0,
+        random_state=seed,
+        curvature=curvature,
     )
     if target is not None and hasattr(model, "set_callbacks"):  # scikit-learn >= 1.9
         model.set_callbacks(StopAtLoss(target))
@@ -102,13 +118,15 @@ def time_to(model, target):
     return model.history_[reached[0]]["seconds"], int(reached[0]) + 1
 
 
-def compare(name, kind, X, y, activation, iterations, repeats, newton_max_iter, seed=0):
+def compare(name, kind, X, y, activation, iterations, repeats, newton_max_iter, seed, curvature):
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
     ratios, lbfgs_times, newton_times = [], [], []
     for _ in range(repeats):
         lbfgs = fit("lbfgs", activation, iterations, X_train, y_train, seed)
         target, lbfgs_seconds = lbfgs.loss_, lbfgs.history_[-1]["seconds"]
-        newton = fit("newton-cg", activation, newton_max_iter, X_train, y_train, seed, target)
+        newton = fit(
+            "newton-cg", activation, newton_max_iter, X_train, y_train, seed, target, curvature
+        )
         seconds, newton_iterations = time_to(newton, target)
         ratios.append(seconds / lbfgs_seconds)
         lbfgs_times.append(lbfgs_seconds)
@@ -143,22 +161,36 @@ def main():
         "--seed", type=int, default=0, help="random_state of the data and of both models (0)"
     )
     parser.add_argument("--only", default="", help="run only the problems whose name has this")
+    parser.add_argument("--activation", default=None, help="one activation for every problem")
+    parser.add_argument("--curvature", default="gauss-newton", help="newton-cg's curvature")
     args = parser.parse_args()
     iterations = [
         int(i) for i in (args.iterations or ("100" if args.quick else "100,300")).split(",")
     ]
     rows = []
     with threadpool_limits(1):
-        for name, kind, X, y, activation in problems(args.quick, args.seed):
+        for name, kind, X, y, activation in problems(args.quick, args.seed, args.activation):
             if args.only not in name:
                 continue
             for k in iterations:
                 rows.append(
-                    compare(name, kind, X, y, activation, k, args.repeats, 3 * k, args.seed)
+                    compare(
+                        name,
+                        kind,
+                        X,
+                        y,
+                        activation,
+                        k,
+                        args.repeats,
+                        3 * k,
+                        args.seed,
+                        args.curvature,
+                    )
                 )
                 print_table(rows[-1:], list(rows[-1]))  # progress
     print(
-        f"\nmedians over {args.repeats} rounds, one BLAS thread; time ratio = newton-cg's time "
+        f"\nmedians over {args.repeats} rounds, one BLAS thread, newton-cg with "
+        f"curvature={args.curvature!r}; time ratio = newton-cg's time "
         "to reach L-BFGS's final training loss / L-BFGS's time (lower is better); cost / it = "
         "seconds per newton-cg iteration / seconds per L-BFGS iteration."
     )

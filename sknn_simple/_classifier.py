@@ -177,9 +177,12 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
 
     curvature : {"gauss-newton", "hessian"}, default="gauss-newton"
         The curvature ``"newton-cg"`` steps with: the Gauss-Newton matrix (positive
-        semi-definite, the Hessian's best such approximation near a minimum, and cheaper to
-        multiply by) or the exact Hessian. Both come as exact matrix-vector products from the
-        R-operator; neither matrix is ever formed.
+        semi-definite and cheaper to multiply by) or the exact Hessian. Both come as exact
+        matrix-vector products from the R-operator; neither matrix is ever formed. With relu,
+        or on unscaled data, keep ``"gauss-newton"``. With ``"tanh"`` or ``"logistic"`` on
+        well-scaled data, try ``"hessian"``: late in training, as the outputs saturate, the
+        Gauss-Newton matrix misses most of the curvature (measured in the documentation's
+        "Second-order solvers" page).
 
     curvature_fraction : float, default=0.1
         Share of the rows ``"newton-cg"`` measures the curvature on, on average: at each step a
