@@ -43,26 +43,20 @@ def problems(quick, seed=0, activation=None):
     ``activation`` when given).
     """
     n = 5000 if quick else 20_000
-    for activation_ in ("relu", "tanh") if activation is None else (activation,):
+    for f in ("relu", "tanh") if activation is None else (activation,):
         X, y = make_classification(n, 20, n_informative=10, n_classes=3, random_state=seed)
         scales = np.logspace(-2, 2, X.shape[1])
         np.random.RandomState(seed).shuffle(scales)
-        yield f"unscaled {n}x20", "badly conditioned", X * scales, y, activation_
+        yield f"unscaled {n}x20", "badly conditioned", X * scales, y, f
+    f = activation or "relu"
     X, y = load_digits(return_X_y=True)
-    activation = activation or "relu"
-    yield "digits / 16", "well conditioned", X / 16, y, activation
+    yield "digits / 16", "well conditioned", X / 16, y, f
     X, y = make_classification(n, 50, n_informative=30, n_classes=5, random_state=seed)
-    yield (
-        f"standardized {n}x50",
-        "well conditioned",
-        StandardScaler().fit_transform(X),
-        y,
-        activation,
-    )
+    yield f"standardized {n}x50", "well conditioned", StandardScaler().fit_transform(X), y, f
     if not quick:
         X, y = make_classification(60_000, 784, n_informative=60, n_classes=10, random_state=seed)
         X = StandardScaler().fit_transform(X)
-        yield "standardized 60000x784", "well conditioned", X, y, activation
+        yield "standardized 60000x784", "well conditioned", X, y, f
 
 
 class StopAtLoss:
@@ -83,9 +77,9 @@ class StopAtLoss:
         pass
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
-        if fitted_estimator is None or not hasattr(fitted_estimator, "_state"):
-            return False  # the end of the whole fit, not of an iteration
-        curve = fitted_estimator.loss_curve_
+        curve = getattr(fitted_estimator, "loss_curve_", None)
+        if not curve:  # nothing recorded yet
+            return False
         stalled = len(curve) > self.patience and (
             curve[-1 - self.patience] - curve[-1] <= 1e-5 * abs(curve[-1])
         )
