@@ -77,9 +77,9 @@ class StopAtLoss:
         pass
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
-        curve = getattr(fitted_estimator, "loss_curve_", None)
-        if not curve:  # nothing recorded yet
+        if context.parent is None:  # the whole fit, not an iteration
             return False
+        curve = fitted_estimator.loss_curve_
         stalled = len(curve) > self.patience and (
             curve[-1 - self.patience] - curve[-1] <= 1e-5 * abs(curve[-1])
         )
