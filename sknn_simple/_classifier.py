@@ -179,10 +179,10 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         The curvature ``"newton-cg"`` steps with: the Gauss-Newton matrix (positive
         semi-definite and cheaper to multiply by) or the exact Hessian. Both come as exact
         matrix-vector products from the R-operator; neither matrix is ever formed. With relu,
-        or on unscaled data, keep ``"gauss-newton"``. With ``"tanh"`` or ``"logistic"`` on
-        well-scaled data, try ``"hessian"``: late in training, as the outputs saturate, the
-        Gauss-Newton matrix misses most of the curvature (measured in the documentation's
-        "Second-order solvers" page).
+        or on unscaled data, keep ``"gauss-newton"``. With ``"tanh"`` on well-scaled data (or
+        ``"logistic"``, trained long), try ``"hessian"``: late in training, as the outputs
+        saturate, the Gauss-Newton matrix misses most of the curvature (measured on the
+        documentation's "Solvers" page).
 
     curvature_fraction : float, default=0.1
         Share of the rows ``"newton-cg"`` measures the curvature on, on average: at each step a
