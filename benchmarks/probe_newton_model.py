@@ -13,7 +13,7 @@ matrix's ``p . G p`` on every row:
   whole step (``t = 1``) and over a tenth, a hundredth and a thousandth of it.
 
 Measured (2026-11-29): with relu, the Hessian equals the Gauss-Newton matrix and the secant
-over a thousandth of the step, but over the step itself the loss curves 4 to 40 times more.
+over a thousandth of the step, but over the step itself the loss curves 3 to 43 times more.
 Along the step, rows cross the units' kinks, and the curvature those crossings add is in no
 Hessian or Gauss-Newton product (relu'' is 0). With tanh, the secant equals the Hessian at
 every scale, but late in training the Hessian is 50 to 150 times the Gauss-Newton matrix: the
