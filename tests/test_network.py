@@ -10,11 +10,12 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.special import xlogy
 from sklearn.metrics import log_loss, mean_poisson_deviance, mean_squared_error
 
 from sknn_simple.core.activations import ACTIVATIONS, ZERO
-from sknn_simple.core.curvature import hessian_product
+from sknn_simple.core.curvature import hessian_product, squared_gradient_diagonal
 from sknn_simple.core.heads import HEADS, baseline_loss, mean_loss
 from sknn_simple.core.network import Buffers, Layout, forward, init_params, loss_and_grad
 
@@ -111,6 +112,42 @@ def test_hessian_product_matches_finite_differences_of_the_gradient(
         v = np.random.RandomState(seed).normal(size=theta.size)
         numeric = (grad(theta + eps * v) - grad(theta - eps * v)) / (2 * eps)
         assert relative_error(hvp(v), numeric) < 1e-5
+
+
+@pytest.mark.parametrize("depth", list(DEPTHS))
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+@pytest.mark.parametrize("output", list(OUTPUTS))
+@pytest.mark.parametrize("weighted, alpha", [(False, 0.0), (True, 0.3)])
+def test_squared_gradient_diagonal_is_the_weighted_mean_of_squared_row_gradients(
+    depth, activation, output, weighted, alpha
+):
+    """The Newton preconditioner's diagonal, ``sum_i w_i g_i * g_i / sum w`` plus the
+    penalty's ``alpha / sum w`` on the weights, against each row's gradient taken alone."""
+    layout, X, Y, theta, sw, head = make_problem(output, DEPTHS[depth])
+    sw = sw if weighted else None
+    w = np.ones(len(X)) if sw is None else sw
+    rows = [loss_and_grad(theta, layout, X[i : i + 1], Y[i : i + 1], activation, head)[1]
+            for i in range(len(X))]  # fmt: skip
+    expected = np.average(np.square(rows), axis=0, weights=w)
+    expected[: layout.n_weights] += alpha / w.sum()
+    diagonal = squared_gradient_diagonal(theta, layout, X, Y, activation, head, alpha, sw)
+    np.testing.assert_allclose(diagonal, expected, rtol=1e-10, atol=1e-14)
+
+
+def test_squared_gradient_diagonal_of_sparse_and_float32_inputs():
+    """A sparse X (squared entry by entry, not as a matrix) and float32 weights give the dense
+    float64 result; the diagonal is float64 either way."""
+    layout, X, Y, theta, sw, head = make_problem("multiclass", (6, 5))
+    X[np.abs(X) < 0.8] = 0.0
+    dense = squared_gradient_diagonal(theta, layout, X, Y, "relu", head, 0.1, sw)
+    for matrix in (sp.csr_matrix, sp.csr_array):
+        sparse = squared_gradient_diagonal(theta, layout, matrix(X), Y, "relu", head, 0.1, sw)
+        np.testing.assert_allclose(sparse, dense, rtol=1e-12)
+    single = squared_gradient_diagonal(
+        theta.astype(np.float32), layout, X.astype(np.float32), Y, "relu", head, 0.1, sw
+    )
+    assert single.dtype == np.float64
+    np.testing.assert_allclose(single, dense, rtol=1e-4, atol=1e-7)
 
 
 @pytest.mark.parametrize("depth", [1, 3])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-from ..core.curvature import hessian_product
+from ..core.curvature import hessian_product, squared_gradient_diagonal
 from ..core.network import Buffers, loss_and_grad
 
 #: The solvers square norms and take dot products of gradients: beyond this they overflow.
@@ -101,17 +101,9 @@ class FullBatchObjective:
         The penalty's, ``alpha / W``, is the whole set's, as in the loss. ``gauss_newton``:
         the Gauss-Newton matrix, else the Hessian.
         """
-        w = self.sample_weight
-        if rows is not None:
-            w = (None if w is None else w[rows]) if row_weights is None else row_weights
-        if rows is not None and (w is None or w.any()):
-            X, Y = self.X[rows], self.Y[rows]
-        else:  # a subsample without weight says nothing: measure on every row
-            X, Y, w = self.X, self.Y, self.sample_weight
+        X, Y, w = self._subsample(rows, row_weights)
         model = dict(self.model)
-        scale = model.pop("alpha") / (
-            self.X.shape[0] if self.sample_weight is None else self.sample_weight.sum()
-        )
+        scale = model.pop("alpha") / self._weight_sum()
         product = hessian_product(
             self._theta(x),
             self.layout,
@@ -133,6 +125,38 @@ class FullBatchObjective:
             return Cv
 
         return curvature
+
+    def squared_gradients(self, x, rows=None, row_weights=None):
+        """Each parameter's mean squared per-row gradient at ``x``, measured on ``rows``.
+
+        The diagonal of the empirical Fisher matrix
+        (:func:`~sknn_simple.core.curvature.squared_gradient_diagonal`), of the rows and
+        weights :meth:`curvature` would use, plus the whole set's penalty ``alpha / W``.
+        """
+        X, Y, w = self._subsample(rows, row_weights)
+        model = dict(self.model)
+        alpha = model.pop("alpha")
+        diagonal = squared_gradient_diagonal(
+            self._theta(x), self.layout, X, Y, alpha=0.0, sample_weight=w, **model
+        )
+        diagonal[: self.layout.n_weights] += alpha / self._weight_sum()
+        if not np.isfinite(diagonal).all():
+            raise NonFiniteError("the squared gradients overflowed")
+        return diagonal
+
+    def _subsample(self, rows, row_weights):
+        """``(X, Y, weights)`` of ``rows`` (every row if None), weighted by ``row_weights``
+        (by default their sample weights); a subsample without weight says nothing, so every
+        row is used then."""
+        w = self.sample_weight
+        if rows is not None:
+            w = (None if w is None else w[rows]) if row_weights is None else row_weights
+        if rows is not None and (w is None or w.any()):
+            return self.X[rows], self.Y[rows], w
+        return self.X, self.Y, self.sample_weight
+
+    def _weight_sum(self):
+        return self.X.shape[0] if self.sample_weight is None else self.sample_weight.sum()
 
     def grad_norm(self, x):
         """Norm of the gradient at ``x`` if it was evaluated recently, else NaN."""

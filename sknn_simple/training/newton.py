@@ -19,7 +19,11 @@ Each iteration, at the current weights ``theta`` with gradient ``g`` (of the who
 2. solves ``(G + lambda I) d = -g`` by conjugate gradients, each product ``G v`` computed by the
    R-operator (:func:`~sknn_simple.core.curvature.hessian_product`), starting from the previous
    direction (Martens 2010), and stops when the quadratic model stops improving; a direction of
-   negative curvature (exact Hessian only) ends CG at the point reached so far;
+   negative curvature (exact Hessian only) ends CG at the point reached so far. CG is
+   preconditioned by the diagonal ``(F + lambda) ** 0.75``, ``F`` each parameter's mean squared
+   per-row gradient on the same rows (the empirical Fisher matrix's diagonal, one more forward
+   and backward pass on them; Martens 2010): where the features' scales differ by orders of
+   magnitude, so do the curvatures of the first layer's weights, and plain CG crawls;
 3. backtracks along ``d`` until the loss falls enough (Armijo; each shorter step the minimum
    of a parabola fitted to the loss along ``d``), and adapts the damping
    ``lambda`` to how well the quadratic model predicted the fall (Levenberg-Marquardt), with
@@ -58,6 +62,11 @@ MAX_CG_ITERATIONS = 100
 CG_WINDOW = 10
 #: CG stops when its residual is below min(FORCING, sqrt(|g|)) |g| (Eisenstat-Walker style).
 FORCING = 0.5
+#: CG is preconditioned by ``(F + lambda) ** PRECONDITIONER``, elementwise, with ``F`` the
+#: diagonal of the empirical Fisher matrix on the curvature rows and ``lambda`` the damping
+#: (Martens 2010, who also took 0.75). Measured on ``benchmarks/bench_second_order.py``: see
+#: docs/solvers.rst, "The preconditioner".
+PRECONDITIONER = 0.75
 #: The previous direction, scaled by this, starts the next CG run.
 WARM_START_DECAY = 0.95
 #: After this many poor quadratic models in a row, the curvature is measured on twice the rows.
@@ -94,8 +103,9 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
                     objective.row_curvature(x), objective.sample_weight, n_rows, rng
                 )
             curvature = objective.curvature(x, rows, gauss_newton, row_weights)
+            scale = (objective.squared_gradients(x, rows, row_weights) + damping) ** PRECONDITIONER
             direction, slope, bend = _conjugate_gradients(
-                curvature, grad, damping, WARM_START_DECAY * direction
+                curvature, grad, damping, WARM_START_DECAY * direction, scale
             )
             if not slope < 0:  # not a descent direction (rounding): fall back on the gradient
                 direction = -grad
@@ -193,26 +203,25 @@ def inclusion_probabilities(c, n_rows):
     return np.minimum(1.0, tau[np.argmax(fits)] * c)
 
 
-def _conjugate_gradients(curvature, grad, damping, start):
+def _conjugate_gradients(curvature, grad, damping, start, scale):
     """Approximately solve ``(C + damping I) d = -grad`` from ``start``; C is ``curvature(v)``.
 
-    Returns ``d``, the slope ``grad . d`` and the bend ``d . C d`` (without the damping) of the
-    quadratic model along it. Stops when the model improves by less
-    than a relative 5e-4 per iteration over the last tenth of the iterations (Martens 2010),
-    when the residual is small, or on negative curvature (the exact Hessian), where the
-    direction reached so far is kept.
+    Preconditioned conjugate gradients (Nocedal & Wright 2006, algorithm 5.3) with the
+    diagonal preconditioner ``M = diag(scale)``: CG runs as if on the system rescaled by
+    ``M^(-1/2)``, whose coordinates have comparable curvature. Returns ``d``, the slope
+    ``grad . d`` and the bend ``d . C d`` (without the damping) of the quadratic model along
+    it. Stops when the model improves by less than a relative 5e-4 per iteration over the last
+    tenth of the iterations (Martens 2010), when the residual is small, or on negative
+    curvature (the exact Hessian), where the direction reached so far is kept.
     """
-
-    def product(v):
-        return curvature(v) + damping * v
-
     d = start
     Cd = curvature(d)
     r = -grad - Cd - damping * d  # residual of (C + damping I) d = -grad
     if not grad @ d < 0:  # a stale start that points uphill: start from zero
         d, Cd, r = np.zeros_like(grad), np.zeros_like(grad), -grad
-    p = r.copy()
-    rr = r @ r
+    z = r / scale  # the preconditioned residual
+    p = z.copy()
+    rz = r @ z
     target = min(FORCING, math.sqrt(np.linalg.norm(grad))) * np.linalg.norm(grad)
     models = []
     for i in range(MAX_CG_ITERATIONS):
@@ -220,7 +229,7 @@ def _conjugate_gradients(curvature, grad, damping, start):
         pAp = p @ Cp + damping * (p @ p)
         if not pAp > 0:  # negative curvature: keep what we have
             break
-        step = rr / pAp
+        step = rz / pAp
         d = d + step * p
         Cd = Cd + step * Cp
         r = r - step * (Cp + damping * p)
@@ -228,9 +237,10 @@ def _conjugate_gradients(curvature, grad, damping, start):
         k = max(CG_WINDOW, i // 10)
         if i >= k and models[-1] < 0 and (models[-1 - k] - models[-1]) < 5e-4 * k * -models[-1]:
             break
-        new_rr = r @ r
-        if math.sqrt(new_rr) <= target:
+        if np.linalg.norm(r) <= target:
             break
-        p = r + (new_rr / rr) * p
-        rr = new_rr
+        z = r / scale
+        new_rz = r @ z
+        p = z + (new_rz / rz) * p
+        rz = new_rz
     return d, grad @ d, d @ Cd
