@@ -449,6 +449,41 @@ def test_preconditioned_conjugate_gradients_solve_a_badly_scaled_system():
     assert residuals["plain"] > 100 * residuals["diagonal"], residuals
 
 
+def test_spread_is_the_99th_percentile_of_the_positive_entries_over_their_median():
+    squared = np.concatenate([np.zeros(50), np.arange(1.0, 101.0)])
+    assert newton.spread(squared) == pytest.approx(99.01 / 50.5)
+    assert newton.spread(np.zeros(10)) == 0.0
+
+
+@pytest.mark.parametrize("scaled", [False, True])
+def test_the_preconditioner_is_on_for_features_on_very_different_scales_only(monkeypatch, scaled):
+    """Decided at the first iteration by the spread of the squared gradients: columns on
+    scales from 1e-2 to 1e2 turn it on (a diagonal, recomputed every iteration), standardized
+    ones leave plain CG (the scale 1.0)."""
+    X, y = make_classification(2000, 20, n_informative=10, n_classes=3, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    if not scaled:
+        X = X * np.logspace(-2, 2, 20)
+    scales = []
+    solve = newton._conjugate_gradients
+
+    def recording(curvature, grad, damping, start, scale):
+        scales.append(scale)
+        return solve(curvature, grad, damping, start, scale)
+
+    monkeypatch.setattr(newton, "_conjugate_gradients", recording)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        SimpleMLPClassifier(solver="newton-cg", max_iter=3, random_state=0).fit(X, y)
+    assert len(scales) == 3
+    if scaled:
+        assert all(isinstance(scale, float) and scale == 1.0 for scale in scales)
+    else:
+        assert all(isinstance(scale, np.ndarray) for scale in scales)
+        assert not np.array_equal(scales[0], scales[1])  # measured afresh at each iteration
+        assert scales[0].max() / scales[0].min() > 10  # (F + damping) ** 0.75, damping 1 at first
+
+
 def test_newton_cg_on_fitted_data_needs_few_iterations():
     """Once most rows are fitted, few carry curvature: drawn by it, the subsample keeps them
     and the steps stay Newton steps. newton-cg reaches the loss of 100 L-BFGS iterations on

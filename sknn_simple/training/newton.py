@@ -19,11 +19,13 @@ Each iteration, at the current weights ``theta`` with gradient ``g`` (of the who
 2. solves ``(G + lambda I) d = -g`` by conjugate gradients, each product ``G v`` computed by the
    R-operator (:func:`~sknn_simple.core.curvature.hessian_product`), starting from the previous
    direction (Martens 2010), and stops when the quadratic model stops improving; a direction of
-   negative curvature (exact Hessian only) ends CG at the point reached so far. CG is
-   preconditioned by the diagonal ``(F + lambda) ** 0.75``, ``F`` each parameter's mean squared
-   per-row gradient on the same rows (the empirical Fisher matrix's diagonal, one more forward
-   and backward pass on them; Martens 2010): where the features' scales differ by orders of
-   magnitude, so do the curvatures of the first layer's weights, and plain CG crawls;
+   negative curvature (exact Hessian only) ends CG at the point reached so far. Where the
+   features' scales differ by orders of magnitude, so do the curvatures of the first layer's
+   weights, and plain CG crawls: there CG is preconditioned by the diagonal
+   ``(F + lambda) ** 0.75``, ``F`` each parameter's mean squared per-row gradient on the same
+   rows (the empirical Fisher matrix's diagonal, one more forward and backward pass on them;
+   Martens 2010). Whether to is decided at the first iteration, by how widely ``F`` spreads
+   (:data:`PRECONDITION_SPREAD`);
 3. backtracks along ``d`` until the loss falls enough (Armijo; each shorter step the minimum
    of a parabola fitted to the loss along ``d``), and adapts the damping
    ``lambda`` to how well the quadratic model predicted the fall (Levenberg-Marquardt), with
@@ -64,9 +66,15 @@ CG_WINDOW = 10
 FORCING = 0.5
 #: CG is preconditioned by ``(F + lambda) ** PRECONDITIONER``, elementwise, with ``F`` the
 #: diagonal of the empirical Fisher matrix on the curvature rows and ``lambda`` the damping
-#: (Martens 2010, who also took 0.75). Measured on ``benchmarks/bench_second_order.py``: see
-#: docs/solvers.rst, "The preconditioner".
+#: (Martens 2010, who also took 0.75) ...
 PRECONDITIONER = 0.75
+#: ... when, at the first iteration, the spread of ``F`` (its 99th percentile over its median)
+#: exceeds this: features on scales that differ by orders of magnitude. On the problems of
+#: ``benchmarks/bench_second_order.py`` (docs/solvers.rst, "The preconditioner") the spread is
+#: 3,400 to 24,000 on unscaled data, where the preconditioner halves the products, and 8 to 72
+#: on scaled data (digits / 16 included), where it changed little on small problems and took
+#: three to five times the products on 60,000 x 784; 500 lies between them.
+PRECONDITION_SPREAD = 500.0
 #: The previous direction, scaled by this, starts the next CG run.
 WARM_START_DECAY = 0.95
 #: After this many poor quadratic models in a row, the curvature is measured on twice the rows.
@@ -91,6 +99,7 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
     )
     gauss_newton = params["curvature"] == "gauss-newton"
     damping, direction, poor_models = INITIAL_DAMPING, np.zeros_like(x), 0
+    precondition = None
     objective.keep_row_curvature()
     try:
         loss, grad = objective(x)
@@ -103,7 +112,13 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
                     objective.row_curvature(x), objective.sample_weight, n_rows, rng
                 )
             curvature = objective.curvature(x, rows, gauss_newton, row_weights)
-            scale = (objective.squared_gradients(x, rows, row_weights) + damping) ** PRECONDITIONER
+            scale = 1.0  # no preconditioner
+            if precondition is not False:
+                squared = objective.squared_gradients(x, rows, row_weights)
+                if precondition is None:  # decided once, at the first iteration
+                    precondition = spread(squared) > PRECONDITION_SPREAD
+                if precondition:
+                    scale = (squared + damping) ** PRECONDITIONER
             direction, slope, bend = _conjugate_gradients(
                 curvature, grad, damping, WARM_START_DECAY * direction, scale
             )
@@ -203,12 +218,23 @@ def inclusion_probabilities(c, n_rows):
     return np.minimum(1.0, tau[np.argmax(fits)] * c)
 
 
+def spread(squared):
+    """How widely the positive entries of ``squared`` spread: their 99th percentile over their
+    median (0 when none is positive)."""
+    positive = squared[squared > 0]
+    if positive.size == 0:
+        return 0.0
+    high, middle = np.quantile(positive, [0.99, 0.5])
+    return high / middle
+
+
 def _conjugate_gradients(curvature, grad, damping, start, scale):
     """Approximately solve ``(C + damping I) d = -grad`` from ``start``; C is ``curvature(v)``.
 
     Preconditioned conjugate gradients (Nocedal & Wright 2006, algorithm 5.3) with the
-    diagonal preconditioner ``M = diag(scale)``: CG runs as if on the system rescaled by
-    ``M^(-1/2)``, whose coordinates have comparable curvature. Returns ``d``, the slope
+    diagonal preconditioner ``M = diag(scale)`` (a number: ``scale`` times the identity, no
+    preconditioning): CG runs as if on the system rescaled by ``M^(-1/2)``, whose coordinates
+    have comparable curvature. Returns ``d``, the slope
     ``grad . d`` and the bend ``d . C d`` (without the damping) of the quadratic model along
     it. Stops when the model improves by less than a relative 5e-4 per iteration over the last
     tenth of the iterations (Martens 2010), when the residual is small, or on negative
