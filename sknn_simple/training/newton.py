@@ -73,7 +73,7 @@ PRECONDITIONER = 0.75
 #: ``benchmarks/bench_second_order.py`` (docs/solvers.rst, "The preconditioner") the spread is
 #: 3,400 to 24,000 on unscaled data, where the preconditioner halves the products, and 8 to 72
 #: on scaled data (digits / 16 included), where it changed little on small problems and took
-#: three to five times the products on 60,000 x 784; 500 lies between them.
+#: nearly five times the products on 60,000 x 784; 500 lies between them.
 PRECONDITION_SPREAD = 500.0
 #: The previous direction, scaled by this, starts the next CG run.
 WARM_START_DECAY = 0.95
