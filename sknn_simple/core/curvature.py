@@ -157,12 +157,12 @@ def squared_gradient_diagonal(theta, layout, X, Y, activation, head, alpha=0.0, 
     )
     act, out = ACTIVATIONS[activation], HEADS[head]
     Z, H, A = forward(theta, layout, X, activation)
-    diagonal = np.empty(theta.shape, dtype=np.float64)
+    diagonal = np.empty_like(theta, dtype=np.float64)
     DWs, Dbs = layout.unpack(diagonal)
-    dZ = (out.output(Z) - Y).astype(np.float64, copy=False)  # each row's delta, unweighted
+    dZ = out.output(Z) - Y  # each row's delta, unweighted
     for l in range(len(Ws) - 1, -1, -1):
-        weighted = w * (dZ * dZ)
-        H2 = H[l].power(2) if issparse(H[l]) else np.square(H[l], dtype=np.float64)
+        weighted = w * (dZ * dZ)  # float64: w is
+        H2 = H[l].power(2) if issparse(H[l]) else np.square(H[l])
         DWs[l][...] = H2.T @ weighted
         weighted.sum(axis=0, out=Dbs[l])
         if l == 0:
