@@ -24,8 +24,8 @@ Each iteration, at the current weights ``theta`` with gradient ``g`` (of the who
    weights, and plain CG crawls: there CG is preconditioned by the diagonal
    ``(F + lambda) ** 0.75``, ``F`` each parameter's mean squared per-row gradient on the same
    rows (the empirical Fisher matrix's diagonal, one more forward and backward pass on them;
-   Martens 2010). Whether to is decided at the first iteration, by how widely ``F`` spreads
-   (:data:`PRECONDITION_SPREAD`);
+   Martens 2010). Whether to precondition is decided at the first iteration, by how widely
+   ``F`` spreads (:data:`PRECONDITION_SPREAD`);
 3. backtracks along ``d`` until the loss falls enough (Armijo; each shorter step the minimum
    of a parabola fitted to the loss along ``d``), and adapts the damping
    ``lambda`` to how well the quadratic model predicted the fall (Levenberg-Marquardt), with
