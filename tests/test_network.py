@@ -258,10 +258,21 @@ def traced(call):
 
 def buffer_bytes(dtype, dropout=False, backward=True):
     """What the buffers of WIDE over WIDE_ROWS rows must hold: A (and H with dropout, dZ for
-    the backward pass) per hidden layer, and the logits."""
-    per_layer = 1 + dropout + backward
-    values = WIDE_ROWS * (per_layer * sum(WIDE.hidden) + WIDE.n_outputs)
-    return values * np.dtype(dtype).itemsize
+    the backward pass) per hidden layer, and the logits; for a forward pass alone, two arrays
+    of the widest layer's size that the layers take turns in (memory does not grow with depth).
+    """
+    return layout_buffer_bytes(WIDE, WIDE_ROWS, dtype, dropout, backward)
+
+
+def layout_buffer_bytes(layout, rows, dtype, dropout=False, backward=True):
+    """:func:`buffer_bytes` for any layout: a forward pass alone needs the widest odd and the
+    widest even hidden layer."""
+    hidden = layout.hidden
+    if not (dropout or backward):
+        per_row = sum(max(hidden[i::2]) for i in range(min(2, len(hidden))))
+    else:
+        per_row = (1 + dropout + backward) * sum(hidden)
+    return rows * (per_row + layout.n_outputs) * np.dtype(dtype).itemsize
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -273,6 +284,28 @@ def test_buffers_hold_exactly_the_arrays_a_pass_needs(dtype, dropout, backward):
     _, size, _ = traced(lambda: Buffers(WIDE, WIDE_ROWS, dtype, **options))
     expected = buffer_bytes(dtype, dropout=bool(dropout), backward=backward)
     assert expected <= size < expected + 4096  # + the lists that hold the arrays
+
+
+@pytest.mark.parametrize("hidden", [(), (64,), (64, 48), (48, 64, 32), (64,) * 8])
+def test_a_forward_pass_alone_holds_two_layers_whatever_the_depth(hidden):
+    """Prediction's buffers: the layers take turns in two arrays, so eight hidden layers of 64
+    units need what two do (issue 24: memory grew with depth)."""
+    layout = Layout((20, *hidden, 3))
+    _, size, _ = traced(lambda: Buffers(layout, WIDE_ROWS, np.float64, backward=False))
+    expected = layout_buffer_bytes(layout, WIDE_ROWS, np.float64, backward=False)
+    assert expected <= size < expected + 4096
+    assert expected <= WIDE_ROWS * (2 * 64 + 3) * 8
+
+
+@pytest.mark.parametrize("hidden", [(7,), (7, 5), (6, 9, 4), (5, 8, 3, 8, 2)])
+def test_a_forward_pass_alone_gives_the_logits_of_the_full_buffers(hidden):
+    """Layers taking turns in two arrays never overwrite what the next layer reads."""
+    layout = Layout((6, *hidden, 3))
+    rng = np.random.RandomState(0)
+    X, theta = rng.normal(size=(40, 6)), rng.normal(size=layout.size)
+    full = forward(theta, layout, X, "tanh", Buffers(layout, 40, np.float64))[0].copy()
+    alone = forward(theta, layout, X, "tanh", Buffers(layout, 40, np.float64, backward=False))[0]
+    np.testing.assert_array_equal(alone, full)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -132,7 +132,9 @@ class Buffers:
     """Work arrays for the passes over at most ``n`` rows, so a training loop allocates nothing.
 
     ``A[l]`` holds the activations of hidden layer ``l + 1``, ``H[l]`` the same after dropout,
-    ``dZ[l]`` its delta (only with ``backward``); ``Z`` holds the logits, stored column-major
+    ``dZ[l]`` its delta (only with ``backward``). Without ``backward`` (a prediction), two
+    arrays take turns: layer ``l + 1`` overwrites layer ``l - 1``, which it no longer needs, so
+    memory does not grow with depth. ``Z`` holds the logits, stored column-major
     (one output after the other): the softmax reduces over the outputs of each row, and NumPy
     reduces over ``k`` rows of length ``n`` several times faster than over ``n`` rows of
     length ``k``.
@@ -141,7 +143,11 @@ class Buffers:
     def __init__(self, layout, n, dtype, dropout=False, backward=True):
         hidden = layout.hidden
         self.n = n
-        self.A = [np.empty((n, h), dtype) for h in hidden]
+        if backward or dropout:  # the backward pass reads every layer's activations
+            self.A = [np.empty((n, h), dtype) for h in hidden]
+        else:  # a forward pass alone reads only the layer below: two arrays take turns
+            turns = [np.empty(n * max(hidden[i::2]), dtype) for i in range(min(2, len(hidden)))]
+            self.A = [turns[l % 2][: n * h].reshape(n, h) for l, h in enumerate(hidden)]
         self.dZ = [np.empty((n, h), dtype) for h in hidden] if backward else None
         self.H = [np.empty((n, h), dtype) for h in hidden] if dropout else None
         self.Z = np.empty((layout.n_outputs, n), dtype).T  # column-major (n, k)
