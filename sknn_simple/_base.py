@@ -85,6 +85,70 @@ def hidden_sizes(hidden_layer_sizes):
     return tuple(int(h) for h in sizes)
 
 
+class LayerArrays(list):
+    """``coefs_`` or ``intercepts_``: one view per layer into the parameter vector ``theta``.
+
+    Assigning an entry (``model.coefs_[1] = W``, ``model.coefs_[0] *= 0.5``) copies the new
+    values into the view, so the model changes, as a stored list of MLPClassifier's would. The
+    number of layers and their shapes are the network's: a change of either is refused with a
+    ValueError rather than lost.
+    """
+
+    def __init__(self, name, views):
+        super().__init__(views)
+        self.name = name
+
+    def __setitem__(self, index, value):
+        if isinstance(index, slice):
+            views = list.__getitem__(self, index)
+            values = list(value)
+            if len(values) != len(views):
+                raise ValueError(
+                    f"{self.name}[{index.start}:{index.stop}] holds {len(views)} arrays, not "
+                    f"{len(values)}: the number of layers is fixed by hidden_layer_sizes."
+                )
+            for i, view, new in zip(range(len(self))[index], views, values, strict=True):
+                self._write(i, view, new)
+        else:
+            i = range(len(self))[index]  # an IndexError for an index out of range
+            self._write(i, list.__getitem__(self, i), value)
+
+    def replace_all(self, arrays):
+        """Write every layer's array (``model.coefs_ = arrays``)."""
+        arrays = list(arrays)
+        if len(arrays) != len(self):
+            raise ValueError(
+                f"{self.name} must hold {len(self)} arrays, one per layer, not {len(arrays)}: "
+                "the number of layers is fixed by hidden_layer_sizes (refit to change it)."
+            )
+        self[:] = arrays
+
+    def _write(self, i, view, value):
+        try:
+            value = np.asarray(value, dtype=view.dtype)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{self.name}[{i}] must be an array of numbers ({exc})") from None
+        if value.shape != view.shape:
+            raise ValueError(
+                f"{self.name}[{i}] has shape {view.shape} in this network, not {value.shape}; "
+                "to change a layer's size, set hidden_layer_sizes and fit again."
+            )
+        view[...] = value
+
+    def _structure_is_fixed(self, *args, **kwargs):
+        raise ValueError(
+            f"{self.name} holds one array per layer; its length is fixed by hidden_layer_sizes "
+            "(set hidden_layer_sizes and fit again to change the layers)."
+        )
+
+    append = extend = insert = pop = remove = clear = sort = reverse = _structure_is_fixed
+    __delitem__ = __iadd__ = __imul__ = _structure_is_fixed
+
+    def __reduce_ex__(self, protocol):
+        # copy, deepcopy and pickle make a plain list (of independent arrays, when deep)
+        return list, (list(self),)
+
+
 class _Callbacks:
     """scikit-learn's callbacks (1.9+) for one fit: a task per epoch or iteration."""
 
@@ -170,13 +234,28 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
     @property
     def coefs_(self):
-        """``[W_1, ..., W_{L+1}]``: views into the fitted parameter vector."""
-        return self._layout.unpack(self._state.theta)[0]
+        """``[W_1, ..., W_{L+1}]``: views into the fitted parameter vector.
+
+        As in MLPClassifier, ``model.coefs_[l] = W`` and ``model.coefs_ = [...]`` set the
+        weights (of the same shapes): both write into the parameter vector.
+        """
+        return LayerArrays("coefs_", self._layout.unpack(self._state.theta)[0])
+
+    @coefs_.setter
+    def coefs_(self, arrays):
+        check_is_fitted(self)  # no network to write into before a fit
+        self.coefs_.replace_all(arrays)
 
     @property
     def intercepts_(self):
-        """``[b_1, ..., b_{L+1}]``: views into the fitted parameter vector."""
-        return self._layout.unpack(self._state.theta)[1]
+        """``[b_1, ..., b_{L+1}]``: views into the fitted parameter vector (settable, as
+        ``coefs_``)."""
+        return LayerArrays("intercepts_", self._layout.unpack(self._state.theta)[1])
+
+    @intercepts_.setter
+    def intercepts_(self, arrays):
+        check_is_fitted(self)
+        self.intercepts_.replace_all(arrays)
 
     @property
     def n_layers_(self):

@@ -145,10 +145,9 @@ class TrainingState:
         self.history.append(history_record)
 
     def snapshot(self):
-        """A copy whose weights no longer change with training (for callbacks)."""
-        twin = copy.copy(self)
-        twin.theta = self.theta.copy()
-        return twin
+        """A copy that shares nothing with this state (for callbacks): training either one
+        changes neither the other's weights nor its curves, optimizer arrays or random stream."""
+        return copy.deepcopy(self)
 
     # --- as plain values -------------------------------------------------------------------------
 
