@@ -33,6 +33,7 @@ from sklearn.utils.validation import (
 from .core.activations import ACTIVATIONS
 from .core.heads import HEADS, mean_loss
 from .core.network import Buffers, Layout, forward, init_params
+from .exceptions import DivergenceError
 from .training.loop import Problem, train
 from .training.monitor import Monitor
 from .training.solvers import SOLVERS
@@ -398,17 +399,24 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         (the arguments of a subclass's ``partial_fit`` about its targets)."""
         given = (X, y, sample_weight)  # what callbacks see: the caller's data
         first_call = not self.__sklearn_is_fitted__() or not (incremental or self.warm_start)
-        # Checking the input sets fitted attributes (n_features_in_, classes_, ...) as it goes:
-        # if it fails, put back the fitted model it found, which would otherwise be left with
-        # attributes that do not match its weights.
+        # Checking the input sets fitted attributes (n_features_in_, classes_, ...) as it goes,
+        # and a continued training state changes in place: if the set-up fails, or training
+        # leaves no usable weights, put back the fitted model found here.
         fitted = dict(vars(self))
+        checkpoint = None if first_call else self._state.checkpoint()
+
+        def put_back():
+            vars(self).clear()
+            vars(self).update(fitted)
+            if checkpoint is not None:
+                self._state.restore(checkpoint)
+
         try:
             setup = self._set_up_fit(
                 X, y, sample_weight, first_call, incremental, validation_data, target_options
             )
         except BaseException:
-            vars(self).clear()
-            vars(self).update(fitted)
+            put_back()
             raise
         X, Y, sample_weight, validation, early_stopping = setup
         state = self._state
@@ -437,6 +445,9 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             outcome = train(state, problem, params, monitor, incremental)
         if callbacks is not None:
             callbacks.end_fit()
+        if outcome.reason == "unusable":
+            put_back()
+            raise DivergenceError(self._no_usable_model(outcome, stochastic))
         self._report(outcome, stochastic)
         return self
 
@@ -595,6 +606,22 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         return min(int(self.batch_size), n_samples)
 
     # --- reporting the outcome of training -------------------------------------------------------
+
+    def _no_usable_model(self, outcome, stochastic):
+        """The error of a fit that diverged with no weights to keep (outcome "unusable")."""
+        unit = "epochs" if stochastic else "iterations"
+        advice = (
+            f"Lower learning_rate_init (it is {self.learning_rate_init}), or scale the inputs "
+            "(e.g. with StandardScaler)."
+            if stochastic
+            else "Scale the inputs (e.g. with StandardScaler)."
+        )
+        return (
+            f"Training diverged (solver={self.solver!r}, {len(outcome.losses)} {unit} "
+            "recorded): neither its last weights nor those of the last recorded one give a "
+            "finite training loss, so there is no usable model; the estimator was left as it "
+            f"was before this call. {advice}" + self._divergence_hint()
+        )
 
     def _report(self, outcome, stochastic):
         """Turn why training stopped into warnings."""

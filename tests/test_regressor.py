@@ -540,15 +540,17 @@ def test_validation_set_routed_through_a_pipeline(diabetes):
     )
 
 
-@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
-def test_divergence_stops_with_a_warning_that_suggests_scaling_y(diabetes, solver):
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs", "newton-cg"])
+def test_divergence_without_usable_weights_is_an_error_that_suggests_scaling_y(diabetes, solver):
+    """Squares of targets of 1e200 overflow at once: no weights of the fit have a finite
+    training loss (the starting ones included), so no model can be kept (issue 24, item 1)."""
     X, y = diabetes
-    huge = y * 1e200  # squares overflow at once
+    huge = y * 1e200
     model = SimpleMLPRegressor(hidden_layer_sizes=(8,), solver=solver, random_state=0)
-    with pytest.warns(ConvergenceWarning, match="infinite or NaN|overflowed") as caught:
+    with pytest.raises(ValueError, match="no usable model") as caught:
         model.fit(X, huge)
-    assert "TransformedTargetRegressor" in str(caught[0].message)
-    assert all(np.isfinite(W).all() for W in model.coefs_)
+    assert "TransformedTargetRegressor" in str(caught.value)
+    assert not hasattr(model, "n_iter_")  # left unfitted, as it was before the call
 
 
 @pytest.mark.parametrize("activation", ["identity", "tanh"])

@@ -84,12 +84,56 @@ def test_monitor_restarts_the_records_only_when_what_is_watched_changes():
     assert state.validation_scores == [0.75]
 
 
-def test_snapshot_copies_the_weights_only():
+def train_one_epoch(state):
+    """What an epoch changes: every array in place, the streams, the records, the counters."""
+    state.theta += 1
+    state.optimizer *= 2
+    state.rng.shuffle(state.order)
+    state.dropout_rng.random()
+    state.n_updates += 1
+    state.record(0.5, 3, dict.fromkeys(HISTORY_KEYS, 0.5), validation=(0.9, 0.6))
+    state.best_epoch = 3
+
+
+def assert_same_state(a, b):
+    for f in fields(TrainingState):
+        if f.name in ("rng", "dropout_rng"):
+            np.testing.assert_equal(
+                str(getattr(a, f.name).__getstate__()), str(getattr(b, f.name).__getstate__())
+            )
+        else:
+            np.testing.assert_equal(getattr(a, f.name), getattr(b, f.name), err_msg=f.name)
+
+
+def test_a_snapshot_shares_nothing():
+    """Training the state after a snapshot changes nothing of the snapshot, and training the
+    snapshot nothing of the state (a callback's fitted_estimator, issue 24 item 13)."""
     state = full_state()
     twin = state.snapshot()
-    twin.theta[0] += 1
-    assert twin.theta[0] != state.theta[0]
-    assert twin.loss_curve is state.loss_curve
+    reference = copy.deepcopy(state)
+    train_one_epoch(state)
+    assert_same_state(twin, reference)
+    train_one_epoch(twin)
+    train_one_epoch(reference)
+    assert_same_state(state, reference)
+
+
+@pytest.mark.parametrize("change_mode", [False, True])
+def test_restore_undoes_what_training_did_since_the_checkpoint(change_mode):
+    """What a fit that leaves no usable weights puts back: every field, the records cut to their
+    lengths (or the lists a change of what is monitored replaced, put back)."""
+    state = full_state()
+    reference = copy.deepcopy(state)
+    checkpoint = state.checkpoint()
+    if change_mode:
+        state.monitor(has_validation=True, early_stopping=False)
+    train_one_epoch(state)
+    train_one_epoch(state)
+    state.restore(checkpoint)
+    assert_same_state(state, reference)
+    train_one_epoch(state)  # and it goes on as the state it was
+    train_one_epoch(reference)
+    assert_same_state(state, reference)
 
 
 def test_plain_values_round_trip():

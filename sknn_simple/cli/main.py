@@ -16,7 +16,15 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from .. import ModelFileError, SimpleMLPClassifier, SimpleMLPRegressor, __version__, load, save
+from .. import (
+    DivergenceError,
+    ModelFileError,
+    SimpleMLPClassifier,
+    SimpleMLPRegressor,
+    __version__,
+    load,
+    save,
+)
 from ..io.csv_files import (
     DataFileError,
     check_input,
@@ -101,6 +109,29 @@ def _model(task, params, scale=True):
         model = TransformedTargetRegressor(model, transformer=StandardScaler())
         prefix = f"regressor__{prefix}"
     return model, prefix
+
+
+def _diverged(task, params, scaled):
+    """One line for a fit that diverged with no usable weights: what the command line already
+    did to the data, and what to change."""
+    net = ESTIMATORS[task](**params)
+    done = [
+        "the inputs were standardized" if scaled else "the inputs were not scaled (--no-scaler)"
+    ]
+    if task == "regression":
+        done.append(
+            "the target is counts" if net.loss == "poisson" else "the target was standardized"
+        )
+    if net.solver in ("sgd", "adam"):
+        change = f"--param learning_rate_init={net.learning_rate_init / 10:g}"
+    else:
+        change = "--param solver=adam"
+    if not scaled:
+        change += " or drop --no-scaler"
+    return (
+        f"training diverged (the loss overflowed) and left no usable model, so nothing was "
+        f"saved ({', '.join(done)}); try {change}"
+    )
 
 
 def _network(model):
@@ -285,7 +316,10 @@ def cmd_fit(args):
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        model.fit(_frame(X, columns), y)
+        try:
+            model.fit(_frame(X, columns), y)
+        except DivergenceError as exc:
+            raise CommandError(_diverged(task, params, scaled=not args.no_scaler)) from exc
     score = "accuracy" if task == "classification" else "R²"
     net = _network(model)
     unit = "epochs" if SOLVERS[net.solver].stochastic else "iterations"
@@ -440,6 +474,12 @@ def cmd_tune(args):
                 search.fit(_frame(X, columns), y)
         except CommandError:
             raise
+        except DivergenceError as exc:
+            raise CommandError(
+                "the search failed, so nothing was ranked or saved: a candidate's training "
+                "diverged (the loss overflowed) and left no usable model; lower the grid's "
+                "largest learning_rate_init, or leave out the candidates that diverge"
+            ) from exc
         except Exception as exc:  # --traceback shows it as the cause
             raise CommandError(
                 f"the search failed, so nothing was ranked or saved: "

@@ -179,26 +179,74 @@ class SolverResult:
     message: str
 
 
+class _BackOff:
+    """The loss L-BFGS-B sees: the objective's, and where that overflows, a stand-in that makes
+    its line search try a shorter step.
+
+    Given an infinite or NaN value at a trial point, SciPy's line search gives up: it goes
+    back to the last iterate and reports convergence (or "ABNORMAL"), so a single trial step
+    that overshoots into overflow would end training. At such a point ``x`` this returns the
+    parabola ``q(s) = f0 + s a + 5 |a| s^2`` along the segment from the last point ``x0`` that
+    did not overflow (``s = 1`` at ``x``; ``f0``, ``g0`` its loss and gradient, ``a = g0 . (x -
+    x0)``): its value ``f0 + 4 |a|`` and slope ``9 |a|`` at ``x``, lifted above the loss of the
+    last iterate, make the line search interpolate a step near a tenth of the one that failed.
+    The stand-in is only a guide to a shorter step: a point where it was used is never
+    accepted as an iterate (it lies above the last one).
+    """
+
+    def __init__(self, objective):
+        self.objective = objective
+        self.last = None  # (x, loss, grad) of the last evaluation that did not overflow
+        self.iterate_loss = -np.inf  # the loss of the last iterate
+        self.stand_ins = set()  # digests of the points where the parabola stood in
+
+    def __call__(self, x):
+        try:
+            loss, grad = self.objective(x)
+        except NonFiniteError:
+            if self.last is None:  # the starting point itself: nothing to back off to
+                raise
+            return self._stand_in(x)
+        self.last = (x.copy(), loss, grad)
+        return loss, grad
+
+    def _stand_in(self, x):
+        x0, f0, g0 = self.last
+        D = x - x0
+        a = float(g0 @ D)
+        drop = abs(a) or float(np.linalg.norm(g0) * np.linalg.norm(D)) or 1.0
+        curvature = 5 * drop / float(D @ D)
+        lift = max(0.0, self.iterate_loss - f0)
+        self.stand_ins.add(_digest(x))
+        return f0 + lift + a + curvature * float(D @ D), g0 + 2 * curvature * D
+
+
 def minimize_lbfgs(objective, theta, params, on_iteration, rng=None):
     """Run SciPy's L-BFGS-B from ``theta`` (``solver="lbfgs"``).
 
     ``on_iteration(x, loss)`` is called after each iteration; it returns True to stop (early
     stopping). ``params["max_iter"]`` and ``params["max_fun"]`` bound the iterations and loss
     evaluations, ``params["tol"]`` the largest projected gradient component at which L-BFGS-B
-    stops. ``rng`` is not used (the method draws nothing).
+    stops. A trial step whose loss overflows is shortened (:class:`_BackOff`). ``rng`` is not
+    used (the method draws nothing).
     """
     stopped = False
+    fun = _BackOff(objective)
 
     def callback(intermediate_result):
         nonlocal stopped
-        if on_iteration(intermediate_result.x, float(intermediate_result.fun)):
+        x, loss = intermediate_result.x, float(intermediate_result.fun)
+        if _digest(x) in fun.stand_ins:  # (cannot happen: the stand-in lies above the iterate)
+            raise NonFiniteError("the loss overflowed at the point L-BFGS-B accepted")
+        fun.iterate_loss = loss
+        if on_iteration(x, loss):
             stopped = True
             raise StopIteration
 
     options = {"maxiter": params["max_iter"], "maxfun": params["max_fun"], "gtol": params["tol"]}
     try:
         result = minimize(
-            objective,
+            fun,
             theta.astype(np.float64),
             jac=True,
             callback=callback,

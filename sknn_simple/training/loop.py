@@ -5,14 +5,21 @@ returns an :class:`Outcome` saying why it stopped; it prints nothing and warns o
 estimator turns the outcome into warnings). Every solver stops the same way on Ctrl-C: the
 weights go back to those of the last recorded epoch or iteration (or the best one, with early
 stopping), whatever the loop was doing when the interrupt came.
+
+Whatever the outcome, the weights a call returns are verified: their loss on every training
+row must be finite (so is then every output: probabilities, predictions, counts). The end of an
+epoch is never evaluated on the whole training set by the epoch itself (each batch's loss is
+taken at the weights before its step), so weights that overflow can come out of a step that
+did not. When they fail, training backs off to the weights of the last recorded epoch or
+iteration; when those fail too, the outcome is ``"unusable"``, and the estimator says so.
 """
 
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.heads import baseline_loss
-from ..core.network import loss_and_grad
+from ..core.heads import HEADS, baseline_loss
+from ..core.network import Buffers, forward, loss_and_grad
 from .full_batch import FullBatchObjective
 from .minibatch import MiniBatches, run_epoch
 from .solvers import SOLVERS, step_function
@@ -20,6 +27,8 @@ from .threads import blas_threads
 
 #: Rows of the training data used to time the thread choice of a full-batch solver.
 TRIAL_ROWS = 4096
+#: Rows per chunk of the check that the returned weights' training loss is finite.
+CHECK_ROWS = 4096
 
 
 @dataclass
@@ -27,8 +36,10 @@ class Outcome:
     """Why training stopped, and what the estimator needs to report it."""
 
     #: "stopped" (converged, early stopping, a callback, one partial_fit epoch), "max_iter",
-    #: "interrupted", "non_finite" (a loss or weight overflowed: the last finite weights were
-    #: kept), or for the full-batch solvers "limit" (max_iter / max_fun) and "not_converged".
+    #: "interrupted", "non_finite" (a loss or weight overflowed: the weights of the last
+    #: recorded epoch or iteration were kept, and their training loss is finite), "unusable"
+    #: (no weights of this call have a finite training loss), or for the full-batch solvers
+    #: "limit" (max_iter / max_fun) and "not_converged".
     reason: str
     #: The solver's own words, for the full-batch solvers.
     message: str = ""
@@ -68,6 +79,11 @@ def train(state, problem, params, monitor, incremental=False):
         outcome = Outcome("interrupted")
     monitor.finish(state.theta)
     outcome.losses = state.loss_curve[start:]
+    if not problem.loss_is_finite(state.theta):  # back off, and verify again
+        monitor.restore_committed(state.theta)
+        if not problem.loss_is_finite(state.theta):
+            return Outcome("unusable", losses=outcome.losses)
+        outcome.reason = "non_finite"
     return outcome
 
 
@@ -87,6 +103,21 @@ class Problem:
     def model(self):
         """The keyword arguments of ``loss_and_grad`` that stay fixed during training."""
         return {"activation": self.activation, "head": self.head, "alpha": self.alpha}
+
+    def loss_is_finite(self, theta, chunk_rows=CHECK_ROWS):
+        """Whether the loss of every training row is finite at ``theta`` (then so are the
+        network's outputs: probabilities, predictions, counts). A forward pass over the rows,
+        ``chunk_rows`` at a time."""
+        n = self.X.shape[0]
+        buffers = Buffers(self.layout, min(n, chunk_rows), theta.dtype, backward=False)
+        loss_and_delta = HEADS[self.head].loss_and_delta
+        for start in range(0, n, chunk_rows):
+            rows = slice(start, min(start + chunk_rows, n))
+            part = buffers.rows(rows.stop - rows.start)
+            Z = forward(theta, self.layout, self.X[rows], self.activation, part)[0]
+            if not np.isfinite(loss_and_delta(Z, self.Y[rows])).all():
+                return False
+        return True
 
     def thread_trial(self, theta, X, Y, sample_weight=None, buffers=None):
         """``(work, trial)`` for :func:`blas_threads`: one loss and gradient on these rows.

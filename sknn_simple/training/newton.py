@@ -27,13 +27,17 @@ Each iteration, at the current weights ``theta`` with gradient ``g`` (of the who
    Martens 2010). Whether to precondition is decided at the first iteration, by how widely
    ``F`` spreads (:data:`PRECONDITION_SPREAD`);
 3. backtracks along ``d`` until the loss falls enough (Armijo; each shorter step the minimum
-   of a parabola fitted to the loss along ``d``), and adapts the damping
+   of a parabola fitted to the loss along ``d``, or a tenth of a step whose loss overflowed),
+   and adapts the damping
    ``lambda`` to how well the quadratic model predicted the fall (Levenberg-Marquardt), with
    the thresholds and factors of :data:`POOR_MODEL` and :data:`GOOD_MODEL`: the damping plays
    the role of a trust region's radius. When the model predicted badly three
    times in a row, the next curvature is also measured on twice as many rows (a dynamic
    sample size, as in Byrd, Chin, Nocedal & Wu 2012), up to all of them: a noisy estimate is
    the likelier culprit then.
+
+It stops when the gradient's norm is at most ``tol``, or, as L-BFGS-B does, when an iteration
+reduced the loss by a relative :data:`FTOL` or less (the loss has stalled).
 """
 
 import math
@@ -81,6 +85,11 @@ WARM_START_DECAY = 0.95
 POOR_MODELS_BEFORE_MORE_ROWS = 3
 #: Armijo's constant, and the largest number of cuts of the step.
 ARMIJO, MAX_BACKTRACKS = 1e-4, 30
+#: The run stops, converged, after an iteration whose relative reduction of the loss,
+#: ``(f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1)``, is at most this: L-BFGS-B's rule and its
+#: default (SciPy's ``ftol``, ``factr * eps`` with ``factr = 1e7``), so both solvers stop on a
+#: stalled loss alike, whatever ``tol`` asks of the gradient.
+FTOL = 1e7 * np.finfo(np.float64).eps
 
 
 def minimize_newton(objective, theta, params, on_iteration, rng):
@@ -127,7 +136,10 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
                 slope, bend = grad @ direction, 0.0
             step, new_loss, new_grad = 1.0, None, None
             for _ in range(MAX_BACKTRACKS):
-                new_loss, new_grad = objective(x + step * direction)
+                try:
+                    new_loss, new_grad = objective(x + step * direction)
+                except NonFiniteError:  # a step into overflow failed: a far shorter one
+                    new_loss = np.inf
                 if new_loss <= loss + ARMIJO * step * slope:
                     break
                 step = _backtrack(step, loss, slope, new_loss)
@@ -152,9 +164,15 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
                 damping = max(damping * GOOD_MODEL[1], MIN_DAMPING)
             x = x + step * direction
             direction *= step
+            reduction = (loss - new_loss) / max(abs(loss), abs(new_loss), 1.0)
             loss, grad = new_loss, new_grad
             if on_iteration(x, loss):
                 return SolverResult(x, iteration, objective.n_evaluations, True, False, "")
+            if reduction <= FTOL:
+                message = (
+                    f"the loss stopped falling: relative reduction {reduction:.2g} <= {FTOL:.2g}"
+                )
+                return SolverResult(x, iteration, objective.n_evaluations, True, False, message)
             if objective.n_evaluations >= params["max_fun"]:
                 return SolverResult(
                     x, iteration, objective.n_evaluations, False, True, "max_fun reached"
@@ -174,7 +192,7 @@ def _backtrack(step, loss, slope, new_loss):
     too long in one evaluation where halving takes several.
     """
     bend = new_loss - loss - slope * step  # > 0: Armijo failed and the slope is negative
-    trial = -slope * step * step / (2 * bend)
+    trial = -slope * step * step / (2 * bend)  # 0 when the loss overflowed (bend infinite)
     return min(max(trial, 0.1 * step), 0.5 * step)
 
 

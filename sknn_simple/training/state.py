@@ -144,6 +144,29 @@ class TrainingState:
             self.best_loss = min(self.best_loss, loss)
         self.history.append(history_record)
 
+    def checkpoint(self):
+        """What :meth:`restore` needs to undo what a call of ``fit`` or ``partial_fit`` did.
+
+        Every field as it is now: the arrays and random streams that training changes in place
+        are copied, the records (which only grow, or are replaced by new lists) are kept with
+        their lengths. Cheaper than :meth:`snapshot` by the length of the records.
+        """
+        saved = copy.copy(self)
+        for name in ("theta", "optimizer", "order", "rng", "dropout_rng"):
+            setattr(saved, name, copy.deepcopy(getattr(self, name)))
+        lengths = {name: len(getattr(self, name) or ()) for name in _RECORDS}
+        return saved, lengths
+
+    def restore(self, checkpoint):
+        """Back to the state :meth:`checkpoint` saved."""
+        saved, lengths = checkpoint
+        for f in fields(self):
+            setattr(self, f.name, getattr(saved, f.name))
+        for name, length in lengths.items():
+            records = getattr(self, name)
+            if records is not None:
+                del records[length:]
+
     def snapshot(self):
         """A copy that shares nothing with this state (for callbacks): training either one
         changes neither the other's weights nor its curves, optimizer arrays or random stream."""
@@ -203,6 +226,10 @@ class TrainingState:
         if len(checked["history"]) != len(checked["loss_curve"]):
             raise ValueError("the training state's history does not match its loss curve")
         return cls(**checked)
+
+
+#: The fields that grow by one entry per epoch or iteration.
+_RECORDS = ("loss_curve", "history", "validation_scores", "validation_loss_curve")
 
 
 # --- checks of each field, for from_dict ----------------------------------------------------------
