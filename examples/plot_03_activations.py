@@ -58,7 +58,7 @@ plt.show()
 # A stronger penalty is the usual remedy: with ``alpha=1.0`` the weights stay small and the
 # boundary smooth. For tanh the gap closes and the test accuracy rises. For the sigmoid the same
 # penalty is already too strong: both accuracies fall, the network now underfits. The right
-# ``alpha`` depends on the model; the user guide's part 5 shows how to choose it.
+# ``alpha`` depends on the model; the user guide's parts 6 and 7 show how to choose it.
 for activation in ["sigmoid", "tanh"]:
     for alpha in [1e-4, 1.0]:
         model = SimpleMLPClassifier(

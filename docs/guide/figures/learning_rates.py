@@ -33,11 +33,30 @@ def rises(losses):
 
 
 def report():
-    for rate, (losses, accuracy) in results().items():
-        print(
-            f"rate {rate:4g} ({RATES[rate]:11s}): loss {losses[0]:.2f} -> {losses[-1]:.3f}, "
-            f"rose in {rises(losses):3d} of {EPOCHS} epochs, test accuracy {accuracy:.2f}"
+    """What the figure shows, in words and the numbers that do not depend on rounding.
+
+    At the largest rate the loss bounces chaotically: a change in the last bit of one product
+    changes the path, so only its behaviour is printed.
+    """
+    (small, small_accuracy), (middle, middle_accuracy), (large, _) = results().values()
+    print(
+        f"rate 0.1 (too small): loss {small[0]:.2f} -> {small[-1]:.2f}, "
+        f"{'never rose' if rises(small) == 0 else 'rose'}, test accuracy {small_accuracy:.2f}"
+    )
+    lowest = middle[-1] < min(small[-1], large[-1])
+    print(
+        f"rate 3 (about right): loss {middle[0]:.2f} -> {middle[-1]:.2f}"
+        f"{', the lowest' if lowest else ''}, test accuracy {middle_accuracy:.2f}"
+    )
+    jumps = rises(large) > len(large) / 3 and large[-1] > large[0]
+    print(
+        "rate 30 (too large): the loss "
+        + (
+            "rose in more than a third of the epochs and ended above its start"
+            if jumps
+            else "did not jump"
         )
+    )
 
 
 def draw():
