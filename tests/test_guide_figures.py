@@ -175,7 +175,7 @@ def test_penalty_shrinks_the_weights_at_every_step_of_alpha():
     from figures import diagnostics, penalty
 
     sizes = [penalty.rms(a) for a in diagnostics.ALPHAS]
-    assert all(b < a for a, b in zip(sizes, sizes[1:]))
+    assert all(b < a for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
 
 def test_calibration_network_is_over_confident_and_calibration_helps():

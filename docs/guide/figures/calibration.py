@@ -55,8 +55,9 @@ def calibration_error(proba, y):
 
 def report():
     for name, (proba, y) in results().items():
-        cells = ", ".join(f"{p:.2f}->{f:.2f} (n={n})" for p, f, n in bins(proba, y))
-        print(f"{name:10s} error {calibration_error(proba, y):.3f}: {cells}")
+        print(f"{name}: calibration error {calibration_error(proba, y):.3f}")
+        for p, f, n in bins(proba, y):
+            print(f"  predicted {p:.2f}, positive {f:.2f}, n = {n}")
 
 
 def draw():

@@ -35,9 +35,8 @@ def steps_to_half(outputs):
 def report():
     for name, gradient in GRADIENTS.items():
         outputs = train(gradient)
-        print(
-            f"{name:13s}: p = {outputs[0]:.2f} at first, above 0.5 after {steps_to_half(outputs)} steps"
-        )
+        steps = steps_to_half(outputs)
+        print(f"{name:13s}: p = {outputs[0]:.2f} at first, above 0.5 after {steps} steps")
 
 
 def draw():

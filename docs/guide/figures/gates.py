@@ -8,8 +8,7 @@ one above it times the gate's local gradient.
 """
 
 import numpy as np
-
-from figures.worked_example import A1, W2, X, Y, Z1, Z2, dA1, dZ1, dZ2, loss
+from figures.worked_example import A1, W2, Z1, Z2, X, Y, dA1, dZ1, dZ2, loss
 
 # (name of the value, its forward value, its gradient, the gate that produces the next value,
 #  how that gate hands the gradient back, with the shapes)

@@ -38,10 +38,10 @@ def results():
     X_train, X_test, y_train, y_test = data()
     scaler = StandardScaler().fit(X_train)
     runs = {
-        "pixels / 255, Glorot weights": (lambda X: X / 255, TwoLayerNet),
-        "pixels / 255, N(0, 1) weights (the tutorial)": (lambda X: X / 255, TutorialWeights),
-        "pixels / 16, Glorot weights": (lambda X: X / 16, TwoLayerNet),
-        "standardized, Glorot weights": (scaler.transform, TwoLayerNet),
+        "/ 255, Glorot weights": (lambda X: X / 255, TwoLayerNet),
+        "/ 255, N(0, 1) (tutorial)": (lambda X: X / 255, TutorialWeights),
+        "/ 16, Glorot weights": (lambda X: X / 16, TwoLayerNet),
+        "standardized, Glorot": (scaler.transform, TwoLayerNet),
     }
     out = {}
     for label, (scale, network) in runs.items():
@@ -59,8 +59,8 @@ def results():
 def report():
     for label, (losses, accuracy, spread) in results().items():
         print(
-            f"{label:45s} hidden outputs' spread {spread:.3f}, "
-            f"loss {losses[0]:.2f} -> {losses[-1]:.2f}, test accuracy {accuracy:.2f}"
+            f"{label:25s} spread {spread:.3f}, "
+            f"loss {losses[0]:.2f} -> {losses[-1]:.2f}, accuracy {accuracy:.2f}"
         )
 
 
@@ -70,7 +70,8 @@ def draw():
     report()
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
     for label, (losses, accuracy, _) in results().items():
-        ax.plot(losses, label=f"{label}: test accuracy {accuracy:.2f}")
+        pixels = "pixels " if label.startswith("/") else ""
+        ax.plot(losses, label=f"{pixels}{label}: test accuracy {accuracy:.2f}")
     ax.set(xlabel="epoch", ylabel="training loss", yscale="log")
     ax.set_title(f"learning rate {RATE}, {HIDDEN} sigmoid units", fontsize=10)
     # Below the axes: a legend inside would cover the curves' steep start.

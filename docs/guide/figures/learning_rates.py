@@ -8,9 +8,8 @@ asserts it.
 import functools
 
 import numpy as np
-from two_layer_net import TwoLayerNet
-
 from figures.input_scaling import data
+from two_layer_net import TwoLayerNet
 
 RATES = {0.1: "too small", 3.0: "about right", 30.0: "too large"}
 EPOCHS, HIDDEN = 200, 32
@@ -50,12 +49,8 @@ def report():
     )
     jumps = rises(large) > len(large) / 3 and large[-1] > large[0]
     print(
-        "rate 30 (too large): the loss "
-        + (
-            "rose in more than a third of the epochs and ended above its start"
-            if jumps
-            else "did not jump"
-        )
+        "rate 30 (too large): "
+        + ("rose in over 1/3 of the epochs, ended above its start" if jumps else "did not jump")
     )
 
 

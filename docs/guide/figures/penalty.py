@@ -7,7 +7,6 @@ distribution around 0. ``report`` prints it, ``draw`` draws it and
 """
 
 import numpy as np
-
 from figures.diagnostics import ALPHAS, fit
 
 SHOWN = (1e-4, 1.0, 100.0)  # the alphas whose weights the histogram shows

@@ -38,7 +38,6 @@ def _biases(b1, b2, name):
 
 def draw():
     import matplotlib.pyplot as plt
-
     from figures.drawing import draw_network
 
     fig, (forward_ax, backward_ax) = plt.subplots(2, 1, figsize=(6.6, 6.2))
