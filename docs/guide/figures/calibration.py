@@ -70,7 +70,9 @@ def draw():
         rows = bins(proba, y)
         ax.plot([r[0] for r in rows], [r[1] for r in rows], "o-", label=name)
         for p, f, n in rows:
-            ax.annotate(f"n = {n}", (p, f), (6, -14), textcoords="offset points", fontsize=9)
+            # Beside the point, on the side away from the diagonal: no line runs through it.
+            offset = (-52, 6) if f > p and p > 0.15 else (8, -14)
+            ax.annotate(f"n = {n}", (p, f), offset, textcoords="offset points", fontsize=10)
         ax.set(
             xlabel="mean predicted probability (positive class)",
             ylabel="fraction of positives",
