@@ -51,7 +51,7 @@ by_epoch.set(
     ylabel="training loss",
     yscale="log",
 )
-by_time.set(xlabel="seconds", ylabel="training loss")
+by_time.set(xlabel="seconds (log scale)", ylabel="training loss", xscale="log")
 # Below the axes: inside, the legend would cover the curves' steep start.
 fig.legend(*by_epoch.get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=9)
 fig.tight_layout(rect=(0, 0.07, 1, 1))

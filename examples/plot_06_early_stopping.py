@@ -55,25 +55,28 @@ for scoring in ["loss", "accuracy"]:
 # %%
 # The accuracy run trained longer, so its history shows both stops. The dashed line is the
 # epoch the loss run kept, the dotted one the epoch the accuracy run kept; the loss run stopped
-# at the grey band's left edge.
+# where the grey band begins, the accuracy run where it ends.
 history = histories["accuracy"]
-fig, (losses, accuracy) = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True)
-losses.plot(
-    history["epoch"], history["loss"], label="training loss (mean over the epoch, with penalty)"
-)
-losses.plot(history["epoch"], history["validation_loss"], label="validation loss (end of epoch)")
+fig, (losses, accuracy) = plt.subplots(2, 1, figsize=(6.4, 7.0), sharex=True)
+losses.plot(history["epoch"], history["loss"], label="training loss (epoch mean, with penalty)")
+losses.plot(history["epoch"], history["validation_loss"], label="validation loss (epoch end)")
 accuracy.plot(
     history["epoch"], history["validation_score"], color="C2", label="validation accuracy"
 )
 for ax in (losses, accuracy):
     ax.axvline(kept["loss"], color="grey", ls="--", label='kept with scoring="loss"')
     ax.axvline(kept["accuracy"], color="C3", ls=":", label='kept with scoring="accuracy"')
-    ax.axvspan(stopped["loss"], stopped["accuracy"], color="0.93", zorder=0)
+    ax.axvspan(
+        stopped["loss"], stopped["accuracy"], color="0.93", zorder=0, label='"loss" run stopped'
+    )
 losses.set(yscale="log", ylabel="loss")
-losses.legend(fontsize=9)
 accuracy.set(xlabel="epoch", ylabel="validation accuracy")
-accuracy.legend(fontsize=9, loc="lower right")
-fig.tight_layout()
+# One legend below both panels: inside, it would hide the curves or the vertical lines.
+handles, labels = losses.get_legend_handles_labels()
+handles.insert(2, accuracy.get_lines()[0])
+labels.insert(2, "validation accuracy")
+fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9)
+fig.tight_layout(rect=(0, 0.13, 1, 1))
 plt.show()
 
 # %%
