@@ -15,10 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from sknn_simple import SimpleMLPClassifier
+from sknn_simple.core.network import Layout, init_params, loss_and_grad
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide"
 
@@ -112,9 +114,13 @@ def test_momentum_damps_the_zigzag_at_a_step_where_plain_descent_zigzags():
     assert momentum.loss(paths["nesterov"][-1]) > momentum.loss(momentum.START)  # diverges
 
 
-def test_initial_loss_is_near_ln_k():
-    """Part 5's first sanity check, on the estimator: loss_curve_[0] of a full-batch step."""
+@pytest.mark.parametrize("classes", [10, 2])
+def test_initial_loss_is_near_ln_k(classes):
+    """Part 5's first sanity check, on the estimator: loss_curve_[0] of a full-batch step is the
+    loss at the starting weights, about ln k; for ten classes, the loss part 4's class starts
+    from."""
     X, y = load_digits(return_X_y=True)
+    X, y = X / 16, y % classes
     model = SimpleMLPClassifier(
         (128,),
         activation="sigmoid",
@@ -125,22 +131,14 @@ def test_initial_loss_is_near_ln_k():
         max_iter=1,
         random_state=0,
     )
-    with pytest.warns(Warning):  # one epoch: a ConvergenceWarning
-        model.fit(X / 16, y)
-    assert model.loss_curve_[0] == pytest.approx(np.log(10), abs=0.1)
-    binary = SimpleMLPClassifier(
-        (128,),
-        activation="sigmoid",
-        solver="sgd",
-        batch_size="full",
-        momentum=0.0,
-        learning_rate_init=1e-9,
-        max_iter=1,
-        random_state=0,
-    )
-    with pytest.warns(Warning):
-        binary.fit(X / 16, y % 2)
-    assert binary.loss_curve_[0] == pytest.approx(np.log(2), abs=0.1)
+    with pytest.warns(ConvergenceWarning):  # one epoch, on purpose
+        model.fit(X, y)
+    assert model.loss_curve_[0] == pytest.approx(np.log(classes), abs=0.1)
+    if classes == 10:
+        layout = Layout((64, 128, 10))
+        theta = init_params(layout, "sigmoid", np.random.RandomState(0))
+        start, _ = loss_and_grad(theta, layout, X, np.eye(10)[y], "sigmoid", "softmax", 1e-4)
+        assert model.loss_curve_[0] == pytest.approx(start, rel=1e-12)
 
 
 def test_a_tiny_subset_is_overfitted_to_training_accuracy_one():
