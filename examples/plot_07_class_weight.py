@@ -35,7 +35,7 @@ models = {
         (20,), max_iter=100, class_weight="balanced", dropout=0.3, random_state=0
     ),
 }
-fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
+fig, axes = plt.subplots(1, 3, figsize=(7.2, 3.2))
 for ax, (name, model) in zip(axes, models.items(), strict=True):
     # 100 epochs is a fixed training budget, the same for the three models: the comparison is
     # at equal training time. The loss is still falling slowly by then, which each fit would
