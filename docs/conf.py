@@ -29,6 +29,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "matplotlib.sphinxext.plot_directive",  # the guide's figures, drawn during the build
     "guide_examples",  # _ext/guide_examples.py: runs the guide's >>> examples, :val: role
+    "exercises",  # _ext/exercises.py: exercises with folded answers
 ]
 
 html_theme = "pydata_sphinx_theme"

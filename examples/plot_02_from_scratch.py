@@ -94,7 +94,7 @@ points = grid.reshape(-1, 2)
 ours = predict_proba(points).reshape(grid.shape[:2])
 package = model.predict_proba(points)[:, 1].reshape(grid.shape[:2])
 
-fig, (units, same) = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+fig, (units, same) = plt.subplots(2, 1, figsize=(6.4, 9.0), sharex=True)
 for ax in (units, same):
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu", edgecolor="k", s=14)
     ax.set(xlim=(-2, 3), ylim=(-1.5, 2), aspect="equal")
@@ -109,7 +109,7 @@ for j in range(h):
     units.annotate("", foot + 0.4 * w / np.linalg.norm(w), foot, arrowprops=arrow)
 units.contour(grid[..., 0], grid[..., 1], ours, levels=[0.5], colors="k", linewidths=2)
 units.set_title("five ReLU units (arrows: their active side)\nand the boundary they make")
-units.legend(fontsize=8, loc="lower left")
+units.legend(fontsize=9, loc="lower left")
 same.contourf(grid[..., 0], grid[..., 1], package, levels=20, cmap="RdBu", alpha=0.4)
 same.contour(grid[..., 0], grid[..., 1], ours, levels=[0.5], colors="k", linewidths=3)
 same.contour(grid[..., 0], grid[..., 1], package, levels=[0.5], colors="yellow", linewidths=1.2)

@@ -19,9 +19,9 @@ from sknn_simple import SimpleMLPClassifier
 X, y = make_moons(n_samples=300, noise=0.25, random_state=0)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=0)
 
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.4), sharey=True)
+fig, axes = plt.subplots(2, 2, figsize=(7, 6.6), sharex=True, sharey=True)
 models = {}
-for ax, activation in zip(axes, ["identity", "relu", "sigmoid", "tanh"], strict=True):
+for ax, activation in zip(axes.ravel(), ["identity", "relu", "sigmoid", "tanh"], strict=True):
     # max_iter=1000: L-BFGS needs up to about 300 iterations here (tanh) to converge
     model = SimpleMLPClassifier(
         (20,), activation=activation, solver="lbfgs", max_iter=1000, random_state=0
@@ -58,7 +58,7 @@ plt.show()
 # A stronger penalty is the usual remedy: with ``alpha=1.0`` the weights stay small and the
 # boundary smooth. For tanh the gap closes and the test accuracy rises. For the sigmoid the same
 # penalty is already too strong: both accuracies fall, the network now underfits. The right
-# ``alpha`` depends on the model; the user guide's part 5 shows how to choose it.
+# ``alpha`` depends on the model; the user guide's parts 6 and 7 show how to choose it.
 for activation in ["sigmoid", "tanh"]:
     for alpha in [1e-4, 1.0]:
         model = SimpleMLPClassifier(

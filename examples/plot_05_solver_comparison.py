@@ -41,7 +41,7 @@ for name, settings in solvers.items():
     print(f"{name:17s} n_iter_={model.n_iter_:3d}, final loss {model.loss_:.2e}")
 
 # %%
-fig, (by_epoch, by_time) = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+fig, (by_epoch, by_time) = plt.subplots(2, 1, figsize=(6.4, 7.0), sharey=True)
 for name, history in histories.items():
     losses = [record["loss"] for record in history]
     by_epoch.plot([record["epoch"] for record in history], losses, label=name)
@@ -51,9 +51,10 @@ by_epoch.set(
     ylabel="training loss",
     yscale="log",
 )
-by_time.set(xlabel="seconds")
-by_epoch.legend()
-fig.tight_layout()
+by_time.set(xlabel="seconds (log scale)", ylabel="training loss", xscale="log")
+# Below the axes: inside, the legend would cover the curves' steep start.
+fig.legend(*by_epoch.get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=9)
+fig.tight_layout(rect=(0, 0.07, 1, 1))
 plt.show()
 
 # %%

@@ -4,6 +4,12 @@ Cross-validated comparison with MLPClassifier and logistic regression
 
 Three-fold cross-validation on scikit-learn's embedded data sets, every model behind a
 StandardScaler. ``sknn-simple benchmark`` prints the same comparison (with fit times).
+
+The comparison runs with one BLAS thread (``threadpool_limits(limits=1)``). Nearly all of its
+time is MLPClassifier's training, whose matrix products are small (batches of 200 rows): with
+the default threads on a machine shared with other jobs, threads that wait for a core made it
+take over 200 seconds instead of about 26. One thread changes no result, only the time.
+(sknn_simple chooses its own number of threads while it fits, so the limit hardly concerns it.)
 """
 
 # %%
@@ -18,6 +24,7 @@ from sklearn.model_selection import cross_val_score
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from sknn_simple import SimpleMLPClassifier
 
@@ -31,7 +38,7 @@ results = {}
 # Every model runs with its defaults, as a user would first try it. On the two small data sets
 # the networks' 200 Adam epochs end before the loss settles, and each fit would warn about it;
 # the comparison is of the defaults on purpose, so those warnings are silenced here.
-with warnings.catch_warnings():
+with warnings.catch_warnings(), threadpool_limits(limits=1):
     warnings.simplefilter("ignore", ConvergenceWarning)
     for data_name, loader in datasets.items():
         X, y = loader(return_X_y=True)
@@ -65,5 +72,5 @@ plt.show()
 # (almost) linearly separable, so a hidden layer has nothing to add but cost and variance. On
 # digits the networks lead by about two points, more than the spread across folds: there the
 # hidden units learn features of the strokes that no linear function of the pixels captures.
-# Start with the linear model, and use the network where it underfits (guide, part 5: "When is a
+# Start with the linear model, and use the network where it underfits (guide, part 6: "When is a
 # linear model enough?").

@@ -71,7 +71,7 @@ print(", ".join(f"{name} {s:.2f} s" for name, s in seconds.items()))
 # Predictions against the truth, and the training loss: half the squared error of the
 # *standardized* target, plus the penalty (``loss_curve_`` of the network inside).
 net = model.regressor_[-1]
-fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
+fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.6))
 left.scatter(y_test, predicted, s=12)
 left.plot([25, 346], [25, 346], color="gray", lw=1)
 left.set(xlabel="true progression", ylabel="predicted", title="test set")

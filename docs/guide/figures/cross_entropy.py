@@ -1,41 +1,72 @@
-"""Why cross-entropy: with a sigmoid output, the squared error learns slowly when badly wrong."""
+"""Why cross-entropy: with a sigmoid output, the squared error learns slowly when badly wrong.
 
-import matplotlib.pyplot as plt
+The figure of part 2. The claim: one sigmoid neuron that starts out saying 0.02 for a sample of
+class 1, trained with the same step on each loss, passes p = 0.5 within a few steps with the
+cross-entropy and only after many times more with the squared error. ``report`` prints it,
+``draw`` draws it and ``tests/test_guide_figures.py`` asserts it.
+"""
+
 import numpy as np
 from scipy.special import expit as sigmoid
 
-z = np.linspace(-6, 6, 301)  # the logit of one sample whose target is y = 1
-p = sigmoid(z)
-fig, (loss, slope, training) = plt.subplots(1, 3, figsize=(11, 3.1))
-loss.plot(z, -np.log(p), label=r"cross-entropy $-\log p$")
-loss.plot(z, (p - 1) ** 2 / 2, label=r"squared error $(p - 1)^2 / 2$")
-loss.set(title="loss, target $y = 1$", xlabel="logit $z$ ($p = \\sigma(z)$)", ylim=(0, 4))
-loss.legend(fontsize=8)
-slope.plot(z, p - 1, label=r"cross-entropy: $p - y$")
-slope.plot(z, (p - 1) * p * (1 - p), label=r"squared error: $(p - y)\, p (1 - p)$")
-slope.set(title="its derivative $d\\ell / dz$", xlabel="logit $z$")
-slope.annotate(
-    "confidently wrong:\nalmost no gradient",
-    (-4.5, -0.01),
-    (-5.5, -0.55),
-    fontsize=8,
-    arrowprops={"arrowstyle": "->"},
-)
-slope.legend(fontsize=8, loc="lower right")
+GRADIENTS = {  # d loss / dz for a target y = 1, as functions of p = sigmoid(z)
+    "cross-entropy": lambda p: p - 1,
+    "squared error": lambda p: (p - 1) * p * (1 - p),
+}
+STEPS, RATE = 300, 0.15
 
-# One sigmoid neuron, p = sigmoid(w x + b), learning to output 1 for x = 1 from a start that
-# says 0.02: gradient descent with the same step on both losses.
-for name, gradient in [
-    ("cross-entropy", lambda p: p - 1),  # d loss / dz for y = 1
-    ("squared error", lambda p: (p - 1) * p * (1 - p)),
-]:
+
+def train(gradient):
+    """Outputs p of the neuron p = sigmoid(w x + b), x = 1, over STEPS gradient steps."""
     w, b, outputs = -2.0, -2.0, []
-    for _ in range(300):
-        p_now = sigmoid(w + b)
-        outputs.append(p_now)
-        g = gradient(p_now)
-        w, b = w - 0.15 * g, b - 0.15 * g  # x = 1: dz/dw = dz/db = 1
-    training.plot(outputs, label=name)
-training.set(title="one neuron, target 1, from $p = 0.02$", xlabel="step", ylabel="output $p$")
-training.legend(fontsize=8)
-fig.tight_layout()
+    for _ in range(STEPS):
+        p = sigmoid(w + b)
+        outputs.append(p)
+        g = gradient(p)
+        w, b = w - RATE * g, b - RATE * g  # x = 1: dz/dw = dz/db = 1
+    return np.array(outputs)
+
+
+def steps_to_half(outputs):
+    """The first step at which the output exceeds 0.5."""
+    return int(np.argmax(outputs > 0.5))
+
+
+def report():
+    for name, gradient in GRADIENTS.items():
+        outputs = train(gradient)
+        steps = steps_to_half(outputs)
+        print(f"{name:13s}: p = {outputs[0]:.2f} at first, above 0.5 after {steps} steps")
+
+
+def draw():
+    import matplotlib.pyplot as plt
+
+    report()
+    z = np.linspace(-6, 6, 301)  # the logit of one sample whose target is y = 1
+    p = sigmoid(z)
+    fig = plt.figure(figsize=(6.4, 6.4))
+    loss, slope = fig.add_subplot(2, 2, 1), fig.add_subplot(2, 2, 2)
+    training = fig.add_subplot(2, 1, 2)
+    loss.plot(z, -np.log(p), label="cross-entropy")
+    loss.plot(z, (p - 1) ** 2 / 2, label="squared error")
+    loss.set(title="loss, target $y = 1$", xlabel="logit $z$", ylim=(0, 4))
+    loss.legend(loc="upper right")
+    slope.plot(z, p - 1)
+    slope.plot(z, (p - 1) * p * (1 - p))
+    slope.set(title="its derivative $d\\ell / dz$", xlabel="logit $z$")
+    slope.annotate(
+        "confidently\nwrong: almost\nno gradient",
+        (-5, -0.01),
+        (-5.5, -0.75),
+        arrowprops={"arrowstyle": "->"},
+    )
+    for name, gradient in GRADIENTS.items():
+        training.plot(train(gradient), label=name)
+    training.set(title="one neuron, target 1, from $p = 0.02$", xlabel="step", ylabel="output $p$")
+    training.legend(loc="lower right")
+    fig.tight_layout()
+
+
+if __name__ == "__main__":
+    draw()

@@ -29,17 +29,19 @@ def draw_network(ax, layers, edge_labels=None, notes=None, x_gap=1.0, radius=0.1
                         label,
                         ha="center",
                         va="center",
-                        fontsize=8,
+                        fontsize=9,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
                         zorder=3,
                     )
     for l, ((title, units, colour), points) in enumerate(zip(layers, centres, strict=True)):
         for i, (label, (x, y)) in enumerate(zip(units, points, strict=True)):
             ax.add_patch(plt.Circle((x, y), radius, fc=colour, ec="0.2", zorder=2))
-            ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=4)
+            ax.text(x, y, label, ha="center", va="center", fontsize=9, zorder=4)
             if (l, i) in notes:
-                ax.text(x, y - radius - 0.05, notes[l, i], ha="center", va="top", fontsize=8)
-        ax.text(points[0][0], (tallest - 1) / 2 + 0.55, title, ha="center", va="bottom", fontsize=9)
+                ax.text(x, y - radius - 0.05, notes[l, i], ha="center", va="top", fontsize=9)
+        ax.text(
+            points[0][0], (tallest - 1) / 2 + 0.55, title, ha="center", va="bottom", fontsize=10
+        )
     ax.set_aspect("equal")
     ax.axis("off")
     return centres

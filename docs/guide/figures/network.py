@@ -1,9 +1,9 @@
 """A network with one hidden layer: what each layer computes, and the shapes."""
 
 import matplotlib.pyplot as plt
-from drawing import draw_network
+from figures.drawing import draw_network
 
-fig, ax = plt.subplots(figsize=(8, 3.8))
+fig, ax = plt.subplots(figsize=(7, 3.8))
 layers = [
     ("input layer\n$d$ features\n$X$\n$(n, d)$", ["$x_1$", "$x_2$", "$x_3$"], "#dbe9f6"),
     (
@@ -18,6 +18,6 @@ layers = [
     ),
 ]
 draw_network(ax, layers, x_gap=3.0, radius=0.22)
-ax.text(1.5, -2.2, "$W_1$: $(d, h)$,  $b_1$: $(h,)$", ha="center", fontsize=9)
-ax.text(4.5, -2.2, "$W_2$: $(h, k)$,  $b_2$: $(k,)$", ha="center", fontsize=9)
+ax.text(1.5, -2.2, "$W_1$: $(d, h)$,  $b_1$: $(h,)$", ha="center", fontsize=10)
+ax.text(4.5, -2.2, "$W_2$: $(h, k)$,  $b_2$: $(k,)$", ha="center", fontsize=10)
 ax.set(xlim=(-1.2, 7.2), ylim=(-2.5, 3.6))
