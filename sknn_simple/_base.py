@@ -10,6 +10,7 @@ only code that writes the estimator's attributes; the training code updates the
 :class:`~sknn_simple.training.state.TrainingState` it owns.
 """
 
+import copy
 import os
 import sys
 import warnings
@@ -37,7 +38,7 @@ from .exceptions import DivergenceError
 from .training.loop import Problem, train
 from .training.monitor import Monitor
 from .training.solvers import SOLVERS
-from .training.split import validation_mask
+from .training.split import random_split, validation_mask, weight_share
 from .training.state import TrainingState
 from .training.threads import prediction_threads
 
@@ -198,7 +199,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
     Subclasses define ``__init__`` (every parameter of ``_parameter_constraints``) and the hooks
     ``_prepare_targets`` (which also sets ``n_outputs_`` and ``out_activation_``, the head),
-    ``_encode_validation_targets``, ``_score_outputs`` and ``_stratify_hold_out``, and may
+    ``_encode_validation_targets``, ``_score_outputs`` and ``_hold_out_strata``, and may
     extend ``_fitted_attributes``, ``_check_fitted_values`` and ``_divergence_hint``.
     """
 
@@ -208,7 +209,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         "solver": [StrOptions(set(SOLVERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto", "full"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive", "plateau"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -229,6 +230,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "curvature": [StrOptions({"gauss-newton", "hessian"})],
         "curvature_fraction": [Interval(Real, 0, 1, closed="right")],
+        "validation_split": [StrOptions({"random", "grouped"})],
     }
 
     # --- fitted attributes, read from the training state ----------------------------------------
@@ -326,7 +328,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             name: getattr(self, name) for name in self._fitted_attributes if hasattr(self, name)
         }
         values["_layout"] = list(self._layout.sizes)
-        values["_state"] = self._state.to_dict(portable=True)
+        values["_state"] = self._state.to_dict()
         return values
 
     def _restore_fitted(self, values):
@@ -430,6 +432,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             MappingProxyType(params),
             X.shape[0],
             stochastic=stochastic,
+            schedule=self._schedule(),
             validate=None if validation is None else self._validator(*validation),
             early_stopping=early_stopping,
             log=print if self.verbose else None,
@@ -470,9 +473,11 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         # (X_val, y_val, sample_weight_val) from fit: any of them given asks for a validation set
         if validation_data is not None and any(v is not None for v in validation_data):
             validation = self._validate_validation_data(*validation_data, dtype=X.dtype)
+        # Each call takes its random stream afresh, as MLPClassifier does: an int random_state
+        # starts the same stream again, a RandomState instance goes on with its own.
+        rng = check_random_state(self.random_state)
         if first_call:
             self._layout = Layout.of(X.shape[1], hidden, Y.shape[1])
-            rng = check_random_state(self.random_state)
             try:
                 theta = init_params(self._layout, self.activation, rng, X.dtype)
             except MemoryError:  # NumPy's message gives only an array's shape
@@ -490,12 +495,30 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 "model was fitted; continuing training (warm_start / partial_fit) needs the same "
                 "network. Set warm_start=False to start afresh."
             )
-        early_stopping = self.early_stopping and not incremental
+        else:
+            self._state.rng = rng
+            if not incremental:  # a warm-started fit: a new optimizer, as MLPClassifier's
+                self._state.restart_optimizer(float(self.learning_rate_init))
+        # As MLPClassifier, lbfgs ignores early_stopping (it holds nothing out), unless fit is
+        # given a validation set, which MLPClassifier's fit has no way to take.
+        early_stopping = (
+            self.early_stopping
+            and not incremental
+            and (validation is not None or SOLVERS[self.solver].holds_out)
+        )
         X = X.tocsr() if sp.issparse(X) else X  # CSC slices rows slowly: train on CSR
         if early_stopping and validation is None:
-            X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, self._state.rng)
+            X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, self._state)
         self._state.monitor(early_stopping or validation is not None, early_stopping)
         return X, Y, sample_weight, validation, early_stopping
+
+    def _schedule(self):
+        """The learning-rate schedule in force: ``learning_rate`` for a solver that follows
+        it (MLPClassifier: ``"sgd"`` only), ``"plateau"`` for every stochastic solver."""
+        solver = SOLVERS[self.solver]
+        if solver.stochastic and (solver.follows_schedule or self.learning_rate == "plateau"):
+            return self.learning_rate
+        return "constant"
 
     def _check_solver_options(self):
         if self.dropout > 0 and self.solver not in STOCHASTIC_SOLVERS:
@@ -548,22 +571,57 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         )
         return X_val, Y_val, sample_weight_val
 
-    def _hold_out(self, X, Y, sample_weight, rng):
-        seed = rng.randint(np.iinfo(np.int32).max)
-        held_out = validation_mask(
-            X, Y, sample_weight, self.validation_fraction, seed, stratify=self._stratify_hold_out
-        )
+    def _hold_out(self, X, Y, sample_weight, state):
+        """Split off early stopping's validation set: ``(X, Y, sample_weight, validation)``.
+
+        The first split of these weights draws from the call's random stream, as
+        MLPClassifier's does (``validation_split="random"``: its very rows); a warm-started
+        fit draws again from the stream as it stood then, so it holds out the same rows of the
+        same data instead of validating on rows it trained on.
+        """
+        if state.split_rng is None:
+            state.split_rng, split_rng = copy.deepcopy(state.rng), state.rng
+        else:
+            split_rng = copy.deepcopy(state.split_rng)
+        fraction = self.validation_fraction
+        strata = self._hold_out_strata(Y, self.validation_split)
+        if self.validation_split == "random":
+            train_rows, held_out = random_split(X.shape[0], fraction, split_rng, strata)
+            if sample_weight is not None:
+                self._warn_if_weighted_far_off(weight_share(sample_weight, held_out), fraction)
+        else:
+            seed = split_rng.randint(np.iinfo(np.int32).max)
+            held_out = validation_mask(X, Y, sample_weight, fraction, seed, strata)
+            train_rows = ~held_out
         w_val = None if sample_weight is None else sample_weight[held_out]
-        if not held_out.any() or (w_val is not None and not w_val.any()):
+        if not np.any(held_out) or (w_val is not None and not w_val.any()):
             raise ValueError(
                 "The validation set for early stopping is empty: the data set is too small "
-                f"for validation_fraction={self.validation_fraction}. Increase "
-                "validation_fraction, add samples, pass X_val and y_val, or set "
-                "early_stopping=False."
+                f"for validation_fraction={fraction}. Increase validation_fraction, add "
+                "samples, pass X_val and y_val, or set early_stopping=False."
             )
-        train_rows = ~held_out
         w_train = None if sample_weight is None else sample_weight[train_rows]
         return X[train_rows], Y[train_rows], w_train, (X[held_out], Y[held_out], w_val)
+
+    #: How far (a factor) the sample weight of MLPClassifier's hold-out may be from
+    #: ``validation_fraction``, on either side of the split, before a warning says so.
+    WEIGHT_SHARE_FACTOR = 3.0
+
+    def _warn_if_weighted_far_off(self, share, fraction):
+        """MLPClassifier's split draws rows, not weight: say so when the held-out rows carry
+        a share of the weight far from ``validation_fraction`` (heavy-tailed weights)."""
+        factor = self.WEIGHT_SHARE_FACTOR
+        if 1 / factor <= share / fraction <= factor and (
+            1 / factor <= (1 - share) / (1 - fraction) <= factor
+        ):
+            return
+        warn(
+            f"Early stopping held out validation_fraction={fraction} of the rows, as "
+            f"MLPClassifier does, but they carry {share:.1%} of the sample weight, so the "
+            "validation score weighs far from what was asked. To hold out that share of the "
+            "weight, set validation_split='grouped'; or pass X_val and y_val.",
+            UserWarning,
+        )
 
     def _validator(self, X, Y, sample_weight):
         """``validate(theta) -> (score, loss)`` on an encoded validation set, for the monitor."""

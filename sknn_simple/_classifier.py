@@ -306,7 +306,8 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         max_fun=15000,
         class_weight=None,
         dropout=0.0,
-        scoring="loss",
+        scoring="accuracy",
+        validation_split="random",
         curvature="gauss-newton",
         curvature_fraction=0.1,
     ):
@@ -336,6 +337,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         self.class_weight = class_weight
         self.dropout = dropout
         self.scoring = scoring
+        self.validation_split = validation_split
         self.curvature = curvature
         self.curvature_fraction = curvature_fraction
 
@@ -572,9 +574,16 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
             correct = decided == class_codes(Y)
         return float(np.average(correct, weights=sample_weight))
 
-    @property
-    def _stratify_hold_out(self):
-        return not self._is_multilabel
+    def _hold_out_strata(self, Y, split):
+        """Each row's class, to stratify early stopping's split by; None for no strata.
+
+        MLPClassifier stratifies its split of a binary target only (one output: its
+        ``n_outputs_ == 1`` test), so ``"random"`` does the same; ``"grouped"`` stratifies
+        every single-label target.
+        """
+        if self._is_multilabel or (split == "random" and self.n_outputs_ > 1):
+            return None
+        return class_codes(Y)
 
     def _check_partial_fit_classes(self, y, classes, first_call):
         if first_call and classes is None and not type_of_target(y).startswith("multilabel"):

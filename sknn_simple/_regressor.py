@@ -282,7 +282,8 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         n_iter_no_change=10,
         max_fun=15000,
         dropout=0.0,
-        scoring="loss",
+        scoring="r2",
+        validation_split="random",
         curvature="gauss-newton",
         curvature_fraction=0.1,
     ):
@@ -312,6 +313,7 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         self.max_fun = max_fun
         self.dropout = dropout
         self.scoring = scoring
+        self.validation_split = validation_split
         self.curvature = curvature
         self.curvature_fraction = curvature_fraction
 
@@ -475,7 +477,9 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         return float(r2_score(Y, head.output(Z), sample_weight=sample_weight))
 
     #: The early-stopping split holds out a share of all rows: there are no classes to stratify.
-    _stratify_hold_out = False
+    def _hold_out_strata(self, Y, split):
+        """No strata: regression targets are held out at random, as MLPRegressor does."""
+        return None
 
     def _divergence_hint(self):
         if self.loss == "poisson":

@@ -260,6 +260,7 @@ BAD_PARAMETERS = {
     "class_weight": ["auto", 3],
     "dropout": [1.0, -0.2],
     "scoring": ["f1"],
+    "validation_split": ["stratified", True, None],
     "curvature": ["fisher", None],
     "curvature_fraction": [0.0, 1.5, "all"],
 }

@@ -105,6 +105,7 @@ def test_parameter_names_and_defaults_follow_mlpclassifier():
         "class_weight",
         "dropout",
         "scoring",
+        "validation_split",
         "curvature",
         "curvature_fraction",
     }
@@ -288,15 +289,18 @@ def test_predict_before_fit_raises():
 # --- training control ------------------------------------------------------------------------
 
 
-def test_warm_start_continues_weights_and_optimizer_state(digits):
-    """Two warm-started fits of 5 epochs equal one fit of 10 (Adam's moments carry over)."""
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_warm_start_continues_the_weights_with_a_new_optimizer_as_mlpclassifier(digits, solver):
+    """Two warm-started fits: the second starts from the first's weights with a new optimizer
+    (Adam's moments and step count, momentum, the learning rate) and its random stream taken
+    afresh from random_state, as MLPClassifier's does: the same weights and curves."""
     X, _, y, _ = digits
-    settings = dict(shuffle=False, tol=0.0, random_state=0)
-    once = SimpleMLPClassifier(20, max_iter=10, **settings).fit(X, y)
-    twice = SimpleMLPClassifier(20, max_iter=5, warm_start=True, **settings).fit(X, y).fit(X, y)
-    np.testing.assert_allclose(twice._state.theta, once._state.theta, rtol=1e-12)
-    assert twice.loss_curve_ == pytest.approx(once.loss_curve_, rel=1e-12)
-    assert twice.t_ == once.t_ and twice.n_iter_ == 5
+    settings = dict(solver=solver, max_iter=5, warm_start=True, tol=0.0, random_state=0)
+    ours = SimpleMLPClassifier(20, **settings).fit(X, y).fit(X, y)
+    theirs = MLPClassifier(20, **settings).fit(X, y).fit(X, y)
+    assert_same_parameters(ours, theirs)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    assert ours.t_ == theirs.t_ and ours.n_iter_ == theirs.n_iter_ == 5
 
 
 def test_warm_start_rejects_a_different_network(digits):
@@ -367,7 +371,7 @@ def test_early_stopping_split_keeps_duplicates_together():
     y = (np.arange(40) < 10).astype(int).repeat(3)
     Y = np.c_[y].astype(float)
     for seed in range(5):
-        held_out = validation_mask(X, Y, None, 0.2, seed=seed, stratify=True)
+        held_out = validation_mask(X, Y, None, 0.2, seed=seed, strata=y)
         assert (held_out.reshape(40, 3) == held_out.reshape(40, 3)[:, :1]).all()
         assert (held_out[y == 0].sum(), held_out[y == 1].sum()) == (18, 6)
 
@@ -401,21 +405,21 @@ def test_diverging_learning_rate_stops_with_finite_weights(digits):
     assert np.isfinite(model.predict_proba(X)).all()
 
 
-def test_adaptive_rate_judges_a_new_plateau_from_the_current_value(digits):
-    """scikit-learn#15596: after a lucky epoch, MLPClassifier compares every later epoch with it
-    and keeps dividing the rate. Here the reference restarts when the rate is cut, so steady
-    progress after the cut is recognized as progress."""
+def test_plateau_rate_judges_a_new_plateau_from_the_current_value(digits):
+    """scikit-learn#15596: after a lucky epoch, MLPClassifier's "adaptive" compares every later
+    epoch with it and keeps dividing the rate. With learning_rate="plateau" the reference
+    restarts when the rate is cut, so steady progress after the cut is recognized as such."""
     from sknn_simple.training.schedule import end_of_epoch
     from sknn_simple.training.state import TrainingState
 
     params = SimpleMLPClassifier(
-        learning_rate="adaptive", n_iter_no_change=2, tol=0.0, learning_rate_init=1.0
+        learning_rate="plateau", n_iter_no_change=2, tol=0.0, learning_rate_init=1.0
     ).get_params()
     state = TrainingState(np.zeros(3), 1.0, np.random.RandomState(0))
     losses = [1.0, 0.1, 0.5, 0.5, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2]  # 0.1 was lucky
     rates = []
     for loss in losses:
-        stop, _ = end_of_epoch(state, -loss, params, stochastic=True)
+        stop, _ = end_of_epoch(state, -loss, params, "plateau")
         assert not stop
         rates.append(state.learning_rate)
     # One cut after the plateau at 0.5, then none while the loss keeps falling.

@@ -82,7 +82,6 @@ def test_an_epoch_snapshot_keeps_what_it_had_at_that_epoch(iris, solver):
         assert not np.shares_memory(snap.theta, live.theta)
         assert not np.shares_memory(snap.optimizer, live.optimizer)
         assert snap.rng is not live.rng and snap.dropout_rng is not live.dropout_rng
-        assert snap.order is not live.order
     # The streams were copied where they stood: the snapshot's next draws are not the live ones.
     assert first._state.rng.get_state()[2] != live.rng.get_state()[2]
 

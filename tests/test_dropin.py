@@ -81,7 +81,8 @@ def test_any_mlpclassifier_parameters_construct_and_fit(params):
     ours = SimpleMLPClassifier(**mlp.get_params())
     for name, value in mlp.get_params().items():
         assert ours.get_params()[name] is value, name
-    assert ours.class_weight is None and ours.dropout == 0.0 and ours.scoring == "loss"
+    assert ours.class_weight is None and ours.dropout == 0.0 and ours.scoring == "accuracy"
+    assert ours.validation_split == "random"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # short fits: convergence and batch-size warnings
         try:
@@ -123,13 +124,8 @@ def test_any_mlpregressor_parameters_construct_and_fit(params, y):
     ours = SimpleMLPRegressor(**mlp.get_params())
     for name, value in mlp.get_params().items():
         assert ours.get_params()[name] is value, name
-    assert ours.dropout == 0.0 and ours.scoring == "loss" and ours.curvature == "gauss-newton"
-    if ours.early_stopping and ours.validation_fraction < 1e-9:
-        # A share of the data below rounding: ours holds out nothing and says so (MLPRegressor
-        # before 1.9 holds out one sample and trains on its undefined R²).
-        with pytest.raises(ValueError, match="validation set for early stopping is empty"):
-            ours.fit(X_SMALL, y)
-        return
+    assert ours.dropout == 0.0 and ours.scoring == "r2" and ours.curvature == "gauss-newton"
+    assert ours.validation_split == "random"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # short fits: convergence, batch-size and overflow
         try:

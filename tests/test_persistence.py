@@ -1,5 +1,6 @@
 """Model files: round trips, clear errors, a fuzzer, and the pickle/skops paths."""
 
+import copy
 import hashlib
 import io
 import json
@@ -99,19 +100,25 @@ def test_float32_sparse_and_feature_names_survive(digits):
     )
 
 
-def test_warm_start_continues_after_loading(digits):
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_training_continues_after_loading_as_it_would_have(digits, how):
+    """A loaded model goes on exactly as the model it was saved from: a warm-started fit
+    (a new optimizer, as MLPClassifier's) and partial_fit (the optimizer's state, Adam's
+    moments and step count, came back too)."""
     X, y = digits
-    settings_ = dict(max_iter=3, shuffle=False, tol=0.0, random_state=0)
-    once = SimpleMLPClassifier(10, **settings_).set_params(max_iter=6)
-    with pytest.warns(ConvergenceWarning, match=r"max_iter=\d+"):
-        once.fit(X, y)
-    first = SimpleMLPClassifier(10, warm_start=True, **settings_)
+    settings_ = dict(max_iter=3, shuffle=False, tol=0.0, random_state=0, warm_start=True)
+    first = SimpleMLPClassifier(10, **settings_)
     with pytest.warns(ConvergenceWarning, match=r"max_iter=\d+"):
         first.fit(X, y)
-    resumed = round_trip(first)
-    with pytest.warns(ConvergenceWarning, match=r"max_iter=\d+"):
-        resumed.fit(X, y)  # the optimizer's state came back too
-    np.testing.assert_allclose(resumed._state.theta, once._state.theta, rtol=1e-12)
+    in_memory, resumed = copy.deepcopy(first), round_trip(first)
+    for model in (in_memory, resumed):
+        if how == "warm_start":
+            with pytest.warns(ConvergenceWarning, match=r"max_iter=\d+"):
+                model.fit(X, y)
+        else:
+            model.partial_fit(X, y)
+    np.testing.assert_array_equal(resumed._state.theta, in_memory._state.theta)
+    assert resumed.loss_curve_ == in_memory.loss_curve_
 
 
 def test_save_refuses_what_it_cannot_write(digits):

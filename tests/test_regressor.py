@@ -167,11 +167,13 @@ def test_parameter_names_and_defaults_follow_mlpregressor():
     theirs = dict(inspect.signature(MLPRegressor).parameters)
     if "loss" not in theirs:
         theirs = {"loss": ours["loss"], **theirs}
-    extras = ["dropout", "scoring", "curvature", "curvature_fraction"]
+    extras = ["dropout", "scoring", "validation_split", "curvature", "curvature_fraction"]
     assert list(ours) == [*theirs, *extras]
     classifier = inspect.signature(SimpleMLPClassifier).parameters
     for name in extras:
-        assert ours[name].default == classifier[name].default, name
+        if name != "scoring":  # MLPRegressor's R², MLPClassifier's accuracy
+            assert ours[name].default == classifier[name].default, name
+    assert ours["scoring"].default == "r2"
     for name, parameter in theirs.items():
         assert ours[name].default == parameter.default, name
         assert ours[name].kind == parameter.kind, name
@@ -387,19 +389,21 @@ def test_a_column_vector_target_is_one_output(diabetes):
     )
 
 
-def test_warm_start_continues_weights_and_optimizer_state(diabetes):
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_warm_start_continues_the_weights_with_a_new_optimizer_as_mlpregressor(diabetes, solver):
     X, y = diabetes
-    settings = dict(hidden_layer_sizes=(20,), shuffle=False, tol=0.0, random_state=0)
-    once = quiet(SimpleMLPRegressor(max_iter=10, **settings).fit, X, y)
-    twice = SimpleMLPRegressor(max_iter=5, warm_start=True, **settings)
-    quiet(twice.fit, X, y)
-    quiet(twice.fit, X, y)
-    np.testing.assert_allclose(twice._state.theta, once._state.theta, rtol=1e-12)
-    assert twice.loss_curve_ == pytest.approx(once.loss_curve_, rel=1e-12)
+    settings = dict(hidden_layer_sizes=(20,), solver=solver, max_iter=5, warm_start=True)
+    ours = SimpleMLPRegressor(**settings, random_state=0)
+    theirs = MLPRegressor(**settings, random_state=0)
+    for model in (ours, theirs):
+        quiet(model.fit, X, y)
+        quiet(model.fit, X, y)
+    assert_same_parameters(ours, theirs)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
     with pytest.raises(ValueError, match="y has 2 outputs; the model was fitted with 1"):
-        twice.fit(X, targets(y, 2))
+        ours.fit(X, targets(y, 2))
     with pytest.raises(ValueError, match="needs the same loss"):
-        twice.set_params(loss="poisson").fit(X, y**2)
+        ours.set_params(loss="poisson").fit(X, y**2)
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
@@ -424,8 +428,13 @@ def test_partial_fit_epochs_equal_fit_epochs(diabetes, solver):
 
 
 def test_early_stopping_holds_out_a_share_and_keeps_the_best_epoch(diabetes):
-    """Not stratified: exactly a fifth of the (distinct) rows is held out; the kept weights
-    are those of the epoch with the lowest validation loss."""
+    """MLPRegressor's split: scikit-learn's train_test_split, not stratified, on the random
+    stream after the initial weights; the kept weights are those of the epoch of the best
+    validation R², which is the validation score of the kept model on those rows."""
+    from sklearn.model_selection import train_test_split
+
+    from sknn_simple.core.network import init_params
+
     X, y = diabetes
     settings = dict(
         hidden_layer_sizes=(32,),
@@ -438,26 +447,19 @@ def test_early_stopping_holds_out_a_share_and_keeps_the_best_epoch(diabetes):
     )
     model = SimpleMLPRegressor(**settings).fit(X, y)
     assert 5 < model.n_iter_ < 300 and model.best_loss_ is None
-    curve = model.validation_loss_curve_
-    assert len(curve) == len(model.validation_scores_) == model.n_iter_
-    best = int(np.argmin(curve))
+    scores = model.validation_scores_
+    assert len(scores) == len(model.validation_loss_curve_) == model.n_iter_
+    best = int(np.argmax(scores))
     assert model.n_iter_ - 1 - best >= 5  # stopped after 5 epochs without improvement
-    assert model.best_validation_score_ == max(model.validation_scores_)
-    # the validation score is the R^2 of the kept model on the held-out rows
-    from sknn_simple.training.split import validation_mask
-
+    assert model.best_validation_score_ == max(scores)
     replay = SimpleMLPRegressor(**{**settings, "n_iter_no_change": 1000, "max_iter": best + 1})
     replay.fit(X, y)
     np.testing.assert_array_equal(replay._state.theta, model._state.theta)
     rng = np.random.RandomState(0)
-    from sknn_simple.core.network import init_params
-
-    init_params(Layout((10, 32, 1)), "relu", rng)  # the draws before the split's seed
-    held_out = validation_mask(X, y[:, None], None, 0.2, rng.randint(2**31 - 1), stratify=False)
-    assert held_out.sum() == np.ceil(0.2 * len(y))
-    assert model.score(X[held_out], y[held_out]) == pytest.approx(
-        model.validation_scores_[best], rel=1e-12
-    )
+    init_params(Layout((10, 32, 1)), "relu", rng)  # the draws before the split
+    _, held_out = train_test_split(np.arange(len(y)), test_size=0.2, random_state=rng)
+    assert held_out.size == np.ceil(0.2 * len(y))
+    assert model.score(X[held_out], y[held_out]) == pytest.approx(scores[best], rel=1e-12)
 
 
 def test_r2_scoring_picks_the_epochs_the_loss_picks(diabetes):
@@ -508,7 +510,9 @@ def test_best_validation_score_is_the_best_of_the_scores(diabetes, solver):
     X, y = diabetes
     for X_val, y_val in [(X[:1], y[:1]), (X[:40], y[:40])]:
         model = quiet(
-            SimpleMLPRegressor(hidden_layer_sizes=(8,), max_iter=3, solver=solver).fit,
+            SimpleMLPRegressor(
+                hidden_layer_sizes=(8,), max_iter=3, solver=solver, scoring="loss"
+            ).fit,
             X[:100],
             y[:100],
             X_val=X_val,

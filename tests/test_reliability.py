@@ -205,35 +205,41 @@ def recorded_draws(monkeypatch):
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_successive_calls_continue_the_random_stream(digits, solver, monkeypatch):
-    """Two warm-started fits of one epoch, or two partial_fit calls, are exactly one fit of
-    two epochs: the second call shuffles and drops units with new draws, reproducibly."""
+def test_each_call_takes_its_random_stream_from_random_state(digits, solver, monkeypatch):
+    """As MLPClassifier does, each call of fit or partial_fit takes its stream afresh from
+    random_state: with an int, every call after the first (which also drew the initial
+    weights) draws the same (the same shuffles of the same rows, the same dropout masks); with
+    a RandomState instance, the stream goes on, reproducibly from the instance's seed."""
     X, y = digits
     rows, masks = recorded_draws(monkeypatch)
-    settings = dict(solver=solver, dropout=0.3, batch_size=100, random_state=7, tol=0.0)
-    once = fit_quietly(SimpleMLPClassifier(20, max_iter=2, **settings), X, y)
-    draws_once = (list(rows), list(masks))
-    rows.clear(), masks.clear()
-
-    warm = SimpleMLPClassifier(20, max_iter=1, warm_start=True, **settings)
-    fit_quietly(warm, X, y)
-    fit_quietly(warm, X, y)
-    draws_warm = (list(rows), list(masks))
-    rows.clear(), masks.clear()
-
-    streamed = SimpleMLPClassifier(20, **settings)
-    streamed.partial_fit(X, y, classes=np.unique(y))
-    streamed.partial_fit(X, y)
-
-    for model in (warm, streamed):
-        np.testing.assert_array_equal(model.coefs_[0], once.coefs_[0])
-        assert model.loss_curve_ == once.loss_curve_
+    settings = dict(solver=solver, dropout=0.3, batch_size=100, max_iter=1, tol=0.0)
     n_batches = 6  # 600 rows in batches of 100
-    first, second = draws_warm[0][:n_batches], draws_warm[0][n_batches:]
-    assert not all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
-    assert not np.array_equal(draws_warm[1][0][0], draws_warm[1][n_batches][0])
-    for a, b in zip(draws_warm[0], draws_once[0], strict=True):
-        np.testing.assert_array_equal(a, b)
+
+    def three_calls(how, random_state):
+        rows.clear(), masks.clear()
+        model = SimpleMLPClassifier(20, random_state=random_state, **settings)
+        for call in range(3):
+            if how == "warm_start":
+                fit_quietly(model.set_params(warm_start=True), X, y)
+            else:
+                model.partial_fit(X, y, classes=np.unique(y) if call == 0 else None)
+        assert len(rows) == len(masks) == 3 * n_batches
+        calls = [slice(i * n_batches, (i + 1) * n_batches) for i in range(3)]
+        return [rows[c] for c in calls], [masks[c] for c in calls], model
+
+    def same(a, b):
+        return all(np.array_equal(u, v) for u, v in zip(a, b, strict=True))
+
+    for how in ("warm_start", "partial_fit"):
+        drawn_rows, drawn_masks, _ = three_calls(how, 7)
+        assert same(drawn_rows[1], drawn_rows[2]) and not same(drawn_rows[0], drawn_rows[1])
+        assert same(*(np.array([m[0] for m in call]) for call in drawn_masks[1:]))
+
+        drawn_rows, drawn_masks, model = three_calls(how, np.random.RandomState(7))
+        assert not same(drawn_rows[1], drawn_rows[2])
+        assert not np.array_equal(drawn_masks[1][0][0], drawn_masks[2][0][0])
+        again = three_calls(how, np.random.RandomState(7))[2]
+        np.testing.assert_array_equal(model.coefs_[0], again.coefs_[0])
 
 
 # --- Ctrl-C anywhere -----------------------------------------------------------------------------
@@ -296,12 +302,14 @@ def test_ctrl_c_anywhere_keeps_a_recorded_usable_model(digits, solver, point, mo
     )
     if point == "in the learning-rate schedule" and solver in ("lbfgs", "newton-cg"):
         settings["early_stopping"] = True  # their only use of the schedule's plateau rule
+    # lbfgs ignores early_stopping, as MLPClassifier's, unless fit is given a validation set
+    given = {"X_val": X[:100], "y_val": y[:100]} if solver == "lbfgs" else {}
     patch_point(monkeypatch, point, solver)
     model = SimpleMLPClassifier(15, **settings)
     with pytest.warns(UserWarning, match="interrupted by the user after"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(X, y)
+            model.fit(X, y, **given)
     monkeypatch.undo()
     n = model.n_iter_
     assert n >= 1
@@ -310,7 +318,7 @@ def test_ctrl_c_anywhere_keeps_a_recorded_usable_model(digits, solver, point, mo
         assert len(model.validation_scores_) == n
     assert model.predict(X).shape == y.shape
     settings["verbose"] = False
-    reference = fit_quietly(SimpleMLPClassifier(15, **{**settings, "max_iter": n}), X, y)
+    reference = fit_quietly(SimpleMLPClassifier(15, **{**settings, "max_iter": n}), X, y, **given)
     np.testing.assert_array_equal(model.coefs_[0], reference.coefs_[0])
     assert model.loss_curve_ == reference.loss_curve_
 

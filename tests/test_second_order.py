@@ -232,8 +232,13 @@ def test_warm_start_continues_from_the_fitted_weights(digits, solver):
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_early_stopping_keeps_the_best_iterate(digits, solver):
     X, y = digits
-    settings = dict(solver=solver, early_stopping=True, random_state=0)
-    model = SimpleMLPClassifier(20, n_iter_no_change=2, max_iter=500, **settings).fit(X, y)
+    settings = dict(solver=solver, early_stopping=True, scoring="loss", random_state=0)
+    # lbfgs ignores early_stopping, as MLPClassifier's, unless fit is given a validation set
+    given = {}
+    if solver == "lbfgs":
+        X, y, given = X[150:], y[150:], dict(X_val=X[:150], y_val=y[:150])
+    model = SimpleMLPClassifier(20, n_iter_no_change=2, max_iter=500, **settings)
+    model.fit(X, y, **given)
     assert len(model.validation_scores_) == len(model.validation_loss_curve_) == model.n_iter_
     assert model.best_validation_score_ == max(model.validation_scores_)
     # The kept weights are those of the iterate of lowest validation loss, not of the last
@@ -244,7 +249,7 @@ def test_early_stopping_keeps_the_best_iterate(digits, solver):
         warnings.simplefilter("ignore", ConvergenceWarning)
         replay = SimpleMLPClassifier(
             20, n_iter_no_change=10_000, max_iter=best + 1, **settings
-        ).fit(X, y)
+        ).fit(X, y, **given)
     assert replay.validation_loss_curve_ == model.validation_loss_curve_[: best + 1]
     assert_same_parameters(model, replay, rtol=0, atol=0)
 

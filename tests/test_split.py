@@ -1,7 +1,7 @@
 """The early-stopping hold-out split: its share, its strata, its groups of identical rows.
 
-``validation_mask(X, Y, sample_weight, fraction, seed, stratify)`` and
-``row_priorities(X, Y, seed)`` are the split's whole interface; the helpers below are the only
+``validation_mask(X, Y, sample_weight, fraction, seed, strata)`` (the ``"grouped"`` split)
+and ``row_priorities(X, Y, seed)`` are the split's whole interface; the helpers below are the only
 place that calls them, so moving or renaming them means editing those helpers alone.
 """
 
@@ -27,7 +27,7 @@ def one_hot(y, n_classes=None):
 def held_out(X, y, fraction, sample_weight=None, seed=0, n_classes=None):
     """The hold-out mask of a single-output problem with labels ``y`` (0, 1, ...)."""
     Y = one_hot(y, n_classes)
-    return validation_mask(X, Y, sample_weight, fraction, seed, stratify=True)
+    return validation_mask(X, Y, sample_weight, fraction, seed, strata=np.asarray(y))
 
 
 def distinct_rows(n, d=3, seed=0):
@@ -139,14 +139,57 @@ def test_a_shortfall_of_one_group_is_rounding_not_an_error():
 
 def test_a_quota_met_exactly_is_held_out_exactly():
     """Class 0: 6 rows of weight 1, quota 3 at 0.5, met exactly. Class 1: rows of weight 2, 5
-    and 1, in this priority order: quota 4, 2 held out, remainder 2, the largest, so class 1
-    takes the rounding (its row of weight 5) and class 0 holds out exactly 3 rows."""
+    and 1, in this priority order: quota 4, lighter than the row of 5, which stays in training
+    (holding it out would overshoot), as does the last row (every class keeps one): 2 of 4
+    held out. Of the 2 missing, class 0 gives its typical group (a row of weight 1), class 1
+    nothing (its row of 5 would overshoot by more than its typical group): 6 of the 7 asked,
+    short by less than one group."""
     X, y = distinct_rows(9), np.r_[np.zeros(6, int), np.ones(3, int)]
     sw = np.r_[np.ones(6), 2.0, 5.0, 1.0]
     seed = next(s for s in range(1000) if (np.diff(row_priorities(X, one_hot(y), s)[6:]) > 0).all())
     mask = held_out(X, y, 0.5, sw, seed)
-    assert mask[:6].sum() == 3
-    assert mask[6:].tolist() == [True, True, False]
+    assert mask[:6].sum() == 4
+    assert mask[6:].tolist() == [True, False, False]
+    assert sw[mask].sum() == 6
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_row_that_carries_most_of_the_weight_is_not_held_out(seed):
+    """Issue 24, item 16: heavy-tailed weights held out 81 % of the weight at 0.1, because the
+    rounding of the quota gave a whole row that carries most of it. Now the row heavier than
+    the quota stays in training, and the share held out is 0.1 within half of it (closer as
+    far as its class's other rows allow: 0.079 to 0.1 on these five draws)."""
+    rng = np.random.RandomState(seed)
+    y = rng.randint(2, size=200)
+    sw = rng.pareto(1.0, size=200) + 0.1
+    sw[rng.randint(200)] = 4 * sw.sum()  # one row: 80 % of the weight
+    mask = held_out(distinct_rows(200, seed=seed), y, 0.1, sw, seed)
+    share = sw[mask].sum() / sw.sum()
+    assert abs(share - 0.1) <= 0.05
+    assert not mask[np.argmax(sw)]
+
+
+def test_many_duplicated_rows_hold_out_the_fraction_of_rows():
+    """Issue 24, item 16: with many duplicated rows, 25 % of the rows were held out at 0.1.
+    Groups of identical rows of every size: 0.1 of the rows, within one typical group."""
+    rng = np.random.RandomState(0)
+    sizes = np.r_[np.ones(150, int), rng.randint(2, 6, size=40), [40, 60]]
+    X = distinct_rows(sizes.size).repeat(sizes, axis=0)
+    y = np.repeat(rng.randint(2, size=sizes.size), sizes)  # identical rows share their label
+    for seed in range(5):
+        mask = held_out(X, y, 0.1, None, seed)
+        assert abs(mask.mean() - 0.1) <= 3 / len(X)
+
+
+def test_weight_in_too_few_rows_is_an_error_not_a_smaller_validation_set():
+    """Ten rows of weight 0.001 and three of 100: 0.1 of the weight is 30, each heavy row
+    would overshoot it by far more than a typical row, and the light ones carry 0.01: whole
+    rows cannot come near the share asked, and the error says so (and what to do) instead of
+    validating on a sliver of the weight."""
+    y = np.zeros(13, int)
+    sw = np.r_[np.full(10, 0.001), 100.0, 100.0, 100.0]
+    with pytest.raises(ValueError, match="too concentrated for validation_fraction=0.1"):
+        held_out(distinct_rows(13), y, 0.1, sw)
 
 
 def test_the_split_does_not_depend_on_the_scale_or_dtype_of_the_weights():
@@ -182,12 +225,12 @@ def test_multilabel_rows_are_held_out_without_strata():
     rng = np.random.RandomState(0)
     X = distinct_rows(200)
     Y = (rng.uniform(size=(200, 3)) < 0.3).astype(float)
-    assert validation_mask(X, Y, None, 0.25, 0, stratify=False).sum() == 50
+    assert validation_mask(X, Y, None, 0.25, 0).sum() == 50
     Y = np.zeros((100, 10))
     Y[:91, 0] = 1
     Y[91:, 1:] = np.eye(9)  # 9 rows with a label of their own
     for seed in range(5):
-        assert validation_mask(distinct_rows(100), Y, None, 0.2, seed, stratify=False).sum() == 20
+        assert validation_mask(distinct_rows(100), Y, None, 0.2, seed).sum() == 20
 
 
 # --- the same split through the estimator ------------------------------------------------------
@@ -196,7 +239,9 @@ def test_multilabel_rows_are_held_out_without_strata():
 def test_the_estimator_trains_on_what_is_not_held_out():
     X = distinct_rows(300, d=4)
     y = np.arange(100).repeat(3)
-    model = SimpleMLPClassifier(5, early_stopping=True, validation_fraction=0.1, max_iter=2)
+    model = SimpleMLPClassifier(
+        5, early_stopping=True, validation_split="grouped", validation_fraction=0.1, max_iter=2
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
@@ -206,7 +251,7 @@ def test_the_estimator_trains_on_what_is_not_held_out():
 def test_the_estimator_reports_classes_too_small():
     X = distinct_rows(1000, d=4)
     y = np.r_[np.arange(100), np.full(900, 100)]
-    model = SimpleMLPClassifier(5, early_stopping=True, max_iter=2)
+    model = SimpleMLPClassifier(5, early_stopping=True, validation_split="grouped", max_iter=2)
     with pytest.raises(ValueError, match="classes are too small"):
         model.fit(X, y)
 

@@ -18,7 +18,7 @@ def full_state():
     rng = np.random.RandomState(3)
     state = TrainingState(rng.normal(size=6), 0.01, np.random.RandomState(7))
     state.dropout_rng = np.random.default_rng(5)
-    state.order = np.array([2, 0, 1])
+    state.split_rng = np.random.RandomState(11)
     state.optimizer_solver, state.optimizer = "adam", rng.normal(size=(2, 6))
     state.n_updates = 4
     state.monitor(has_validation=True, early_stopping=True)
@@ -88,7 +88,7 @@ def train_one_epoch(state):
     """What an epoch changes: every array in place, the streams, the records, the counters."""
     state.theta += 1
     state.optimizer *= 2
-    state.rng.shuffle(state.order)
+    state.rng.randint(10)
     state.dropout_rng.random()
     state.n_updates += 1
     state.record(0.5, 3, dict.fromkeys(HISTORY_KEYS, 0.5), validation=(0.9, 0.6))
@@ -97,7 +97,7 @@ def train_one_epoch(state):
 
 def assert_same_state(a, b):
     for f in fields(TrainingState):
-        if f.name in ("rng", "dropout_rng"):
+        if f.name in ("rng", "dropout_rng", "split_rng"):
             np.testing.assert_equal(
                 str(getattr(a, f.name).__getstate__()), str(getattr(b, f.name).__getstate__())
             )
@@ -143,7 +143,7 @@ def test_plain_values_round_trip():
     back = TrainingState.from_dict(copy.deepcopy(values))
     for f in fields(TrainingState):
         a, b = getattr(state, f.name), getattr(back, f.name)
-        if f.name == "rng":
+        if f.name in ("rng", "split_rng"):
             assert a.randint(10**9) == b.randint(10**9)
         elif f.name == "dropout_rng":
             assert a.random() == b.random()
@@ -155,7 +155,6 @@ def test_plain_values_round_trip():
             )
         else:
             assert a == b, f.name
-    assert TrainingState.from_dict(state.to_dict(portable=True)).order is None
 
 
 def bare_state():
@@ -176,7 +175,13 @@ def test_states_without_optional_parts_round_trip(make):
     if state.rng is None:
         state.rng = np.random.RandomState(0)
     back = TrainingState.from_dict(state.to_dict())
-    for name in ("dropout_rng", "order", "optimizer", "validation_scores", "best_validation_score"):
+    for name in (
+        "dropout_rng",
+        "split_rng",
+        "optimizer",
+        "validation_scores",
+        "best_validation_score",
+    ):
         assert getattr(back, name) is None, name
     assert back.monitor_mode == state.monitor_mode and back.best_epoch == state.best_epoch
     assert back.theta.dtype == state.theta.dtype
@@ -184,10 +189,14 @@ def test_states_without_optional_parts_round_trip(make):
     assert back.best_loss == state.best_loss
 
 
-def test_a_restored_row_order_indexes_rows():
-    back = TrainingState.from_dict(full_state().to_dict())
-    assert back.order.dtype == np.intp
-    np.testing.assert_array_equal(np.arange(10, 13)[back.order], [12, 10, 11])
+def test_a_state_written_before_split_rng_and_with_an_order_still_reads():
+    """Model files of version 2 written before this version have the retired field ``order``
+    (the shuffled rows, no longer kept between calls) and lack ``split_rng``."""
+    values = full_state().to_dict()
+    del values["split_rng"]
+    values["order"] = np.array([2, 0, 1])
+    back = TrainingState.from_dict(values)
+    assert back.split_rng is None and not hasattr(back, "order")
 
 
 # field -> (forged value, the whole reason the error gives, or None where NumPy gives it)
@@ -218,11 +227,9 @@ FORGED = {
         ({"bit_generator": "MT19937"}, f"expected the state of {PCG64}"),
         (3, f"expected the state of {PCG64}"),
     ],
-    "order": [
-        (np.array([0, 0, 1]), "expected a permutation of the rows"),
-        (np.array([0.0, 1.0, 2.0]), "expected a 1-d array of row indices"),
-        (np.array([[0, 1]]), "expected a 1-d array of row indices"),
-        ([0, 1], "expected a 1-d array of row indices"),
+    "split_rng": [
+        ({"bit_generator": "PCG64"}, f"expected the state of {MT19937}"),
+        (7, f"expected the state of {MT19937}"),
     ],
     "optimizer_solver": [("rmsprop", "unknown solver 'rmsprop'"), (1, "unknown solver 1")],
     "optimizer": [
@@ -285,9 +292,9 @@ def test_optional_fields_may_be_none_and_the_others_may_not():
     """None is what a fit that does not use a part records (no dropout, no validation set,
     a full-batch solver, no epoch yet); every other field refuses it."""
     optional = {
-        "dropout_rng", "order", "optimizer_solver", "optimizer", "loss", "monitor_mode",
+        "dropout_rng", "optimizer_solver", "optimizer", "loss", "monitor_mode",
         "best_loss", "validation_scores", "validation_loss_curve", "best_validation_score",
-        "best_epoch",
+        "best_epoch", "split_rng",
     }  # fmt: skip
     for f in fields(TrainingState):
         values = full_state().to_dict()

@@ -102,6 +102,7 @@ def test_early_stopping_on_a_given_validation_set_keeps_its_best_epoch(digits):
     model = SimpleMLPClassifier(
         20,
         early_stopping=True,
+        scoring="loss",
         n_iter_no_change=3,
         learning_rate_init=0.05,
         max_iter=300,
@@ -149,7 +150,7 @@ def test_validation_set_routed_through_a_pipeline(digits):
     X, X_val, y, y_val = digits
     raw_X, raw_X_val = X * 7 + 3, X_val * 7 + 3  # undo-able "unscaled" data
     with sklearn.config_context(enable_metadata_routing=True):
-        net = SimpleMLPClassifier(20, early_stopping=True, random_state=0)
+        net = SimpleMLPClassifier(20, early_stopping=True, scoring="loss", random_state=0)
         net.set_fit_request(X_val=True, y_val=True)
         pipe = Pipeline([("scale", StandardScaler()), ("net", net)], transform_input=["X_val"])
         pipe.fit(raw_X, y, X_val=raw_X_val, y_val=y_val)
@@ -205,7 +206,7 @@ def test_dropout_needs_a_stochastic_solver(digits, solver):
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_invscaling_schedule_applies_to_both_solvers(digits, solver):
+def test_invscaling_applies_to_sgd_and_adam_keeps_its_rate_as_in_mlpclassifier(digits, solver):
     X, _, y, _ = digits
     model = SimpleMLPClassifier(
         10,
@@ -222,7 +223,7 @@ def test_invscaling_schedule_applies_to_both_solvers(digits, solver):
         model.fit(X, y)
     rates = [record["learning_rate"] for record in model.history_]
     expected = [0.01] + [0.01 / (epoch * len(X) + 1) ** 0.25 for epoch in (1, 2, 3)]
-    np.testing.assert_allclose(rates, expected)
+    np.testing.assert_allclose(rates, expected if solver == "sgd" else [0.01] * 4)
 
 
 def test_history_records_each_epoch(digits):

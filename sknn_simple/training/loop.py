@@ -150,9 +150,8 @@ def _run_stochastic(state, problem, params, monitor, incremental):
     # the training buffers exist, so that its temporaries don't add to the peak memory)
     baseline = baseline_loss(problem.Y, problem.head, problem.sample_weight)
     dropout = None
-    if params["dropout"] > 0:  # masks come from their own stream, seeded from the state's
-        if state.dropout_rng is None:
-            state.dropout_rng = np.random.default_rng(state.rng.randint(np.iinfo(np.int32).max))
+    if params["dropout"] > 0:  # masks come from their own stream, seeded from the call's
+        state.dropout_rng = np.random.default_rng(state.rng.randint(np.iinfo(np.int32).max))
         dropout = (params["dropout"], state.dropout_rng)
     batch_size = params["batch_size"]
     batches = MiniBatches(
@@ -160,14 +159,12 @@ def _run_stochastic(state, problem, params, monitor, incremental):
     )
     step = step_function(state, params["solver"], params)
     grad = np.empty_like(theta)
-    # Each epoch shuffles the previous epoch's order, continued from the previous call on as
-    # many rows. One batch holding every sample: its gradient does not depend on the order.
-    n = problem.X.shape[0]
+    # Each epoch shuffles the previous epoch's order, from the rows' own order at the start of
+    # each call, as MLPClassifier does. One batch holding every sample: its gradient does not
+    # depend on the order.
     order = None
     if params["shuffle"] and len(batches.slices) > 1:
-        if state.order is None or state.order.size != n:
-            state.order = np.arange(n)
-        order = state.order
+        order = np.arange(problem.X.shape[0])
     # The thread trial runs on the first batch, in the batches' own work arrays.
     with blas_threads(*problem.thread_trial(theta, *batches.batch(slice(0, batch_size)))):
         for _ in range(params["max_iter"]):

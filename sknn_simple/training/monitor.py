@@ -31,7 +31,10 @@ class Monitor:
     n_samples : int
         Training samples per epoch (for ``t_``).
     stochastic : bool
-        The solver has a learning rate (schedules, plateau on the training loss).
+        The solver has a learning rate (plateau on the training loss).
+    schedule : str
+        The learning-rate schedule in force (``learning_rate``, or ``"constant"`` for a
+        solver that does not follow it; see ``schedule.py``).
     validate : callable or None
         ``validate(theta) -> (score, loss)`` on the validation set, or None without one.
     early_stopping : bool
@@ -51,6 +54,7 @@ class Monitor:
         n_samples,
         *,
         stochastic,
+        schedule="constant",
         validate=None,
         early_stopping=False,
         log=None,
@@ -61,6 +65,7 @@ class Monitor:
         self.state, self.params = state, params
         self.n_samples = n_samples
         self.stochastic = stochastic
+        self.schedule = schedule
         self.validate = validate
         self.early_stopping = early_stopping
         self.log = log if log is not None else (lambda line: None)
@@ -85,14 +90,17 @@ class Monitor:
             gradient_norm=gradient_norm,
             learning_rate=state.learning_rate if self.stochastic else np.nan,
         )
-        line = f"Iteration {state.n_iter + 1}, loss = {loss:.8f}"
+        # MLPClassifier's lines (the second-order solvers add the gradient's norm)
+        lines = [f"Iteration {state.n_iter + 1}, loss = {loss:.8f}"]
         if not np.isnan(gradient_norm):
-            line += f", gradient norm = {gradient_norm:.3e}"
+            lines[0] += f", gradient norm = {gradient_norm:.3e}"
         validation = None
         if self.validate is not None:
             validation = score, validation_loss = self.validate(theta)
             record.update(validation_loss=validation_loss, validation_score=score)
-            line += f", validation loss = {validation_loss:.6f}, score = {score:.6f}"
+            lines.append(f"Validation score: {score:f}")
+            if params["scoring"] == "loss":
+                lines.append(f"Validation loss: {validation_loss:f}")
             monitored = -validation_loss if params["scoring"] == "loss" else score
         record["seconds"] = time.perf_counter() - self._start
 
@@ -104,14 +112,15 @@ class Monitor:
             self._best_monitored = monitored
             self.best_theta[:] = theta
             state.best_epoch = record["epoch"]
-        self.log(line)
+        for line in lines:
+            self.log(line)
 
         stop = self.callbacks is not None and bool(self.callbacks.end_iteration(state))
         if self.early_stopping:
-            stop_plateau, message = end_of_epoch(state, monitored, params, self.stochastic)
-            what = f"Validation {params['scoring']}"
+            stop_plateau, message = end_of_epoch(state, monitored, params, self.schedule)
+            what = "Validation loss" if params["scoring"] == "loss" else "Validation score"
         elif self.stochastic:
-            stop_plateau, message = end_of_epoch(state, -loss, params, self.stochastic)
+            stop_plateau, message = end_of_epoch(state, -loss, params, self.schedule)
             what = "Training loss"
         else:
             stop_plateau, message = False, None

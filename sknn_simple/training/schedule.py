@@ -8,16 +8,19 @@ training state:
   counts as "no improvement";
 * ``learning_rate="invscaling"``: ``eta = learning_rate_init / (t + 1) ** power_t``, ``t`` the
   samples seen so far;
-* after more than ``n_iter_no_change`` epochs without improvement: with
-  ``learning_rate="adaptive"`` the rate is divided by 5 and the plateau is judged afresh from
-  the current value (so one lucky epoch cannot shrink the rate forever, scikit-learn#15596);
-  training stops once the rate would fall below 1e-6, and with any other schedule at once.
+* after more than ``n_iter_no_change`` epochs without improvement, training stops, except:
+  with ``"adaptive"`` (MLPClassifier's rule) the rate is divided by 5 and the count starts
+  again, the best value kept, until the rate is at most 1e-6; with ``"plateau"`` the rate is
+  divided by 5 and the plateau is judged afresh from the current value (so one lucky epoch
+  cannot shrink the rate forever, scikit-learn#15596), until it would fall below 1e-6.
 
-The schedules apply to the solvers with a learning rate (``stochastic``); the second-order
-solvers use only the plateau rule, for early stopping.
+Which schedule applies is the caller's decision (the solver registry's ``follows_schedule``):
+MLPClassifier applies ``learning_rate`` to ``"sgd"`` only; Adam keeps its rate ("constant"),
+unless ``"plateau"`` is asked for; the second-order solvers use only the plateau rule, for
+early stopping.
 """
 
-#: ``"adaptive"`` stops once the rate would fall below this.
+#: ``"adaptive"`` stops once the rate is at most this, ``"plateau"`` once it would fall below.
 SMALLEST_ADAPTIVE_RATE = 1e-6
 
 
@@ -36,15 +39,15 @@ def invscaling_rate(learning_rate_init, n_samples_seen, power_t):
     return learning_rate_init / (n_samples_seen + 1) ** power_t
 
 
-def end_of_epoch(state, value, params, stochastic):
-    """Apply the schedule after one epoch; returns ``(stop, message)``.
+def end_of_epoch(state, value, params, schedule):
+    """Apply ``schedule`` after one epoch; returns ``(stop, message)``.
 
-    ``message`` says why the rate changed or training stopped (None otherwise), for ``verbose``.
+    ``message`` (None if nothing happened) ends MLPClassifier's sentence "... did not improve
+    more than tol=... for ... consecutive epochs.", for ``verbose``.
     """
     state.plateau_reference, state.no_improvement_count = plateau_update(
         value, state.plateau_reference, state.no_improvement_count, params["tol"]
     )
-    schedule = params["learning_rate"] if stochastic else "constant"
     if schedule == "invscaling":
         state.learning_rate = invscaling_rate(
             params["learning_rate_init"], state.t, params["power_t"]
@@ -52,12 +55,18 @@ def end_of_epoch(state, value, params, stochastic):
     if state.no_improvement_count <= params["n_iter_no_change"]:
         return False, None
     message = (
-        f"did not improve more than tol={params['tol']} for {params['n_iter_no_change']} "
+        f"did not improve more than tol={params['tol']:f} for {params['n_iter_no_change']} "
         "consecutive epochs."
     )
-    if schedule == "adaptive" and state.learning_rate / 5 >= SMALLEST_ADAPTIVE_RATE:
+    if schedule == "adaptive":  # MLPClassifier's: the count starts again, the best is kept
+        if state.learning_rate <= SMALLEST_ADAPTIVE_RATE:
+            return True, f"{message} Learning rate too small. Stopping."
+        state.learning_rate /= 5
+        state.no_improvement_count = 0
+        return False, f"{message} Setting learning rate to {state.learning_rate:f}"
+    if schedule == "plateau" and state.learning_rate / 5 >= SMALLEST_ADAPTIVE_RATE:
         state.learning_rate /= 5
         # Judge the next plateau from where we are now, not from the best epoch ever seen.
         state.plateau_reference, state.no_improvement_count = value, 0
-        return False, f"{message} Learning rate set to {state.learning_rate:g}."
+        return False, f"{message} Setting learning rate to {state.learning_rate:f}"
     return True, f"{message} Stopping."

@@ -27,7 +27,12 @@ class StochasticSolver:
     #: ``(state, params) -> step(theta, grad)``: the rule bound to the state's arrays, its
     #: learning rate (read at every step, so the schedule can change it) and hyperparameters.
     bind: Callable
+    #: Whether ``learning_rate``'s schedules apply. MLPClassifier applies them to ``"sgd"``
+    #: only (Adam keeps its rate and stops on a plateau); ``"plateau"`` applies to both.
+    follows_schedule: bool = True
     stochastic: bool = True
+    #: ``early_stopping=True`` holds out ``validation_fraction`` of the data.
+    holds_out: bool = True
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class FullBatchSolver:
 
     #: ``(objective, theta, params, on_iteration, rng) -> SolverResult`` (see full_batch.py).
     run: Callable
+    #: ``early_stopping=True`` holds out ``validation_fraction`` of the data (MLPClassifier's
+    #: lbfgs ignores early stopping; a validation set given to ``fit`` is watched anyway).
+    holds_out: bool = True
     stochastic: bool = False
 
 
@@ -64,8 +72,8 @@ def _bind_adam(state, params):
 
 SOLVERS = {
     "sgd": StochasticSolver(n_arrays=1, bind=_bind_sgd),
-    "adam": StochasticSolver(n_arrays=2, bind=_bind_adam),
-    "lbfgs": FullBatchSolver(run=minimize_lbfgs),
+    "adam": StochasticSolver(n_arrays=2, bind=_bind_adam, follows_schedule=False),
+    "lbfgs": FullBatchSolver(run=minimize_lbfgs, holds_out=False),
     "newton-cg": FullBatchSolver(run=minimize_newton),
 }
 

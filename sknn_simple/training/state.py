@@ -41,16 +41,13 @@ class TrainingState:
     learning_rate : float
         The current step size of the stochastic solvers (changed by the schedule).
     rng : numpy.random.RandomState
-        The one source of randomness after initialization: shuffles, the early-stopping split,
-        the seed of the dropout masks. Successive ``partial_fit`` calls and warm-started fits
-        continue it, so no call repeats the previous one's draws.
+        The source of randomness of the latest call: the initial weights, the early-stopping
+        split, the shuffles, the seed of the dropout masks and of Newton's subsamples. Each
+        call of ``fit`` or ``partial_fit`` takes it afresh from ``random_state``, as
+        MLPClassifier does: an int starts the same stream again, a ``RandomState`` instance
+        goes on with its own.
     dropout_rng : numpy.random.Generator or None
-        Draws the dropout masks (seeded from ``rng`` the first time dropout is used).
-    order : ndarray of int or None
-        The order of the training rows in the latest shuffled epoch. Each epoch shuffles the
-        previous epoch's order (as MLPClassifier does), and the next call continues from it
-        when it trains on as many rows. Not kept in model files (it is as long as the data):
-        a loaded model starts the next call's order afresh.
+        Draws the dropout masks of the latest call (seeded from ``rng``).
     optimizer_solver : str or None
         The solver whose arrays ``optimizer`` holds.
     optimizer : ndarray of shape (n_arrays, layout.size) or None
@@ -81,13 +78,16 @@ class TrainingState:
         (``best_validation_score_``)
     best_epoch : int or None
         The epoch (1-based, counted over ``loss_curve``) whose weights early stopping keeps.
+    split_rng : numpy.random.RandomState or None
+        The random stream as it stood when the first early-stopping split of these weights was
+        drawn: a warm-started fit draws its split from a copy of it, so it holds out the same
+        rows of the same data, and nothing validated was trained on before.
     """
 
     theta: np.ndarray
     learning_rate: float
     rng: np.random.RandomState
     dropout_rng: np.random.Generator | None = None
-    order: np.ndarray | None = None
     optimizer_solver: str | None = None
     optimizer: np.ndarray | None = None
     n_updates: int = 0
@@ -105,6 +105,14 @@ class TrainingState:
     validation_loss_curve: list | None = None
     best_validation_score: float | None = None
     best_epoch: int | None = None
+    split_rng: np.random.RandomState | None = None
+
+    def restart_optimizer(self, learning_rate):
+        """A new optimizer at ``learning_rate``: what a warm-started ``fit`` starts with, as
+        MLPClassifier's does (``partial_fit`` continues the optimizer instead)."""
+        self.optimizer_solver = self.optimizer = None
+        self.n_updates = 0
+        self.learning_rate = learning_rate
 
     def monitor(self, has_validation, early_stopping):
         """Start the records of what is monitored afresh, if it is not what was monitored."""
@@ -152,7 +160,7 @@ class TrainingState:
         their lengths. Cheaper than :meth:`snapshot` by the length of the records.
         """
         saved = copy.copy(self)
-        for name in ("theta", "optimizer", "order", "rng", "dropout_rng"):
+        for name in ("theta", "optimizer", "rng", "dropout_rng", "split_rng"):
             setattr(saved, name, copy.deepcopy(getattr(self, name)))
         lengths = {name: len(getattr(self, name) or ()) for name in _RECORDS}
         return saved, lengths
@@ -174,15 +182,12 @@ class TrainingState:
 
     # --- as plain values -------------------------------------------------------------------------
 
-    def to_dict(self, portable=False):
-        """Every field as plain values: arrays, numbers, text, lists and dicts of them.
-
-        ``portable``: for a model file, without what is as large as the training data.
-        """
+    def to_dict(self):
+        """Every field as plain values: arrays, numbers, text, lists and dicts of them."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
-        if portable:
-            values["order"] = None
         values["rng"] = self.rng.get_state(legacy=False)
+        if self.split_rng is not None:
+            values["split_rng"] = self.split_rng.get_state(legacy=False)
         values["dropout_rng"] = (
             None if self.dropout_rng is None else self.dropout_rng.bit_generator.state
         )
@@ -200,6 +205,10 @@ class TrainingState:
     @classmethod
     def from_dict(cls, values):
         """The state that :meth:`to_dict` described; a ValueError says which field is wrong."""
+        if isinstance(values, dict):  # written by an earlier version of the package
+            values = {**_ADDED_SINCE, **values}
+            for name in _RETIRED:
+                values.pop(name, None)
         if not isinstance(values, dict) or set(values) != {f.name for f in fields(cls)}:
             known = sorted(f.name for f in fields(cls))
             got = sorted(values) if isinstance(values, dict) else type(values).__name__
@@ -227,6 +236,12 @@ class TrainingState:
             raise ValueError("the training state's history does not match its loss curve")
         return cls(**checked)
 
+
+#: Fields that states written by earlier versions lack (with the value that means "none"), and
+#: fields they have that are gone (the shuffled order of the rows: each call now starts it
+#: afresh, as MLPClassifier does).
+_ADDED_SINCE = {"split_rng": None}
+_RETIRED = ("order",)
 
 #: The fields that grow by one entry per epoch or iteration.
 _RECORDS = ("loss_curve", "history", "validation_scores", "validation_loss_curve")
@@ -307,14 +322,6 @@ def _generator(value):
     return np.random.Generator(bit_generator)
 
 
-def _permutation(value):
-    if not isinstance(value, np.ndarray) or value.ndim != 1 or value.dtype.kind not in "iu":
-        raise ValueError("expected a 1-d array of row indices")
-    if not np.array_equal(np.sort(value), np.arange(value.size)):
-        raise ValueError("expected a permutation of the rows")
-    return value.astype(np.intp, copy=False)
-
-
 def _monitor_mode(value):
     if not (isinstance(value, list | tuple) and len(value) == 2):
         raise ValueError(f"expected two booleans, got {value!r}")
@@ -341,7 +348,6 @@ _CHECKS = {
     "learning_rate": _rate,
     "rng": _random_state,
     "dropout_rng": _generator,
-    "order": _permutation,
     "optimizer_solver": _solver_name,
     "optimizer": lambda value: np.ascontiguousarray(_array(value, 2)),
     "n_updates": _integer,
@@ -359,13 +365,13 @@ _CHECKS = {
     "validation_loss_curve": _curve,
     "best_validation_score": _number_or_nan,
     "best_epoch": _positive_integer,
+    "split_rng": _random_state,
 }
 # The fields that may be None: what a fit does not use (no dropout, no validation set, a
 # full-batch solver's optimizer arrays, a never monitored state) or has not reached yet.
 _OPTIONAL = frozenset(
     {
         "dropout_rng",
-        "order",
         "optimizer_solver",
         "optimizer",
         "loss",
@@ -375,5 +381,6 @@ _OPTIONAL = frozenset(
         "validation_loss_curve",
         "best_validation_score",
         "best_epoch",
+        "split_rng",
     }
 )
