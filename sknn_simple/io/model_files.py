@@ -42,7 +42,7 @@ from ..training.history import HISTORY_KEYS
 from .archive import Archive, Entries, ModelFileError, file_length, npy_bytes, write_archive
 from .codec import decode_fields, encode_fields
 
-__all__ = ["ModelFileError", "array_budget", "load", "save"]
+__all__ = ["ModelFileError", "array_budget", "load", "save", "size_problem"]
 
 FORMAT = "sknn_simple model"
 FORMAT_VERSION = 2
@@ -114,7 +114,7 @@ def save(model, path):
             f"ending with one; got {type(model).__name__}. Use pickle or skops for other objects."
         )
     check_is_fitted(net)
-    problem = _size_problem(net._layout.sizes)
+    problem = size_problem(net._layout.sizes)
     if problem is not None:
         raise ValueError(f"save() cannot write this model: {problem}. Use pickle or skops for it.")
     arrays = {}
@@ -451,7 +451,7 @@ def _n_parameters(sizes):
     return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
 
 
-def _size_problem(sizes):
+def size_problem(sizes):
     """Why a network with layers of these sizes cannot be in a model file, or None."""
     n = _n_parameters(sizes)
     if n > MAX_PARAMETERS:
@@ -468,7 +468,7 @@ def _declared_sizes(fitted):
         and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n < 2**31 for n in sizes)
     ):
         raise ModelFileError("the layers' sizes are missing or invalid")
-    problem = _size_problem(sizes)
+    problem = size_problem(sizes)
     if problem is not None:
         raise ModelFileError(problem)
     return sizes
