@@ -195,22 +195,28 @@ CODES = [str(v % 30) for v in range(700)]  # 30 integer classes, 20 or more rows
 
 
 @pytest.mark.parametrize(
-    "y, rows",
+    "y, rows, without",
     [
-        (NUMBERS[:57] + ["nan"] + NUMBERS[58:], [57]),  # one missing cell
-        (NUMBERS[:3] + ["N/A"] + NUMBERS[4:150] + ["1,5", "inf"] + NUMBERS[152:], [3, 150, 151]),
-        (["NA"] * 90 + NUMBERS[90:], list(range(90))),  # many missing, still most are numbers
-        (CODES[:400] + ["2.5"] + CODES[401:], [400]),  # one fraction among integer codes
+        (NUMBERS[:57] + ["nan"] + NUMBERS[58:], [57], "regression"),  # one missing cell
+        (
+            NUMBERS[:3] + ["N/A"] + NUMBERS[4:150] + ["1,5", "inf"] + NUMBERS[152:],
+            [3, 150, 151],
+            "regression",
+        ),
+        (["NA"] * 90 + NUMBERS[90:], list(range(90)), "regression"),  # most are still numbers
+        (CODES[:400] + ["2.5"] + CODES[401:], [400], "classification"),  # a fraction
+        (CODES + ["2.5"] * 3, [700, 701, 702], "classification"),  # three of them
+        ([str(v % 20) for v in range(300)] + ["190"], [300], "classification"),  # a 21st value
     ],
 )
-def test_a_few_cells_do_not_decide_the_task(y, rows):
+def test_a_few_cells_do_not_decide_the_task(y, rows, without):
     """One bad cell flipped the rule: a missing value in a column of numbers made it text
-    (200 classes), a fraction among integer codes made them numbers. The cells are named."""
+    (200 classes); a fraction among integer codes, or a mistyped 21st code, made them numbers.
+    The rule names those cells instead; without them, it decides."""
     with pytest.raises(UnclearTarget) as unclear:
         choose_task(np.array(y))
     assert unclear.value.rows.tolist() == rows
-    for cells in (np.delete(np.array(y), rows),):  # without them, the rule decides
-        assert choose_task(cells)[0] in ("classification", "regression")
+    assert choose_task(np.delete(np.array(y), rows))[0] == without
 
 
 @pytest.mark.parametrize("command", ["fit", "tune"])
@@ -609,6 +615,20 @@ def test_every_bad_parameter_value_is_rejected_before_any_work(case, command, fi
         # before the data is read, either estimator is possible: the message names both
         assert ("SimpleMLPRegressor" in err) == (name in SimpleMLPRegressor().get_params())
     assert len(err.strip().splitlines()) == 1
+
+
+def test_auto_reports_a_code_that_stands_out(files, capsys):
+    path = files["tmp"] / "codes.csv"
+    codes = [v % 20 for v in range(300)]
+    codes[123] = 190  # mistyped: a 21st value among 20 classes of 15 rows
+    path.write_text("a,y\n" + "".join(f"{i},{code}\n" for i, code in enumerate(codes)))
+    err = run_error(["fit", str(path), "--target", "y", "-o", "{tmp}/m.npz"], files, capsys)
+    assert err.strip().splitlines() == [
+        f"sknn-simple fit: error: {path}: --task auto cannot tell the task of column 'y': "
+        "without these rows its other 299 values would be classes (the target has 20 "
+        "distinct values): line 125 (190); pass --task classification or --task regression, "
+        "or fix those rows"
+    ]
 
 
 # --- parameter values: the package's own rules too, before the data is read ------------------

@@ -6,17 +6,17 @@ The rule: a target is a regression target when every value is a number and it ha
 50,000 rows stay classes). Text labels make it classification.
 
 A few cells must not decide it. A column of numbers with a missing or mistyped cell (``nan``,
-``N/A``, ``1,5``) is a regression target with a bad cell, not 200 classes; a column of integer
-codes with one ``2.5`` is not a regression target. When the cells that are not like the others
-would flip the decision, :func:`choose_task` raises :class:`UnclearTarget`, naming them, so the
-command can report them rather than guess.
+``N/A``, ``1,5``) is a regression target with a bad cell, not 200 classes; integer codes with
+one ``2.5``, or 20 codes with one mistyped ``190``, are not a regression target. When the cells
+that are not like the others decide, :func:`choose_task` raises :class:`UnclearTarget`, naming
+them, so that the command reports them rather than guess.
 """
 
 import numpy as np
 
 MAX_CLASSES = 20
 ROWS_PER_CLASS = 20
-#: The exceptions among integers that ``UnclearTarget`` reports are at most one row, or this
+#: The cells that stand out, which ``UnclearTarget`` reports, are at most one row or this
 #: fraction of the rows (more, and the column is taken for what it is).
 FEW = 0.01
 
@@ -38,58 +38,58 @@ def choose_task(y):
     Raises
     ------
     UnclearTarget
-        If the cells that are not finite numbers (when most are numbers of a regression
-        target), or not integers (when the others are integer codes of classes), decide it.
+        If most values are numbers of a regression target and some cells are not finite
+        numbers; or if a few numbers (at most one row, or :data:`FEW` of them) make it a
+        regression target: fractions among integers, or values no other row has, without
+        which the column is classes.
     """
     values, numeric = finite_numbers(y)
-    if numeric.all():
-        return _by_numbers(values)
-    n_numbers = int(numeric.sum())
-    if n_numbers <= len(values) / 2:
+    if numeric.sum() <= len(values) / 2:
         return "classification", "the target holds text"
-    task, reason = _by_numbers(values[numeric])
-    if task == "classification":  # numbered classes and some named ones
-        return "classification", "the target holds text"
-    raise UnclearTarget(
-        np.flatnonzero(~numeric),
-        f"{n_numbers} of its {len(values)} values are numbers ({reason}), and these are not "
-        "finite numbers",
-        "fill in or remove those rows for regression, or pass --task classification if the "
-        "column holds class labels",
-    )
+    numbers = values[numeric]
+    task, reason = _by_numbers(numbers)
+    if task == "classification":  # (numbered classes, and maybe some named ones)
+        return (task, reason) if numeric.all() else (task, "the target holds text")
+    if not numeric.all():
+        raise UnclearTarget(
+            np.flatnonzero(~numeric),
+            f"{len(numbers)} of its {len(values)} values are numbers ({reason}), and these "
+            "are not finite numbers",
+            "fill in or remove those rows for regression, or pass --task classification if "
+            "the column holds class labels",
+        )
+    rows = _standing_out(numbers)
+    if 0 < len(rows) <= max(1, FEW * len(numbers)):
+        rest, rest_reason = _by_numbers(np.delete(numbers, rows))
+        if rest == "classification":
+            raise UnclearTarget(
+                rows,
+                f"without these rows its other {len(numbers) - len(rows)} values would be "
+                f"classes ({rest_reason})",
+                "pass --task classification or --task regression, or fix those rows",
+            )
+    return task, reason
 
 
 def _by_numbers(values):
-    """``(task, reason)`` of the rule for a column of finite numbers; UnclearTarget if the few
-    values that are not integers are all that makes it regression."""
+    """``(task, reason)`` of the rule for a column of finite numbers."""
     distinct = np.unique(values)
     if len(distinct) <= MAX_CLASSES:
         return "classification", f"the target has {len(distinct)} distinct values"
-    if _classes_of_integers(distinct, len(values)):
+    if (distinct == np.round(distinct)).all() and len(distinct) * ROWS_PER_CLASS <= len(values):
         return "classification", (
             f"the target has {len(distinct)} distinct integers, {ROWS_PER_CLASS} or more rows "
             "each on average"
         )
-    fraction = values != np.round(values)
-    integers = values[~fraction]
-    if 0 < fraction.sum() <= max(1, FEW * len(values)) and (
-        len(np.unique(integers)) <= MAX_CLASSES
-        or _classes_of_integers(np.unique(integers), len(values))
-    ):
-        raise UnclearTarget(
-            np.flatnonzero(fraction),
-            f"{len(integers)} of its {len(values)} values are integers, {len(np.unique(integers))}"
-            " distinct ones (class labels?), and these are not",
-            "pass --task classification or --task regression (or fix those rows)",
-        )
     return "regression", f"the target has {len(distinct)} distinct numbers"
 
 
-def _classes_of_integers(distinct, n_rows):
-    """Whether ``distinct`` values are integers with ``ROWS_PER_CLASS`` rows each on average."""
-    return bool((distinct == np.round(distinct)).all()) and (
-        len(distinct) * ROWS_PER_CLASS <= n_rows
-    )
+def _standing_out(values):
+    """The rows whose value no other row has, or is a fraction while most are integers."""
+    _, index, counts = np.unique(values, return_inverse=True, return_counts=True)
+    fraction = values != np.round(values)
+    alone = counts[index] == 1
+    return np.flatnonzero(alone | fraction if fraction.mean() <= FEW else alone)
 
 
 def finite_numbers(y):
