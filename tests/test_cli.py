@@ -700,8 +700,8 @@ def test_tune_refuses_mixed_losses_before_the_data_is_read(files, capsys, monkey
         (["demo", "--out", "", "--random-state", "99999999999"], "from 0 to 4294967295 or none"),
         (["demo", "--out", "", "--random-state", "-1"], "from 0 to 4294967295 or none"),
         (
-            ["fit", "{data}", "--target", "y", "-o", "m.npz", "--random-state", "2**40"],
-            "got '2**40'",
+            ["fit", "{data}", "--target", "y", "-o", "m.npz", "--random-state", "4294967296"],
+            "from 0 to 4294967295 or none, got '4294967296'",
         ),
         (["tune", "{data}", "--target", "y", "--grid", "{grid}", "--n-jobs", "0"], "--n-jobs must"),
     ],

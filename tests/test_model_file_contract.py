@@ -29,13 +29,7 @@ from sknn_simple import ModelFileError, SimpleMLPClassifier, SimpleMLPRegressor,
 from sknn_simple.io import model_files
 from sknn_simple.training.history import HISTORY_KEYS, History
 from sknn_simple.training.state import TrainingState
-
-
-def round_trip(model):
-    buffer = io.BytesIO()
-    save(model, buffer)
-    buffer.seek(0)
-    return load(buffer)
+from tests.test_persistence import entries, npy, round_trip, zipped
 
 
 def network(model):
@@ -340,22 +334,7 @@ def test_a_network_larger_than_a_file_holds_is_refused_at_save(monkeypatch):
 def _saved(model):
     buffer = io.BytesIO()
     save(model, buffer)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
-
-
-def _zipped(members):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, raw in members.items():
-            archive.writestr(name, raw)
-    return buffer.getvalue()
-
-
-def _npy(array):
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, array)
-    return buffer.getvalue()
+    return entries(buffer.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -371,7 +350,7 @@ def test_a_history_that_does_not_match_the_loss_curve_is_refused_unread(fitted, 
     """The history must have one row an epoch of the loss curve: checked on the headers, so
     no entry of the training state is read (a forged history cannot claim more allowance)."""
     members = _saved(fitted)
-    members["fitted._state.history.npy"] = _npy(np.zeros((6, len(HISTORY_KEYS))))
+    members["fitted._state.history.npy"] = npy(np.zeros((6, len(HISTORY_KEYS))))
     read = []
     real_read = zipfile.ZipFile.read
 
@@ -381,7 +360,7 @@ def test_a_history_that_does_not_match_the_loss_curve_is_refused_unread(fitted, 
 
     monkeypatch.setattr(zipfile.ZipFile, "read", spy)
     with pytest.raises(ModelFileError, match=r"'fitted._state.history' has shape \(6, 7\), expe"):
-        load(io.BytesIO(_zipped(members)))
+        load(io.BytesIO(zipped(members)))
     assert read and not any("_state" in name for name in read)
 
 
@@ -402,7 +381,7 @@ def _claim_sizes(data, filename, size):
 def test_entries_that_claim_more_bytes_than_the_file_has_are_refused(fitted):
     """A central directory that declares a loss curve of 4 GB (500 million epochs) in a file
     of a few kB: refused before anything is read."""
-    forged = _claim_sizes(_zipped(_saved(fitted)), "fitted._state.loss_curve.npy", 2**32 - 1)
+    forged = _claim_sizes(zipped(_saved(fitted)), "fitted._state.loss_curve.npy", 2**32 - 1)
     with pytest.raises(ModelFileError, match="'fitted._state.loss_curve.npy' claims more bytes"):
         load(io.BytesIO(forged))
 
@@ -415,7 +394,7 @@ def test_a_loss_curve_longer_than_its_entry_is_refused(fitted):
     np.lib.format.write_array_header_1_0(header, fields)
     members["fitted._state.loss_curve.npy"] = header.getvalue() + np.zeros(5).tobytes()
     with pytest.raises(ModelFileError, match="is not the size its header declares"):
-        load(io.BytesIO(_zipped(members)))
+        load(io.BytesIO(zipped(members)))
 
 
 # --- save checks its own file, and writes it whole or not at all ------------------------------
