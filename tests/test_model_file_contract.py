@@ -461,3 +461,13 @@ def test_save_writes_through_a_symbolic_link(fitted, tmp_path):
     model.partial_fit(np.eye(3), [0, 1, 1])
     save(model, link)
     assert link.is_symlink() and load(target).loss_curve_ == model.loss_curve_
+
+
+@pytest.mark.parametrize("where", ["a missing directory", "a directory"])
+def test_a_save_that_cannot_start_names_the_file_asked_for(fitted, tmp_path, where):
+    """The temporary file is an implementation detail: errors name the caller's path."""
+    path = tmp_path / "missing" / "m.npz" if where == "a missing directory" else tmp_path
+    with pytest.raises(OSError) as error:
+        save(fitted, path)
+    assert error.value.filename == path and error.value.filename2 is None
+    assert [p.name for p in tmp_path.iterdir()] == []

@@ -21,7 +21,11 @@ def replacing(path, mode="wb", **open_args):
     The new file gets the permissions of the one it replaces, or the usual ones of a new file.
     """
     target = os.path.realpath(path)
-    temporary, f = _create_beside(target, mode, open_args)
+    try:
+        temporary, f = _create_beside(target, mode, open_args)
+    except OSError as exc:  # no such directory, permission denied: say it of the caller's file
+        exc.filename, exc.filename2 = path, None
+        raise
     try:
         with f:
             yield f
@@ -30,9 +34,11 @@ def replacing(path, mode="wb", **open_args):
         with contextlib.suppress(FileNotFoundError):
             os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(exc, OSError) and exc.filename == temporary:
+            exc.filename, exc.filename2 = path, None  # the caller's file, not the temporary
         raise
     _sync_directory(os.path.dirname(target))
 
