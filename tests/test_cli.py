@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from sklearn.datasets import load_diabetes, load_iris
 
 from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor, load, save
 from sknn_simple.cli.main import COMMANDS, _frame, build_parser, choose_task, main
+from sknn_simple.cli.task import UnclearTarget
 from sknn_simple.io.csv_files import read_features
 
 
@@ -180,11 +182,63 @@ def test_regression_fit_predict_info_tune(diabetes_csv, tmp_path, capsys):
         (np.arange(420) % 21, "classification"),  # 21 integers, 20 rows each
         (np.arange(419) % 21, "regression"),  # 21 integers, fewer than 20 rows each
         (np.array([f"{v:.2f}" for v in np.linspace(0, 1, 30)]), "regression"),  # numbers as text
-        (np.array(["nan"] + [str(v) for v in range(30)]), "classification"),  # not all finite
+        (np.array(["nan", "a"] + [str(v) for v in range(1)]), "classification"),  # mostly text
+        (np.array(["n/a"] + [str(v % 10) for v in range(30)]), "classification"),  # 10 classes
     ],
 )
 def test_auto_task_rule(y, task):
     assert choose_task(y)[0] == task
+
+
+NUMBERS = [f"{v:.3f}" for v in np.linspace(0, 10, 200)]  # a regression target
+CODES = [str(v % 30) for v in range(700)]  # 30 integer classes, 20 or more rows each
+
+
+@pytest.mark.parametrize(
+    "y, rows, without",
+    [
+        (NUMBERS[:57] + ["nan"] + NUMBERS[58:], [57], "regression"),  # one missing cell
+        (
+            NUMBERS[:3] + ["N/A"] + NUMBERS[4:150] + ["1,5", "inf"] + NUMBERS[152:],
+            [3, 150, 151],
+            "regression",
+        ),
+        (["NA"] * 90 + NUMBERS[90:], list(range(90)), "regression"),  # most are still numbers
+        (CODES[:400] + ["2.5"] + CODES[401:], [400], "classification"),  # a fraction
+        (CODES + ["2.5"] * 3, [700, 701, 702], "classification"),  # three of them
+        ([str(v % 20) for v in range(300)] + ["190"], [300], "classification"),  # a 21st value
+    ],
+)
+def test_a_few_cells_do_not_decide_the_task(y, rows, without):
+    """One bad cell flipped the rule: a missing value in a column of numbers made it text
+    (200 classes); a fraction among integer codes, or a mistyped 21st code, made them numbers.
+    The rule names those cells instead; without them, it decides."""
+    with pytest.raises(UnclearTarget) as unclear:
+        choose_task(np.array(y))
+    assert unclear.value.rows.tolist() == rows
+    assert choose_task(np.delete(np.array(y), rows))[0] == without
+
+
+@pytest.mark.parametrize("command", ["fit", "tune"])
+@pytest.mark.parametrize("missing", ["nan", "N/A", "inf", "1,5"])
+def test_auto_reports_a_missing_cell_of_a_numeric_target(command, missing, files, capsys):
+    rng = np.random.RandomState(0)
+    lines = [f"{a:.4f},{3 * a + i / 1000:.6f}" for i, a in enumerate(rng.normal(size=200))]
+    lines[57] = lines[57].split(",")[0] + f',"{missing}"'
+    assert len({line.split(",")[1] for line in lines}) == 200  # 199 distinct numbers
+    path = files["tmp"] / "numbers.csv"
+    path.write_text("a,y\n" + "\n".join(lines) + "\n")
+    argv = {
+        "fit": ["fit", str(path), "--target", "y", "-o", "{tmp}/m.npz"],
+        "tune": ["tune", str(path), "--target", "y", "--grid", "{grid}", "-o", "{tmp}/m.npz"],
+    }[command]
+    err = run_error(argv, files, capsys)
+    assert err.strip().splitlines() == [
+        f"sknn-simple {command}: error: {path}: --task auto cannot tell the task of column 'y': "
+        f"199 of its 200 values are numbers (the target has 199 distinct numbers), and these "
+        f"are not finite numbers: line 59 ({missing!r}); fill in or remove those rows for "
+        "regression, or pass --task classification if the column holds class labels"
+    ]
 
 
 def test_task_errors_are_one_line_before_any_work(diabetes_csv, files, capsys):
@@ -563,22 +617,252 @@ def test_every_bad_parameter_value_is_rejected_before_any_work(case, command, fi
     assert len(err.strip().splitlines()) == 1
 
 
+def test_auto_reports_a_code_that_stands_out(files, capsys):
+    path = files["tmp"] / "codes.csv"
+    codes = [v % 20 for v in range(300)]
+    codes[123] = 190  # mistyped: a 21st value among 20 classes of 15 rows
+    path.write_text("a,y\n" + "".join(f"{i},{code}\n" for i, code in enumerate(codes)))
+    err = run_error(["fit", str(path), "--target", "y", "-o", "{tmp}/m.npz"], files, capsys)
+    assert err.strip().splitlines() == [
+        f"sknn-simple fit: error: {path}: --task auto cannot tell the task of column 'y': "
+        "without these rows its other 299 values would be classes (the target has 20 "
+        "distinct values): line 125 (190); pass --task classification or --task regression, "
+        "or fix those rows"
+    ]
+
+
+# --- parameter values: the package's own rules too, before the data is read ------------------
+
+# (--param values, the line's expected words): what only the package (not scikit-learn's
+# validation) rejects, which the commands found only after reading the CSV.
+OWN_RULES = {
+    "a float size": (["hidden_layer_sizes=[10.0]"], "hidden_layer_sizes=[10.0]: the sizes of"),
+    "a zero size": (["hidden_layer_sizes=[0]"], "hidden_layer_sizes=[0]: the sizes of"),
+    "a negative size": (["hidden_layer_sizes=[5, -2]"], "hidden_layer_sizes=[5, -2]: the sizes"),
+    "a nested size": (["hidden_layer_sizes=[[5]]"], "hidden_layer_sizes=[[5]]: the sizes of"),
+    "a huge size": (
+        ["hidden_layer_sizes=[100000000000]"],
+        "hidden_layer_sizes=[100000000000]: with one input and one output, a network of "
+        "300,000,000,001 parameters is more than a model file holds (268,435,456)",
+    ),
+    "two huge layers": (
+        ["hidden_layer_sizes=[100000, 100000]"],
+        "a network of 10,000,400,001 parameters is more than a model file holds",
+    ),
+    "dropout without a stochastic solver": (
+        ['solver="lbfgs"', "dropout=0.5"],
+        "dropout=0.5 needs a stochastic solver",
+    ),
+    "early stopping with nothing held out": (
+        ["early_stopping=true", "validation_fraction=0"],
+        "validation_fraction=0 holds out none",
+    ),
+}
+
+
+def _data_must_not_be_read(monkeypatch):
+    def read_features(*args, **kwargs):
+        raise AssertionError("the data was read before the parameters were checked")
+
+    monkeypatch.setattr("sknn_simple.cli.main.read_features", read_features)
+
+
+@pytest.mark.parametrize("command", ["fit", "tune"])
+@pytest.mark.parametrize("case", list(OWN_RULES))
+def test_the_package_rules_are_checked_before_the_data_is_read(
+    case, command, files, capsys, monkeypatch
+):
+    pairs, expected = OWN_RULES[case]
+    _data_must_not_be_read(monkeypatch)
+    if command == "fit":
+        params = [arg for pair in pairs for arg in ("--param", pair)]
+        argv = ["fit", "{data}", "--target", "y", *params, "-o", "{tmp}/m.npz"]
+    else:
+        grid = files["tmp"] / "grid_case.json"
+        pairs = [pair.split("=", 1) for pair in pairs]
+        grid.write_text(json.dumps({name: [json.loads(value)] for name, value in pairs}))
+        argv = ["tune", "{data}", "--target", "y", "--grid", str(grid), "-o", "{tmp}/best.npz"]
+    err = run_error(argv, files, capsys)
+    assert expected in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_tune_refuses_mixed_losses_before_the_data_is_read(files, capsys, monkeypatch):
+    _data_must_not_be_read(monkeypatch)
+    grid = files["tmp"] / "losses.json"
+    grid.write_text(json.dumps({"loss": ["poisson", "squared_error"]}))
+    err = run_error(["tune", "{data}", "--target", "y", "--grid", str(grid)], files, capsys)
+    assert "loss: tune 'poisson' and 'squared_error' separately" in err
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["demo", "--out", "", "--random-state", "99999999999"], "from 0 to 4294967295 or none"),
+        (["demo", "--out", "", "--random-state", "-1"], "from 0 to 4294967295 or none"),
+        (
+            ["fit", "{data}", "--target", "y", "-o", "m.npz", "--random-state", "4294967296"],
+            "from 0 to 4294967295 or none, got '4294967296'",
+        ),
+        (["tune", "{data}", "--target", "y", "--grid", "{grid}", "--n-jobs", "0"], "--n-jobs must"),
+    ],
+)
+def test_option_values_are_usage_errors_before_any_work(argv, expected, files, capsys, monkeypatch):
+    """The seed's range (demo started training before refusing it) and --n-jobs 0."""
+    _data_must_not_be_read(monkeypatch)
+    monkeypatch.setattr("sknn_simple.cli.demo.load_digits", _data_must_not_be_read)
+    argv = [_fill(a, {name: str(path) for name, path in files.items()}) for a in argv]
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 2 and out == "" and expected in err
+
+
+def test_demo_refuses_a_plot_format_before_the_work(files, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+    monkeypatch.setattr("sknn_simple.cli.demo.load_digits", _data_must_not_be_read)
+    err = run_error(["demo", "--out", "", "--plot", "{tmp}/curves.xyz"], files, capsys)
+    assert "curves.xyz: matplotlib cannot draw .xyz files; name it .png, or one of" in err
+
+
+# --- parsing: nothing nests or grows without bound -----------------------------------------------
+
+DEEP = "[" * 5000 + "]" * 5000
+
+
+@pytest.mark.parametrize("where", ["--param", "grid"])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (DEEP, "nested more than 8 levels deep"),
+        ("[" * 9 + "1" + "]" * 9, "nested more than 8 levels deep"),
+        ('{"a": ' * 3000 + "1" + "}" * 3000, "nested more than 8 levels deep"),
+        ("1" * 5000, "not a valid value (Exceeds the limit (4300 digits)"),
+    ],
+)
+def test_a_value_that_would_exhaust_the_parser_is_one_line(where, value, expected, files, capsys):
+    """5,000 nested brackets raised an uncaught RecursionError."""
+    if where == "--param":
+        argv = ["fit", "{data}", "--target", "y", "--param", f"alpha={value}", "-o", "m.npz"]
+    else:
+        grid = files["tmp"] / "deep.json"
+        grid.write_text('{"alpha": [' + value + "]}")
+        argv = ["tune", "{data}", "--target", "y", "--grid", str(grid)]
+    err = run_error(argv, files, capsys)
+    assert expected in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_grid_too_large_to_search_is_one_line(files, capsys):
+    grid = files["tmp"] / "big.json"
+    grid.write_text(json.dumps({"alpha": list(range(1000)), "tol": list(range(1000))}))
+    err = run_error(["tune", "{data}", "--target", "y", "--grid", str(grid)], files, capsys)
+    assert "1,000,000 candidates (the product of the lists' lengths), more than a search" in err
+    grid.write_text('{"alpha": [' + "0.1, " * 300_000 + "0.1]}")
+    err = run_error(["tune", "{data}", "--target", "y", "--grid", str(grid)], files, capsys)
+    assert "larger than 1 MiB; a grid is a small JSON object" in err
+
+
+# --- info: every parameter, whatever its type ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params, shown",
+    [
+        (
+            dict(hidden_layer_sizes=np.array([5, 3])),
+            "{'hidden_layer_sizes': [5, 3], 'max_iter': 5}",
+        ),
+        (
+            dict(alpha=np.float64(1e-3), batch_size=np.int64(10), max_iter=np.int32(5)),
+            "{'alpha': 0.001, 'batch_size': 10, 'max_iter': 5}",
+        ),
+        (
+            dict(hidden_layer_sizes=[100], n_iter_no_change=np.inf, activation=np.str_("tanh")),
+            "{'activation': 'tanh', 'max_iter': 5, 'n_iter_no_change': inf}",
+        ),
+        (
+            dict(class_weight={np.int64(0): np.float32(2.0)}, random_state=np.int64(3)),
+            "{'class_weight': {0: 2.0}, 'max_iter': 5, 'random_state': 3}",
+        ),
+        (dict(random_state=np.random.RandomState(0)), "'random_state': RandomState(MT19937)"),
+    ],
+)
+def test_info_describes_parameters_of_any_type(params, shown, tmp_path, capsys):
+    """hidden_layer_sizes=np.array([5, 3]) made info exit 1 ("truth value of an array")."""
+    X, y = load_iris(return_X_y=True)
+    model = SimpleMLPClassifier(max_iter=5).set_params(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        save(model.fit(X, y % 2), tmp_path / "m.npz")
+    code, out, err = run(["info", tmp_path / "m.npz"], capsys)
+    assert code == 0, err
+    assert shown in out.splitlines()[-1]
+
+
+def test_info_says_a_regressor_loss_and_solver_given_as_numpy_text(tmp_path, capsys):
+    model = SimpleMLPRegressor(loss=np.str_("poisson"), solver=np.str_("lbfgs"), max_iter=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        save(model.fit(np.eye(3), [1.0, 2.0, 3.0]), tmp_path / "m.npz")
+    code, out, _ = run(["info", tmp_path / "m.npz"], capsys)
+    assert code == 0 and "loss='poisson'" in out and "solver='lbfgs'" in out
+
+
+# --- outputs: whole or not at all ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["predict", "fit"])
+def test_a_failed_write_leaves_the_previous_output_intact(command, files, capsys, monkeypatch):
+    """A full disk while writing predictions or a model: the old file stays, whole."""
+    import errno
+    import zipfile
+
+    output = files["tmp"] / ("out.csv" if command == "predict" else "out.npz")
+    output.write_bytes(b"the previous output\n")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    if command == "predict":
+
+        def write_table(f, header, rows):
+            f.write(",".join(header) + "\n")
+            full()
+
+        monkeypatch.setattr("sknn_simple.cli.main.write_table", write_table)
+        argv = ["predict", files["model"], files["data"], "-o", output]
+    else:
+        real_writestr = zipfile.ZipFile.writestr
+
+        def writestr(self, name, data, *args, **kwargs):
+            real_writestr(self, name, data, *args, **kwargs)
+            full()
+
+        monkeypatch.setattr(zipfile.ZipFile, "writestr", writestr)
+        argv = ["fit", files["data"], "--target", "y", "--param", "max_iter=2", "-o", output]
+    before = sorted(p.name for p in files["tmp"].iterdir())
+    code, _, err = run(argv, capsys)
+    assert code == 1 and "No space left on device" in err
+    assert output.read_bytes() == b"the previous output\n"
+    assert sorted(p.name for p in files["tmp"].iterdir()) == before  # no temporary file left
+
+
 # --- tune: a failed fit is an error, never a ranked nan or a saved model ------------------------
 
 
 @pytest.mark.parametrize(
     "grid, failing",
     [
-        ({"solver": ["adam", "lbfgs"], "dropout": [0.0, 0.5], "max_iter": [3]}, "some fits"),
-        ({"solver": ["lbfgs"], "dropout": [0.5], "max_iter": [3]}, "every fit"),
+        ({"class_weight": [None, {"0": 0, "1": 0}], "max_iter": [3]}, "some fits"),
+        ({"class_weight": [{"0": 0, "1": 0}], "max_iter": [3]}, "every fit"),
     ],
 )
 def test_tune_with_failing_fits_fails_in_one_line_and_saves_nothing(grid, failing, files, capsys):
+    """A fit that fails on the data (class weights that leave one class with weight)."""
     path = files["tmp"] / "failing.json"
     path.write_text(json.dumps(grid))
     argv = ["tune", "{data}", "--target", "y", "--grid", str(path), "--cv", "2"]
     err = run_error([*argv, "-o", "{tmp}/best.npz"], files, capsys)
-    assert "the search failed, so nothing was ranked or saved: ValueError: dropout=0.5" in err
+    assert "the search failed, so nothing was ranked or saved: ValueError: Only 1 class" in err
     assert len(err.strip().splitlines()) == 1
 
 
@@ -611,12 +895,12 @@ def test_a_network_too_large_for_memory_is_one_line(files, capsys, monkeypatch):
 
     monkeypatch.setattr("sknn_simple._base.init_params", no_memory)
     argv = ["fit", str(files["data"]), "--target", "y", "-o", str(files["tmp"] / "m.npz")]
-    code = main([*argv, "--param", "hidden_layer_sizes=[100000,100000]"])
+    code = main([*argv, "--param", "hidden_layer_sizes=[10000,10000]"])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
     assert err.strip().splitlines() == [
-        "sknn-simple fit: error: hidden_layer_sizes=(100000, 100000): a network of "
-        "10,000,700,003 weights (74.5 GiB in float64) does not fit in memory, and training "
+        "sknn-simple fit: error: hidden_layer_sizes=(10000, 10000): a network of "
+        "100,070,003 weights (0.7 GiB in float64) does not fit in memory, and training "
         "needs several times that; use smaller hidden layers."
     ]
     assert not (files["tmp"] / "m.npz").exists()

@@ -189,21 +189,30 @@ def test_a_target_scaler_round_trips(pipeline, n_outputs):
         save(other.fit(X, y), io.BytesIO())
 
 
-def test_a_regressor_file_whose_loss_does_not_match_its_output_is_refused(tmp_path):
+def test_a_regressor_keeps_the_head_it_was_fitted_with_whatever_its_loss_now(tmp_path):
+    """set_params(loss="poisson") after fitting with the squared error: the model still
+    predicts with its fitted head ("identity"), so the file holds both and loads; partial_fit
+    then refuses the mismatch, as on the original. A head no regressor has is refused."""
     X, y = load_diabetes(return_X_y=True)
     with pytest.warns(ConvergenceWarning):
         model = SimpleMLPRegressor(hidden_layer_sizes=(4,), max_iter=1).fit(X, y / 100)
-    data = io.BytesIO()
-    save(model, data)
-    members = entries(data.getvalue())
+    model.set_params(loss="poisson")
+    path = tmp_path / "changed.npz"
+    save(model, path)
+    loaded = load(path)
+    assert loaded.loss == "poisson" and loaded.out_activation_ == "identity"
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    for m in (model, loaded):
+        with pytest.raises(ValueError, match="loss='poisson' differs from the loss the model"):
+            m.partial_fit(X, y / 100)
+    members = entries(path.read_bytes())
     metadata = json.loads(np.lib.format.read_array(io.BytesIO(members["metadata.npy"])).tobytes())
-    metadata["estimator"]["params"]["loss"] = "poisson"  # the output stays "identity"
+    metadata["estimator"]["fitted"]["out_activation_"] = "softmax"
     text = json.dumps(metadata).encode()
     members["metadata.npy"] = npy(np.frombuffer(text, np.uint8))
     members["metadata_sha256.npy"] = npy(np.frombuffer(hashlib.sha256(text).digest(), np.uint8))
-    path = tmp_path / "forged.npz"
     path.write_bytes(zipped(members))
-    with pytest.raises(ModelFileError, match="output function 'identity' does not fit loss"):
+    with pytest.raises(ModelFileError, match="output function 'softmax' is not a regressor's"):
         load(path)
 
 

@@ -37,7 +37,9 @@ def test_record_appends_one_epoch_everywhere():
     state.record(2.0, 10, {"epoch": 1}, validation=(0.5, 1.5))
     state.record(3.0, 10, {"epoch": 2}, validation=(0.25, 1.25))
     assert (state.n_iter, state.t, state.loss) == (2, 20, 3.0)
-    assert state.loss_curve == [2.0, 3.0] and state.history == [{"epoch": 1}, {"epoch": 2}]
+    assert state.loss_curve == [2.0, 3.0]
+    # each record has every key, NaN (numpy.nan) for the values it was not given
+    assert state.history == [dict.fromkeys(HISTORY_KEYS, np.nan) | {"epoch": e} for e in (1, 2)]
     assert state.validation_scores == [0.5, 0.25]
     assert state.validation_loss_curve == [1.5, 1.25]
     assert state.best_validation_score == 0.5 and state.best_loss == 2.0

@@ -1,1 +1,2 @@
-"""The command line ``sknn-simple`` (``main``), its demo and its benchmark."""
+"""The command line ``sknn-simple`` (``main``; its parameter values in ``params``, the
+``--task auto`` rule in ``task``), its demo and its benchmark."""

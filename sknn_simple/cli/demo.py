@@ -5,6 +5,7 @@ Build the network, train it with visible progress, test it on held-out data, tun
 grid with cross-validation, and save the tuned model, printing a short report at each step.
 """
 
+import os
 import time
 import warnings
 
@@ -19,6 +20,7 @@ from sklearn.preprocessing import StandardScaler
 
 from .._classifier import SimpleMLPClassifier
 from .._regressor import SimpleMLPRegressor
+from ..io.atomic import replacing
 from ..io.model_files import save
 
 EPOCHS_PER_LINE = 10
@@ -53,7 +55,10 @@ def _train_with_progress(net, X, y, X_val, y_val, score="accuracy"):
 
 def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None, task="classification"):
     """Run the demo of ``task``; returns the process exit code."""
-    pyplot = _pyplot() if plot else None  # before the work: fail at once without matplotlib
+    # before the work: fail at once without matplotlib, or with a format it cannot write
+    pyplot = _pyplot() if plot else None
+    if plot:
+        _plot_format(pyplot, plot)
     if task == "regression":
         return _run_regression_demo(random_state, out, plot, pyplot)
     X, y = load_digits(return_X_y=True)
@@ -191,6 +196,24 @@ def _pyplot():
     return plt
 
 
+def _plot_format(plt, path):
+    """The image format of ``path`` (its extension, as matplotlib reads it), or a ValueError
+    that lists those matplotlib writes."""
+    extension = os.path.splitext(path)[1][1:].lower()
+    image_format = extension or plt.rcParams["savefig.format"]
+    figure = plt.figure()
+    try:
+        supported = figure.canvas.get_supported_filetypes()
+    finally:
+        plt.close(figure)
+    if image_format not in supported:
+        raise ValueError(
+            f"{path}: matplotlib cannot draw .{image_format} files; name it .png, or one of "
+            f"{', '.join('.' + name for name in sorted(supported))}"
+        )
+    return image_format
+
+
 def _plot(plt, net, path, labels=("cross-entropy", "validation accuracy", "SimpleMLPClassifier")):
     loss, score, title = labels
     epochs = np.arange(1, len(net.loss_curve_) + 1)
@@ -204,5 +227,8 @@ def _plot(plt, net, path, labels=("cross-entropy", "validation accuracy", "Simpl
     data = "diabetes" if title == "SimpleMLPRegressor" else "digits"
     fig.suptitle(f"{title} on {data}")
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    try:
+        with replacing(path) as f:
+            fig.savefig(f, format=_plot_format(plt, path), dpi=100)
+    finally:
+        plt.close(fig)

@@ -3,11 +3,13 @@
 Every command checks what it is given (parameter values, input files, output paths, optional
 dependencies) before it starts working, and reports each problem as one line on stderr with exit
 status 2 (usage) or 1 (anything else); ``--traceback`` shows the full Python traceback instead.
+This module holds the parser and the commands; ``params.py`` reads and checks parameter values,
+``task.py`` is the ``--task auto`` rule. Outputs are written whole or not at all
+(``io/atomic.py``): a failed command leaves the files it would have replaced as they were.
 """
 
 import argparse
 import importlib
-import json
 import os
 import sys
 import time
@@ -25,21 +27,27 @@ from .. import (
     load,
     save,
 )
+from ..io.atomic import replacing
 from ..io.csv_files import (
     DataFileError,
     check_input,
     check_output,
     file_problem,
+    line_numbers,
     read_features,
-    reading,
     same_file,
     write_table,
 )
 from ..training.solvers import SOLVERS
-
-
-class CommandError(Exception):
-    """Problems to report, one line each, with exit status 1."""
+from .params import (
+    CommandError,
+    check_values,
+    first_line,
+    no_parameter,
+    parse_params,
+    read_grid,
+)
+from .task import MAX_CLASSES, ROWS_PER_CLASS, UnclearTarget, choose_task, finite_numbers
 
 
 def _require(module, extra, feature):
@@ -54,44 +62,10 @@ def _require(module, extra, feature):
 
 ESTIMATORS = {"classification": SimpleMLPClassifier, "regression": SimpleMLPRegressor}
 
-#: ``--task auto``: a target is a regression target when every value is a number and it has more
-#: distinct values than this, unless they are all integers with at least
-#: ``ROWS_PER_CLASS`` rows each on average (many classes in much data: 100 digit-like codes in
-#: 50,000 rows stay classes).
-MAX_CLASSES = 20
-ROWS_PER_CLASS = 20
-
 
 def _candidates(task):
     """The estimator classes ``--task`` allows: both until ``auto`` has seen the target."""
     return list(ESTIMATORS.values()) if task == "auto" else [ESTIMATORS[task]]
-
-
-def choose_task(y):
-    """``(task, reason)`` for ``--task auto``, from the target column as read (see above)."""
-    values = _numbers(y)
-    if values is None:
-        return "classification", "the target holds text"
-    distinct = np.unique(values)
-    if len(distinct) <= MAX_CLASSES:
-        return "classification", f"the target has {len(distinct)} distinct values"
-    if (distinct == np.round(distinct)).all() and len(distinct) * ROWS_PER_CLASS <= len(values):
-        return "classification", (
-            f"the target has {len(distinct)} distinct integers, {ROWS_PER_CLASS} or more rows "
-            "each on average"
-        )
-    return "regression", f"the target has {len(distinct)} distinct numbers"
-
-
-def _numbers(y):
-    """The target as finite float64 numbers, or None if some value is not one."""
-    if y.dtype.kind in "iu":
-        return y.astype(np.float64)
-    try:
-        values = y.astype(np.float64)
-    except ValueError:
-        return None
-    return values if np.isfinite(values).all() else None
 
 
 def _model(task, params, scale=True):
@@ -140,91 +114,24 @@ def _network(model):
     return model[-1] if hasattr(model, "steps") else model
 
 
+#: The seeds NumPy's random streams take (what the estimators' ``random_state`` accepts).
+MAX_SEED = 2**32 - 1
+
+
 def _seed(text):
-    """``--random-state``: an integer, or ``none`` for a different run each time."""
+    """``--random-state``: an integer from 0 to :data:`MAX_SEED`, or ``none`` for a different
+    run each time (checked here, before any command starts)."""
     if text.lower() == "none":
         return None
     try:
-        return int(text)
+        seed = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer or none, got {text!r}") from None
-
-
-def _parse_params(pairs, classes):
-    """``name=value`` pairs as keyword arguments of one of ``classes`` (values as JSON)."""
-    known = set().union(*(cls().get_params() for cls in classes))
-    params = {}
-    for pair in pairs or []:
-        name, sep, text = pair.partition("=")
-        if not sep:
-            raise CommandError(f"--param {pair!r}: expected name=value, e.g. alpha=0.01")
-        if name == "random_state":
-            raise CommandError(f"--param {pair!r}: use --random-state {text} instead")
-        if name not in known:
-            raise CommandError(f"--param {name!r}: {_no_parameter(classes)}; {_has(known)}")
-        try:
-            params[name] = json.loads(text)
-        except json.JSONDecodeError:
-            params[name] = text  # a bare word such as relu
-    return params
-
-
-def _no_parameter(classes, name=None):
-    """``X has no such parameter``, ``neither X nor Y has a parameter 'name'``, ..."""
-    if len(classes) == 1:
-        which = "such parameter" if name is None else f"parameter {name!r}"
-        return f"{classes[0].__name__} has no {which}"
-    which = "such a parameter" if name is None else f"a parameter {name!r}"
-    return f"neither {' nor '.join(cls.__name__ for cls in classes)} has {which}"
-
-
-def _has(known):
-    return f"the parameters are {', '.join(sorted(known))}"
-
-
-def _check_values(grid, where, classes, hint=""):
-    """Every value of ``grid`` (name -> values) through the estimators' own validation.
-
-    Each value alone first, so that every bad value gets its line; then each combination (the
-    candidates of a search), for any rule that involves several parameters. A value is bad when
-    every one of ``classes`` that has the parameter rejects it (their messages are shown, as
-    one that names each estimator when they say the same, followed by ``hint``). Raises
-    CommandError with one line per distinct problem, before any work is done.
-    """
-    from sklearn.model_selection import ParameterGrid
-
-    single = [{name: value} for name, values in grid.items() for value in values]
-    for candidates in (single, ParameterGrid(grid)):
-        problems = []
-        for candidate in candidates:
-            errors = []
-            for cls in classes:
-                if not set(candidate) <= set(cls().get_params()):
-                    continue
-                try:
-                    cls().set_params(**candidate)._validate_params()
-                    break
-                except (ValueError, TypeError) as exc:
-                    errors.append((cls.__name__, _first_line(exc)))
-            else:
-                problem = f"{where}: {_rejection(errors)}{hint}" if errors else None
-                if problem is not None and problem not in problems:
-                    problems.append(problem)
-        if problems:
-            raise CommandError("\n".join(problems))
-
-
-def _rejection(errors):
-    """One line for a value that every estimator rejected, from ``[(class name, message)]``.
-
-    The messages of scikit-learn's parameter validation name the estimator: the same rule of
-    both is said once, naming both (not only the classifier, when the task is not settled yet);
-    different rules (such as the options of ``scoring``) are each said.
-    """
-    first_name, first = errors[0]
-    if all(message.replace(name, first_name) == first for name, message in errors):
-        return first.replace(first_name, " and ".join(name for name, _ in errors))
-    return " ".join(message for _, message in errors)
+        seed = None
+    if seed is None or not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer from 0 to {MAX_SEED} or none, got {text!r}"
+        )
+    return seed
 
 
 def _settle_task(args, y, names, where):
@@ -232,13 +139,31 @@ def _settle_task(args, y, names, where):
     refuses parameters ``names`` of the other estimator."""
     if args.task != "auto":
         return args.task, f"task: {args.task} (--task)"
-    task, reason = choose_task(y)
+    try:
+        task, reason = choose_task(y)
+    except UnclearTarget as unclear:
+        raise CommandError(_unclear(unclear, y, args)) from None
     other = "classification" if task == "regression" else "regression"
     why = f" (--task auto chose {task}: {reason}; pass --task {other} otherwise)"
     unknown = sorted(set(names) - set(ESTIMATORS[task]().get_params()))
     if unknown:
-        raise CommandError(f"{where}: {_no_parameter([ESTIMATORS[task]], unknown[0])}{why}")
+        raise CommandError(f"{where}: {no_parameter([ESTIMATORS[task]], unknown[0])}{why}")
     return task, f"task: {task} ({reason}; --task {other} to override)"
+
+
+def _unclear(unclear, y, args, shown=3):
+    """The line that says which cells of the target left ``--task auto`` unsure, and where."""
+    rows = unclear.rows
+    lines = line_numbers(args.data, rows[:shown])
+    cells = ", ".join(
+        f"line {line} ({value!r})"
+        for line, value in zip(lines, y[rows[:shown]].tolist(), strict=True)
+    )
+    more = f" and {len(rows) - shown} more" if len(rows) > shown else ""
+    return (
+        f"{args.data}: --task auto cannot tell the task of column {args.target!r}: "
+        f"{unclear.what}: {cells}{more}; {unclear.advice}"
+    )
 
 
 def _class_weight_by_label(class_weight, y, where):
@@ -286,8 +211,8 @@ def cmd_demo(args):
 
 def cmd_fit(args):
     classes = _candidates(args.task)
-    params = {**_parse_params(args.param, classes), "random_state": args.random_state}
-    _check_values({name: [value] for name, value in params.items()}, "--param", classes)
+    params = {**parse_params(args.param, classes), "random_state": args.random_state}
+    check_values({name: [value] for name, value in params.items()}, "--param", classes)
     check_input(args.data)
     check_output(args.output, [args.data])
     numeric = args.task == "regression"
@@ -295,9 +220,9 @@ def cmd_fit(args):
     task, why = _settle_task(args, y, params, "--param")
     if len(classes) > 1:  # the values again, for the estimator of the task alone
         values = {name: [value] for name, value in params.items()}
-        _check_values(values, "--param", [ESTIMATORS[task]], hint=f" ({why})")
+        check_values(values, "--param", [ESTIMATORS[task]], hint=f" ({why})")
     if task == "regression":
-        y = _numbers(y)
+        y = finite_numbers(y)[0]
     elif "class_weight" in params:
         params["class_weight"] = _class_weight_by_label(
             params["class_weight"], y, "--param class_weight"
@@ -373,7 +298,7 @@ def cmd_predict(args):
         for row, proba in zip(rows, model.predict_proba(X), strict=True):
             row += [f"{p:.6g}" for p in proba]
     if args.output:
-        with open(args.output, "w", newline="", encoding="utf-8") as f:
+        with replacing(args.output, "w", newline="", encoding="utf-8") as f:
             write_table(f, header, rows)
         print(f"wrote {len(rows)} predictions to {args.output}")
     else:
@@ -400,19 +325,33 @@ def cmd_info(args):
         f"{net.coefs_[0].dtype})"
     )
     if isinstance(net, SimpleMLPRegressor):
-        print(f"regression: {net.n_outputs_} output(s), loss={net.loss!r}")
+        print(f"regression: {net.n_outputs_} output(s), loss={_plain(net.loss)!r}")
     else:
         print(f"classes: {net.classes_.tolist()}")
     if columns:
         print(f"features: {', '.join(columns)}")
     print(
-        f"trained: {len(net.loss_curve_)} epochs/iterations with solver={net.solver!r}, "
+        f"trained: {len(net.loss_curve_)} epochs/iterations with solver={_plain(net.solver)!r}, "
         f"final training loss {net.loss_curve_[-1] if net.loss_curve_ else float('nan'):.6g}"
     )
-    defaults = type(net)().get_params()
-    changed = {k: v for k, v in net.get_params().items() if v != defaults[k]}
+    defaults = {k: _plain(v) for k, v in type(net)().get_params().items()}
+    params = {k: _plain(v) for k, v in net.get_params().items()}
+    changed = {k: v for k, v in params.items() if v != defaults[k]}
     print(f"parameters (non-default): {changed or 'none'}")
     return 0
+
+
+def _plain(value):
+    """A parameter's value in plain Python, to print and compare whatever its type: NumPy
+    numbers, text and arrays as numbers, str and lists; tuples as lists (``(100,)`` is
+    ``[100]``); a random stream as it is."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    return value
 
 
 def _architecture(net):
@@ -427,8 +366,14 @@ def cmd_tune(args):
     from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
     classes = _candidates(args.task)
-    grid = _read_grid(args.grid, classes)
-    _check_values({"random_state": [args.random_state], **grid}, args.grid, classes)
+    grid = read_grid(args.grid, classes)
+    check_values({"random_state": [args.random_state], **grid}, args.grid, classes)
+    losses = grid.get("loss", ["squared_error"])  # (only a regressor has a loss)
+    if "poisson" in losses and len(set(losses)) > 1:
+        raise CommandError(
+            f"{args.grid}: loss: tune 'poisson' and 'squared_error' separately (the first "
+            "models the counts as they are, the second a standardized target)"
+        )
     check_input(args.data)
     if args.output:
         check_output(args.output, [args.data, args.grid])
@@ -438,16 +383,10 @@ def cmd_tune(args):
     X, y, columns = read_features(args.data, target=args.target, numeric_target=numeric)
     task, why = _settle_task(args, y, grid, args.grid)
     if len(classes) > 1:  # the values again, for the estimator of the task alone
-        _check_values(grid, args.grid, [ESTIMATORS[task]], hint=f" ({why})")
+        check_values(grid, args.grid, [ESTIMATORS[task]], hint=f" ({why})")
     if task == "regression":
-        y = _numbers(y)
+        y = finite_numbers(y)[0]
         folds = KFold(args.cv, shuffle=True, random_state=args.random_state)
-        losses = grid.get("loss", ["squared_error"])
-        if "poisson" in losses and len(set(losses)) > 1:
-            raise CommandError(
-                f"{args.grid}: loss: tune 'poisson' and 'squared_error' separately (the first "
-                "models the counts as they are, the second a standardized target)"
-            )
     else:
         folds = StratifiedKFold(args.cv, shuffle=True, random_state=args.random_state)
         if "class_weight" in grid:
@@ -483,10 +422,10 @@ def cmd_tune(args):
         except Exception as exc:  # --traceback shows it as the cause
             raise CommandError(
                 f"the search failed, so nothing was ranked or saved: "
-                f"{type(exc).__name__}: {_first_line(exc)}"
+                f"{type(exc).__name__}: {first_line(exc)}"
             ) from exc
     for message in dict.fromkeys(str(warning.message) for warning in caught):
-        print(f"warning: {_first_line(message)}", file=sys.stderr)
+        print(f"warning: {first_line(message)}", file=sys.stderr)
     results = search.cv_results_
     score = "accuracy" if task == "classification" else "R²"
     print(why)  # (only now: a search that fails prints nothing but its error)
@@ -503,28 +442,6 @@ def cmd_tune(args):
         save(search.best_estimator_, args.output)
         print(f"saved the best model to {args.output}")
     return 0
-
-
-def _read_grid(path, classes):
-    try:
-        with reading(path) as f:
-            grid = json.load(f)
-    except json.JSONDecodeError as exc:
-        raise CommandError(f"{path}: not valid JSON ({exc})") from None
-    if (
-        not isinstance(grid, dict)
-        or not grid
-        or not all(isinstance(v, list) and v for v in grid.values())
-    ):
-        raise CommandError(
-            f"{path}: expected an object of parameter lists, e.g. "
-            '{"alpha": [0.0001, 0.01], "hidden_layer_sizes": [[50], [100], [50, 50]]}'
-        )
-    known = set().union(*(cls().get_params() for cls in classes))
-    unknown = sorted(set(grid) - known)
-    if unknown:
-        raise CommandError(f"{path}: {_no_parameter(classes, unknown[0])}")
-    return grid
 
 
 def _fit_on_dask(search, X, y, address):
@@ -564,7 +481,8 @@ _TASK = dict(
     default="auto",
     help=f"auto (the default): regression when every target value is a number and there are "
     f"more than {MAX_CLASSES} distinct ones, unless all are integers with {ROWS_PER_CLASS} or "
-    "more rows each on average; classification otherwise",
+    "more rows each on average; classification otherwise. If a few cells decide it (a missing "
+    "value among numbers, a fraction among integer codes), they are reported instead",
 )
 
 
@@ -725,19 +643,13 @@ COMMANDS = {
 }
 
 
-def _first_line(error):
-    """The first non-blank line of an error message (some start with a newline)."""
-    text = str(error)
-    return next((line for line in text.splitlines() if line.strip()), type(error).__name__)
-
-
 def _error_lines(exc):
     """What to print for ``exc``: one line per problem, every file error as ``PATH: what``."""
     if isinstance(exc, CommandError):
         return str(exc).splitlines()
     if isinstance(exc, OSError) and exc.filename is not None:
         return [file_problem(exc.filename, exc)]
-    return [_first_line(exc)]
+    return [first_line(exc)]
 
 
 def main(argv=None):
@@ -750,6 +662,8 @@ def main(argv=None):
         parser.error("benchmark: give both DATA.csv and --target, or neither")
     if getattr(args, "cv", 2) < 2:
         parser.error("--cv must be at least 2")
+    if getattr(args, "n_jobs", None) == 0:
+        parser.error("--n-jobs must not be 0 (1 runs one fit at a time, -1 one per core)")
     try:
         return COMMANDS[args.command](args)
     except BrokenPipeError:  # the reader stopped early (| head): not an error of the command

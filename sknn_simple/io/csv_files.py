@@ -225,6 +225,21 @@ def read_features(path, target=None, columns=None, numeric_target=False):
     return X, y, list(columns)
 
 
+def line_numbers(path, rows):
+    """The line of the file ``path`` on which each of the data ``rows`` starts (0-based row
+    indices, as :func:`read_features` counts them, in increasing order)."""
+    wanted, lines = set(rows), {}
+    with reading(path) as f:
+        reader = csv.reader(f)
+        header = _header(reader, path)
+        for row, (line, _) in enumerate(_records(reader, path, len(header))):
+            if row in wanted:
+                lines[row] = line
+                if len(lines) == len(wanted):
+                    break
+    return [lines[row] for row in rows]
+
+
 def canonical_int(text):
     """The int64 that ``text`` writes in its canonical form (``str(value) == text``), else None."""
     try:

@@ -1,4 +1,4 @@
-"""Model files: arrays and JSON metadata in a NumPy ``.npz`` archive, and nothing that executes.
+"""Model files: what a file holds and how it becomes an estimator again (``save``, ``load``).
 
 A file holds one fitted estimator of this package, alone or behind ``StandardScaler`` steps in a
 :class:`~sklearn.pipeline.Pipeline`, and either of those optionally inside a
@@ -6,27 +6,30 @@ A file holds one fitted estimator of this package, alone or behind ``StandardSca
 (how a regressor's targets are scaled: the optional ``"target"`` entry). What is stored is
 generic: the estimator's parameters (``get_params()``) and its fitted values
 (``_fitted_values()``: the fitted attributes and the training state as plain values), encoded
-by :func:`_encode` into JSON, with every array in an entry of its own. Every entry is a plain
+into JSON by ``codec.py``, with every array in an entry of its own. Every entry is a plain
 numeric or fixed-width-text array; the metadata is UTF-8 JSON stored as bytes.
 
 Loading never unpickles (``allow_pickle=False``). It bounds how much it reads before reading it
-(the metadata, and all arrays together, by what a model of the declared size can need), checks
-the format, the version, every array's digest, declared type and shape *before* reading its
-data, and hands the decoded values to the estimator, which checks each one
-(``_restore_fitted``). So a truncated, tampered, foreign, oversized or newer-format file raises
-:class:`ModelFileError` and nothing else.
+(``archive.py``: the metadata within :data:`MAX_METADATA_BYTES`, all arrays together within
+:func:`array_budget` of the sizes the file declares and checks consistent), checks the format,
+the version, every array's digest, declared type and shape *before* reading its data, and hands
+the decoded values to the estimator, which checks each one (``_restore_fitted``). So a
+truncated, tampered, foreign, oversized or newer-format file raises :class:`ModelFileError` and
+nothing else.
+
+Saving runs the same checks over the entries it is about to write, so it never writes a file
+that load would refuse, and it replaces the file only once the new one is whole on the disk
+(``atomic.py``): a failed save leaves the previous file as it was.
 
 Format versions: 2 (this one) stores any number of hidden layers and the whole training state;
 files of version 1 (one hidden layer, written before the depth redesign) still load.
 """
 
 import hashlib
-import io
 import json
 import math
 import os
 import zipfile
-from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
@@ -35,6 +38,12 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ..training.history import HISTORY_KEYS
+from .archive import Archive, Entries, ModelFileError, file_length, npy_bytes, write_archive
+from .codec import decode_fields, encode_fields
+
+__all__ = ["ModelFileError", "array_budget", "load", "save", "size_problem"]
+
 FORMAT = "sknn_simple model"
 FORMAT_VERSION = 2
 _METADATA = "metadata"
@@ -42,16 +51,18 @@ _CHECKSUM = "metadata_sha256"
 #: Largest metadata entry: parameters, scalars and digests take a few kB; a class_weight dict
 #: of 100,000 classes fits too.
 MAX_METADATA_BYTES = 4 * 2**20
-#: Arrays beyond the parameters, the feature names and the labels: curves, random state.
-ARRAY_ALLOWANCE_BYTES = 8 * 2**20
-
-
-#: Largest network a file may describe: 2 GB of float64 weights.
+#: Largest network a file may describe: 2 GiB of float64 weights.
 MAX_PARAMETERS = 2**28
 
-
-class ModelFileError(ValueError):
-    """A file is not a readable sknn_simple model (the message says why)."""
+# What the arrays of a model may take (array_budget), beyond its weights and optimizer arrays:
+#: for the name of each input and the label and class weights of each output (1,024 characters)
+TEXT_BYTES = 4 * 2**10
+#: for each layer (hidden_layer_sizes given as an array)
+LAYER_BYTES = 8
+#: for each epoch: the loss curve, the history's row, the validation score and loss (float64)
+EPOCH_BYTES = 8 * (1 + len(HISTORY_KEYS) + 2)
+#: for the rest: the random stream's state (2.5 kB) and small parameter arrays
+FIXED_BYTES = 64 * 2**10
 
 
 def _estimator_classes():
@@ -60,140 +71,6 @@ def _estimator_classes():
     from .._regressor import SimpleMLPRegressor
 
     return {cls.__name__: cls for cls in (SimpleMLPClassifier, SimpleMLPRegressor)}
-
-
-# --- plain values <-> JSON with array entries ----------------------------------------------------
-#
-# JSON holds None, booleans, integers, finite floats, strings and lists as they are. Anything
-# else is an object with one key saying what it is: {"float": "inf"}, {"tuple": [...]},
-# {"object": {name: value, ...}} (a dict whose keys are all text), {"dict": [[key, value], ...]}
-# (any other dict), {"numpy": "int64", "value": 3}, {"array": "entry name"},
-# {"object_array": "entry name"} (an array of str held as text), {"RandomState": {...}}.
-
-
-def _encode(value, name, arrays):
-    """``value`` as JSON; arrays go to ``arrays[entry]``. TypeError for what cannot be stored."""
-    if isinstance(value, np.generic):  # first: np.str_ is a str, np.float64 a float
-        if not isinstance(value, (np.bool_, np.integer, np.floating, np.str_)):
-            raise TypeError(f"{name}: cannot store a NumPy {type(value).__name__}")
-        return {
-            "numpy": value.dtype.name if not isinstance(value, np.str_) else "str_",
-            "value": _encode(value.item(), name, arrays),
-        }
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, Integral):
-        return int(value)
-    if isinstance(value, float):
-        return value if math.isfinite(value) else {"float": repr(value)}
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind == "O":
-            if not all(isinstance(item, str) for item in value.ravel().tolist()):
-                raise TypeError(f"{name}: cannot store an object array that is not all text")
-            arrays[name] = value.astype(str)
-            return {"object_array": name}
-        if value.dtype.kind not in "biufU" or value.dtype.names is not None:
-            raise TypeError(f"{name}: cannot store an array of {value.dtype}")
-        arrays[name] = value
-        return {"array": name}
-    if isinstance(value, list):
-        return [_encode(item, f"{name}.{i}", arrays) for i, item in enumerate(value)]
-    if isinstance(value, tuple):
-        return {"tuple": [_encode(item, f"{name}.{i}", arrays) for i, item in enumerate(value)]}
-    if isinstance(value, dict) and all(type(key) is str for key in value):
-        return {"object": _encode_fields(value, name, arrays)}
-    if isinstance(value, dict):
-        return {
-            "dict": [
-                [_encode(key, f"{name}.key{i}", arrays), _encode(item, f"{name}.{i}", arrays)]
-                for i, (key, item) in enumerate(value.items())
-            ]
-        }
-    if isinstance(value, np.random.RandomState):
-        return {"RandomState": _encode(value.get_state(legacy=False), name, arrays)}
-    raise TypeError(
-        f"{name}: cannot store a value of type {type(value).__name__} in a model file; use "
-        "pickle or skops for models that hold other objects."
-    )
-
-
-def _encode_fields(mapping, prefix, arrays):
-    """A JSON object of named values (parameters, fitted attributes), each encoded."""
-    return {name: _encode(value, f"{prefix}.{name}", arrays) for name, value in mapping.items()}
-
-
-def _decode_fields(encoded, archive):
-    if not isinstance(encoded, dict):
-        raise ModelFileError("the estimator's description is malformed")
-    return {name: _decode(value, archive) for name, value in encoded.items()}
-
-
-_NUMPY_SCALARS = {
-    "bool",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "float16",
-    "float32",
-    "float64",
-    "str_",
-}
-
-
-def _decode(value, archive, depth=0):
-    """The inverse of :func:`_encode`, reading arrays from ``archive``; ModelFileError if bad."""
-    if depth > 20:
-        raise ModelFileError("the metadata is nested too deeply")
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, list):
-        return [_decode(item, archive, depth + 1) for item in value]
-    if not isinstance(value, dict) or len(value) not in (1, 2):
-        raise ModelFileError("the metadata holds a value of unknown form")
-    (tag, content), *rest = value.items()
-    if tag == "float" and content in ("inf", "-inf", "nan") and not rest:
-        return float(content)
-    if tag == "tuple" and isinstance(content, list) and not rest:
-        return tuple(_decode(item, archive, depth + 1) for item in content)
-    if tag == "object" and isinstance(content, dict) and not rest:
-        return {key: _decode(item, archive, depth + 1) for key, item in content.items()}
-    if tag == "dict" and isinstance(content, list) and not rest:
-        if not all(isinstance(pair, list) and len(pair) == 2 for pair in content):
-            raise ModelFileError("the metadata holds a malformed mapping")
-        items = [
-            (_decode(k, archive, depth + 1), _decode(v, archive, depth + 1)) for k, v in content
-        ]
-        try:
-            return dict(items)
-        except TypeError:
-            raise ModelFileError("the metadata holds a mapping with unhashable keys") from None
-    if tag == "numpy" and content in _NUMPY_SCALARS and [k for k, _ in rest] == ["value"]:
-        inner = rest[0][1]
-        if not isinstance(inner, (bool, int, float, str)) and not (
-            isinstance(inner, dict) and "float" in inner
-        ):
-            raise ModelFileError("the metadata holds a malformed NumPy number")
-        try:
-            return np.dtype(content if content != "str_" else "U").type(_decode(inner, archive))
-        except (ValueError, OverflowError, TypeError):
-            raise ModelFileError("the metadata holds a malformed NumPy number") from None
-    if tag in ("array", "object_array") and isinstance(content, str) and not rest:
-        array = archive.read(content)
-        return array.astype(object) if tag == "object_array" else array
-    if tag == "RandomState" and not rest:
-        state = _decode(content, archive, depth + 1)
-        rng = np.random.RandomState()
-        try:
-            rng.set_state(state)
-        except (ValueError, TypeError, KeyError):
-            raise ModelFileError("the metadata holds a malformed random state") from None
-        return rng
-    raise ModelFileError(f"the metadata holds a value of unknown form ({tag!r})")
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -237,11 +114,14 @@ def save(model, path):
             f"ending with one; got {type(model).__name__}. Use pickle or skops for other objects."
         )
     check_is_fitted(net)
+    problem = size_problem(net._layout.sizes)
+    if problem is not None:
+        raise ValueError(f"save() cannot write this model: {problem}. Use pickle or skops for it.")
     arrays = {}
     estimator = {
         "class": type(net).__name__,
-        "params": _encode_fields(net.get_params(), "params", arrays),
-        "fitted": _encode_fields(net._fitted_values(), "fitted", arrays),
+        "params": encode_fields(net.get_params(), "params", arrays),
+        "fitted": encode_fields(net._fitted_values(), "fitted", arrays),
     }
     step_names = []
     if scalers and getattr(model, "feature_names_in_", None) is not None:
@@ -266,7 +146,7 @@ def save(model, path):
         },
         "estimator": estimator,
     }
-    entries = {name: _npy_bytes(array) for name, array in arrays.items()}
+    entries = {name: npy_bytes(array) for name, array in arrays.items()}
     metadata["digests"] = {name: hashlib.sha256(raw).hexdigest() for name, raw in entries.items()}
     text = json.dumps(metadata, allow_nan=False).encode("utf-8")
     if len(text) > MAX_METADATA_BYTES:
@@ -275,18 +155,17 @@ def save(model, path):
             f"({MAX_METADATA_BYTES}); a class_weight dict with this many classes cannot be "
             "stored: use pickle or skops."
         )
-    entries[_METADATA] = _npy_bytes(np.frombuffer(text, dtype=np.uint8))
-    entries[_CHECKSUM] = _npy_bytes(np.frombuffer(hashlib.sha256(text).digest(), np.uint8))
-    # A standard .npz archive (np.load reads it), written entry by entry.
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name, raw in entries.items():
-            archive.writestr(f"{name}.npy", raw)
-
-
-def _npy_bytes(array):
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
-    return buffer.getvalue()
+    entries[_METADATA] = npy_bytes(np.frombuffer(text, dtype=np.uint8))
+    entries[_CHECKSUM] = npy_bytes(np.frombuffer(hashlib.sha256(text).digest(), np.uint8))
+    try:  # what load will do with the file: it must give the model back
+        written = Entries(entries)
+        _read(written, written.length, copy=False)
+    except ModelFileError as exc:
+        raise ValueError(
+            f"save() cannot write this model: load() would refuse the file ({exc}). "
+            "Use pickle or skops for it."
+        ) from None
+    write_archive(path, entries)
 
 
 def _split_target_scaler(wrapper):
@@ -378,11 +257,20 @@ def load(path):
         raise ModelFileError(
             f"{where}: not a sknn_simple model file (not a valid archive: {exc})."
         ) from None
+    with archive:
+        try:
+            return _read(archive, length=file_length(archive.fp))
+        except ModelFileError as exc:
+            raise ModelFileError(f"{where}: {exc}") from None
+
+
+def _read(archive, length, copy=True):
+    """The model in ``archive`` (a ZipFile, or save's Entries) of ``length`` bytes; every
+    problem a ModelFileError."""
     try:
-        with archive:
-            return _load_archive(_Archive(archive))
-    except ModelFileError as exc:
-        raise ModelFileError(f"{where}: {exc}") from None
+        return _load_archive(Archive(archive, length, copy=copy))
+    except ModelFileError:
+        raise
     except (
         zipfile.BadZipFile,
         OSError,
@@ -398,115 +286,7 @@ def load(path):
         AttributeError,
         NotImplementedError,  # zipfile: an unknown compression method
     ) as exc:
-        raise ModelFileError(
-            f"{where}: damaged model file ({type(exc).__name__}: {exc})."
-        ) from None
-
-
-class _Archive:
-    """Reads verified arrays: sizes first, then the digest, then the data.
-
-    The sizes are those the archive and each array's header declare, checked before anything
-    large is read or decompressed: the metadata within :data:`MAX_METADATA_BYTES`; each array
-    only if its header's shape and type account for exactly its size in the archive, and all
-    arrays together only within ``budget``, what a model of the declared layers can need
-    (set by :meth:`reserve` once the metadata is read). No entry may be compressed more than
-    :data:`MAX_COMPRESSION` times.
-    """
-
-    def __init__(self, archive):
-        self.archive = archive
-        self.members = {info.filename: info for info in archive.infolist()}
-        self.digests = {}
-        self.unread = set()  # entries listed in the metadata and not read yet
-        self.budget = None
-
-    def has(self, name):
-        return f"{name}.npy" in self.members
-
-    def reserve(self, budget):
-        """Allow reading arrays of at most ``budget`` bytes, all together."""
-        self.budget = budget
-
-    def _info(self, name):
-        info = self.members.get(f"{name}.npy")
-        if info is None:
-            raise ModelFileError(f"the entry {name!r} is missing")
-        if info.flag_bits & 0x1:  # zipfile would ask for a password (a RuntimeError)
-            raise ModelFileError(f"the entry {name!r} is encrypted")
-        if info.file_size > MAX_COMPRESSION * info.compress_size + 2**16:
-            raise ModelFileError(f"the entry {name!r} is compressed implausibly well")
-        return info
-
-    def raw(self, name, limit):
-        """The bytes of the small entry ``name`` (zipfile checks their CRC-32)."""
-        info = self._info(name)
-        if info.file_size > limit:
-            raise ModelFileError(f"the entry {name!r} is implausibly large")
-        return self.archive.read(info)
-
-    def read(self, name, kinds="biufU", shape=None, ndim=None, raw=None):
-        """Array ``name`` whose dtype kind is in ``kinds`` and whose shape is as given.
-
-        ``raw``: the bytes of an entry already read (the metadata); otherwise the header is
-        read and checked first, then the whole entry and its digest.
-        """
-        if raw is None:
-            if not isinstance(self.digests.get(name), str):
-                raise ModelFileError(f"the entry {name!r} has no digest")
-            info = self._info(name)
-            with self.archive.open(info) as f:
-                declared_shape, dtype, header_size = _read_header(f, name)
-            _check_array(name, declared_shape, dtype, kinds, shape, ndim)
-            nbytes = math.prod(declared_shape) * dtype.itemsize
-            if header_size + nbytes != info.file_size:
-                raise ModelFileError(f"the entry {name!r} is not the size its header declares")
-            if self.budget is None or nbytes > self.budget:
-                raise ModelFileError(f"the entry {name!r} is larger than this model can need")
-            self.budget -= nbytes
-            self.unread.discard(name)
-            raw = self.archive.read(info)
-            if hashlib.sha256(raw).hexdigest() != self.digests[name]:
-                raise ModelFileError(f"the entry {name!r} is corrupted (digest mismatch)")
-        f = io.BytesIO(raw)
-        declared_shape, dtype, header_size = _read_header(f, name)
-        _check_array(name, declared_shape, dtype, kinds, shape, ndim)
-        if math.prod(declared_shape) * dtype.itemsize > len(raw) - header_size:
-            raise ModelFileError(f"the entry {name!r} is truncated")
-        f.seek(0)
-        return np.lib.format.read_array(f, allow_pickle=False)
-
-
-#: The most an entry may be compressed (this package writes them uncompressed).
-MAX_COMPRESSION = 64
-
-
-def _read_header(f, name):
-    """``(shape, dtype, header size)`` of the ``.npy`` data that starts in file ``f``."""
-    version = np.lib.format.read_magic(f)
-    if version not in _HEADER_READERS:
-        raise ModelFileError(f"the entry {name!r} has an unknown array format {version}")
-    declared_shape, _, dtype = _HEADER_READERS[version](f)
-    return declared_shape, dtype, f.tell()
-
-
-def _check_array(name, declared_shape, dtype, kinds, shape, ndim):
-    if dtype.hasobject or dtype.kind not in kinds or dtype.names is not None:
-        raise ModelFileError(f"the entry {name!r} has the unexpected type {dtype}")
-    if shape is not None and tuple(declared_shape) != tuple(shape):
-        raise ModelFileError(
-            f"the entry {name!r} has shape {declared_shape}, expected {tuple(shape)}"
-        )
-    if ndim is not None and len(declared_shape) != ndim:
-        raise ModelFileError(
-            f"the entry {name!r} has {len(declared_shape)} dimensions, expected {ndim}"
-        )
-
-
-_HEADER_READERS = {
-    (1, 0): np.lib.format.read_array_header_1_0,
-    (2, 0): np.lib.format.read_array_header_2_0,
-}
+        raise ModelFileError(f"damaged model file ({type(exc).__name__}: {exc}).") from None
 
 
 def _load_archive(archive):
@@ -524,10 +304,10 @@ def _load_model(archive):
         from .._classifier import SimpleMLPClassifier
         from .model_files_v1 import classifier_values_v1
 
-        params, fitted = classifier_values_v1(archive, _get(metadata, "classifier", dict))
+        params, fitted = classifier_values_v1(archive, _get(metadata, "classifier", dict), metadata)
         net = _estimator(SimpleMLPClassifier, params, fitted)
     else:
-        net = _load_estimator(archive, _get(metadata, "estimator", dict))
+        net = _load_estimator(archive, _get(metadata, "estimator", dict), metadata)
     model = _load_pipeline(archive, metadata, net)
     target = metadata.get("target")
     return model if target is None else _load_target_scaler(archive, target, model, net)
@@ -571,9 +351,8 @@ def _load_pipeline(archive, metadata, net):
 def _read_metadata(archive):
     if not archive.has(_METADATA) or not archive.has(_CHECKSUM):
         raise ModelFileError("not a sknn_simple model file (no metadata entry)")
-    raw = archive.raw(_METADATA, limit=MAX_METADATA_BYTES)
-    raw = archive.read(_METADATA, "u", ndim=1, raw=raw)
-    checksum = archive.read(_CHECKSUM, "u", shape=(32,), raw=archive.raw(_CHECKSUM, limit=1024))
+    raw = archive.array(archive.raw(_METADATA, limit=MAX_METADATA_BYTES), _METADATA, "u", ndim=1)
+    checksum = archive.array(archive.raw(_CHECKSUM, limit=1024), _CHECKSUM, "u", shape=(32,))
     if raw.dtype != np.uint8 or checksum.dtype != np.uint8:
         raise ModelFileError("the metadata entry is not text")
     if hashlib.sha256(raw.tobytes()).digest() != checksum.tobytes():
@@ -634,15 +413,50 @@ def _get(mapping, key, kind):
     return value
 
 
-def array_budget(sizes, itemsize=8):
-    """Bytes the arrays of a model with layers of these ``sizes`` may take, all together.
+def array_budget(sizes, n_epochs=0, n_scalers=0):
+    """Bytes the arrays of a model may take, all together, from the sizes its file declares.
 
-    The weights and the optimizer's arrays (two more copies for Adam); 1 kB for the name of
-    each input and the label of each output; and an allowance for the curves, the history
-    and the random state (about 140,000 epochs).
+    Parameters
+    ----------
+    sizes : sequence of int
+        The layers' sizes, inputs first and outputs last.
+    n_epochs : int, default=0
+        The epochs its curves record.
+    n_scalers : int, default=0
+        The ``StandardScaler`` steps in front of it.
+
+    Returns
+    -------
+    int
+        The weights and the optimizer's arrays (two more copies for Adam, float64 at most);
+        :data:`TEXT_BYTES` for the name of each input (in the pipeline and the network) and
+        the label and class weights of each output; the statistics of the scalers and of a
+        target scaler; :data:`LAYER_BYTES` a layer; :data:`EPOCH_BYTES` an epoch; and
+        :data:`FIXED_BYTES` for the random state and small arrays.
     """
-    n_parameters = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
-    return 3 * n_parameters * itemsize + 1024 * (sizes[0] + sizes[-1]) + ARRAY_ALLOWANCE_BYTES
+    d, k = sizes[0], sizes[-1]
+    statistics = 3 * 8 * (n_scalers * d + k)  # mean_, scale_, var_ of each column
+    return (
+        3 * 8 * _n_parameters(sizes)
+        + TEXT_BYTES * (2 * d + max(k, 2))
+        + statistics
+        + LAYER_BYTES * len(sizes)
+        + EPOCH_BYTES * n_epochs
+        + FIXED_BYTES
+    )
+
+
+def _n_parameters(sizes):
+    """Weights and biases of a network with layers of these sizes."""
+    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+
+
+def size_problem(sizes):
+    """Why a network with layers of these sizes cannot be in a model file, or None."""
+    n = _n_parameters(sizes)
+    if n > MAX_PARAMETERS:
+        return f"a network of {n:,} parameters is more than a model file holds ({MAX_PARAMETERS:,})"
+    return None
 
 
 def _declared_sizes(fitted):
@@ -650,16 +464,63 @@ def _declared_sizes(fitted):
     sizes = fitted.get("_layout")
     if not (
         isinstance(sizes, list)
-        and 2 <= len(sizes) <= 1000
+        and len(sizes) >= 2
         and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n < 2**31 for n in sizes)
     ):
         raise ModelFileError("the layers' sizes are missing or invalid")
-    if sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False)) > MAX_PARAMETERS:
-        raise ModelFileError("the network is implausibly large")
+    problem = size_problem(sizes)
+    if problem is not None:
+        raise ModelFileError(problem)
     return sizes
 
 
-def _load_estimator(archive, meta):
+#: The curves of the training state, whose lengths are the number of epochs.
+CURVES = ("loss_curve", "history", "validation_scores", "validation_loss_curve")
+
+
+def _curve_entries(fitted):
+    """The entries that hold the training state's curves, by name (those the metadata names)."""
+    state = fitted.get("_state")
+    values = state.get("object") if isinstance(state, dict) else None
+    if not isinstance(values, dict):
+        return {}
+    entries = {}
+    for name in CURVES:
+        reference = values.get(name)
+        if isinstance(reference, dict) and isinstance(reference.get("array"), str):
+            entries[name] = reference["array"]
+    return entries
+
+
+def declared_epochs(archive, entries):
+    """The epochs the curves in ``entries`` (:data:`CURVES` -> entry name) record, from their
+    headers alone, checked consistent: the history has one row an epoch of the loss curve, and
+    the validation curves (which restart when what is watched changes) at most as many."""
+    if "loss_curve" not in entries:
+        return 0
+    (n_epochs,), _ = archive.declared(entries["loss_curve"], "f", ndim=1)
+    if "history" in entries:
+        archive.declared(entries["history"], "f", shape=(n_epochs, len(HISTORY_KEYS)))
+    for name in ("validation_scores", "validation_loss_curve"):
+        if name in entries:
+            (n,), _ = archive.declared(entries[name], "f", ndim=1)
+            if n > n_epochs:
+                raise ModelFileError(
+                    f"the entry {entries[name]!r} has {n} entries, more than the {n_epochs} "
+                    "epochs of the loss curve"
+                )
+    return n_epochs
+
+
+def reserve(archive, metadata, sizes, curves):
+    """Allow ``archive`` to read what a model of the sizes and epochs it declares can need."""
+    pipeline = metadata.get("pipeline")
+    scalers = pipeline.get("scalers") if isinstance(pipeline, dict) else None
+    n_scalers = len(scalers) if isinstance(scalers, list) else 0
+    archive.reserve(array_budget(sizes, declared_epochs(archive, curves), n_scalers))
+
+
+def _load_estimator(archive, meta, metadata):
     if set(meta) != {"class", "params", "fitted"}:
         raise ModelFileError("the estimator's description has unknown or missing entries")
     classes = _estimator_classes()
@@ -667,9 +528,9 @@ def _load_estimator(archive, meta):
     if cls is None:
         raise ModelFileError(f"unknown estimator {meta.get('class')!r}")
     fitted = _get(meta, "fitted", dict)
-    archive.reserve(array_budget(_declared_sizes(fitted)))
-    params = _decode_fields(_get(meta, "params", dict), archive)
-    return _estimator(cls, params, _decode_fields(fitted, archive))
+    reserve(archive, metadata, _declared_sizes(fitted), _curve_entries(fitted))
+    params = decode_fields(_get(meta, "params", dict), archive)
+    return _estimator(cls, params, decode_fields(fitted, archive))
 
 
 def _estimator(cls, params, fitted):

@@ -12,16 +12,17 @@ from sklearn.utils import check_random_state
 from ..training.state import HISTORY_KEYS
 
 
-def classifier_values_v1(archive, meta):
-    """The parameters and fitted values of the classifier a version-1 file describes."""
+def classifier_values_v1(archive, meta, metadata):
+    """The parameters and fitted values of the classifier a version-1 file describes
+    (``meta``, the part of its ``metadata`` that describes the classifier)."""
+    from .model_files import CURVES, MAX_PARAMETERS, reserve
     from .model_files import ModelFileError as error
     from .model_files import _get as get
-    from .model_files import array_budget
 
     d, h, k = (get(meta, key, int) for key in ("n_features_in", "n_hidden", "n_outputs"))
-    if not (1 <= d < 2**31 and 1 <= h < 2**31 and 1 <= k < 2**31) or d * h + h * k > 2**28:
+    if not (1 <= d < 2**31 and 1 <= h < 2**31 and 1 <= k < 2**31) or d * h + h * k > MAX_PARAMETERS:
         raise error("the network sizes are invalid")
-    archive.reserve(array_budget((d, h, k)))
+    reserve(archive, metadata, (d, h, k), {name: name for name in CURVES if archive.has(name)})
 
     params = dict(get(meta, "params", dict))
     if "hidden_layer_size" not in params:

@@ -16,18 +16,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from .history import HISTORY_KEYS, History
 from .solvers import SOLVERS
-
-#: Keys of each record of ``history_``.
-HISTORY_KEYS = (
-    "epoch",
-    "loss",
-    "validation_loss",
-    "validation_score",
-    "learning_rate",
-    "gradient_norm",
-    "seconds",
-)
 
 
 @dataclass
@@ -60,8 +50,10 @@ class TrainingState:
         Epochs or solver iterations of the latest call (``n_iter_``).
     loss : float or None
         The training loss of the latest epoch (``loss_``).
-    loss_curve, history : list
-        One entry per epoch over every call (``loss_curve_``, ``history_``).
+    loss_curve : list
+        One entry per epoch over every call (``loss_curve_``).
+    history : History
+        One record per epoch over every call (``history_``), stored as a table.
     seconds : float
         Training time so far, over every call.
     monitor_mode : tuple (has_validation, early_stopping) or None
@@ -95,7 +87,7 @@ class TrainingState:
     n_iter: int = 0
     loss: float | None = None
     loss_curve: list = field(default_factory=list)
-    history: list = field(default_factory=list)
+    history: History = field(default_factory=History)
     seconds: float = 0.0
     monitor_mode: tuple | None = None
     no_improvement_count: int = 0
@@ -192,9 +184,7 @@ class TrainingState:
             None if self.dropout_rng is None else self.dropout_rng.bit_generator.state
         )
         values["loss_curve"] = np.asarray(self.loss_curve, dtype=np.float64)
-        values["history"] = np.array(
-            [[record[key] for key in HISTORY_KEYS] for record in self.history], dtype=np.float64
-        ).reshape(-1, len(HISTORY_KEYS))
+        values["history"] = self.history.to_array()
         for name in ("validation_scores", "validation_loss_curve"):
             if values[name] is not None:
                 values[name] = np.asarray(values[name], dtype=np.float64)
@@ -303,7 +293,7 @@ def _history(value):
     array = _array(value, 2, finite=False)
     if array.shape[1] != len(HISTORY_KEYS):
         raise ValueError(f"expected {len(HISTORY_KEYS)} columns ({', '.join(HISTORY_KEYS)})")
-    return [dict(zip(HISTORY_KEYS, row, strict=True)) for row in array.tolist()]
+    return History(array)
 
 
 def _random_state(value):
