@@ -628,7 +628,8 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
         def validate(theta):
             Z = self._forward(X, theta)
-            loss = mean_loss(Z.copy(), Y, self.out_activation_, sample_weight)
+            scale = HEADS[self.out_activation_].report_scale(Y.shape[1])  # as loss_curve_
+            loss = scale * mean_loss(Z.copy(), Y, self.out_activation_, sample_weight)
             return self._score_outputs(Z, Y, sample_weight), loss
 
         return validate

@@ -29,12 +29,12 @@ def exact_mlp_loss(monkeypatch):
 
 @pytest.fixture
 def summed_squared_loss(monkeypatch):
-    """MLPRegressor reporting half the squared error summed over the outputs, as ours does.
+    """MLPRegressor computing half the squared error summed over the outputs, the loss ours
+    trains on (ours reports the mean over the outputs, as MLPRegressor does).
 
     Its ``squared_loss`` averages over the outputs, but its gradient (``deltas = y_pred - y``)
-    is that of the sum: with several outputs its ``loss_curve_`` is not the loss it descends,
-    and its L-BFGS sees a loss and a gradient that do not match. Summed, both agree with ours;
-    with one output nothing changes.
+    is that of the sum: with several outputs its L-BFGS sees a loss and a gradient that do not
+    match. Summed, both agree with what ours descends; with one output nothing changes.
     """
     from sklearn.neural_network._base import LOSS_FUNCTIONS
 

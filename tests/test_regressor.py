@@ -53,6 +53,17 @@ def objective(model, X, Y, sample_weight=None):
     )[0]
 
 
+def reported(model, X, Y, sample_weight=None):
+    """MLPRegressor's reported loss (its ``squared_loss``: half the weighted mean squared error
+    averaged over the outputs, plus the penalty over the total weight) at the weights of any
+    fitted MLP with identity output; with one output, :func:`objective`."""
+    Y = Y.reshape(len(X), -1)
+    total = len(X) if sample_weight is None else np.sum(sample_weight)
+    penalty = 0.5 * model.alpha * sum(float((W**2).sum()) for W in model.coefs_) / total
+    data = objective(model, X, Y, sample_weight) - penalty  # summed over the outputs
+    return data / Y.shape[1] + penalty
+
+
 # --- the same network and the same optimizer as MLPRegressor ---------------------------------
 
 
@@ -60,15 +71,11 @@ def objective(model, X, Y, sample_weight=None):
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 @pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
 @pytest.mark.parametrize("n_outputs", [1, 2])
-def test_training_reproduces_mlpregressor(diabetes, hidden, solver, activation, n_outputs, request):
-    """Same random_state, same settings: the same weights after 15 epochs, up to rounding.
-
-    MLPRegressor's squared_loss averages over the outputs, but it trains on the gradient of
-    their sum, which is our loss: the weights agree without any change to it. Its reported
-    loss_curve_ agrees once it sums too (the fixture; nothing changes with one output).
+def test_training_reproduces_mlpregressor(diabetes, hidden, solver, activation, n_outputs):
+    """Same random_state, same settings: the same weights after 15 epochs, up to rounding,
+    and the same loss curve: with several outputs MLPRegressor reports the squared error's
+    mean over them (while it trains on their sum's gradient, as ours does), and so does ours.
     """
-    if n_outputs > 1:
-        request.getfixturevalue("summed_squared_loss")
     X, y = diabetes
     Y = targets(y, n_outputs)
     settings = dict(
@@ -129,7 +136,9 @@ def test_poisson_training_reproduces_mlpregressor(diabetes, solver, hidden):
 def test_lbfgs_follows_mlpregressor_lbfgs(diabetes, hidden, n_outputs, summed_squared_loss):
     """Both hand the same loss and gradient to SciPy's L-BFGS-B: 50 iterations end at the same
     loss (later, rounding differences grow apart on a non-convex loss). Without the fixture,
-    MLPRegressor's L-BFGS would see a two-output loss that does not match its gradient."""
+    MLPRegressor's L-BFGS would see a two-output loss that does not match its gradient (its
+    mean over the outputs, and the sum's gradient); with it, its loss_ is the sum, and ours
+    reports the mean, as MLPRegressor does without the fixture."""
     X, y = diabetes
     Y = targets(y, n_outputs)
     settings = dict(hidden_layer_sizes=hidden, solver="lbfgs", random_state=0, max_iter=50)
@@ -138,8 +147,8 @@ def test_lbfgs_follows_mlpregressor_lbfgs(diabetes, hidden, n_outputs, summed_sq
         ours = SimpleMLPRegressor(**settings).fit(X, Y)
         theirs = MLPRegressor(**settings).fit(X, Y)
     assert ours.n_iter_ == theirs.n_iter_ == 50
-    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-8)
-    assert objective(theirs, X, Y) == pytest.approx(ours.loss_, rel=1e-8)
+    assert objective(ours, X, Y) == pytest.approx(theirs.loss_, rel=1e-8)
+    assert ours.loss_ == pytest.approx(reported(theirs, X, Y), rel=1e-8)
 
 
 @pytest.mark.skipif(
@@ -199,7 +208,7 @@ def test_linear_network_reaches_the_ridge_optimum(diabetes, solver, n_outputs):
     model = SimpleMLPRegressor(
         hidden_layer_sizes=(), solver=solver, alpha=alpha, tol=1e-10, max_iter=1000
     ).fit(X, Y, sample_weight=sw)
-    assert model.loss_ == pytest.approx(objective(ridge, X, Y, sw), rel=1e-6)
+    assert model.loss_ == pytest.approx(reported(ridge, X, Y, sw), rel=1e-6)
     np.testing.assert_allclose(model.predict(X), ridge.predict(X), atol=1e-3)
 
 
@@ -212,7 +221,7 @@ def test_identity_network_reaches_least_squares(diabetes, solver, n_outputs):
     X, y = diabetes
     Y = targets(y, n_outputs)
     reference = LinearRegression().fit(X, Y)
-    reference_loss = 0.5 * n_outputs * np.mean((reference.predict(X) - Y) ** 2)
+    reference_loss = 0.5 * np.mean((reference.predict(X) - Y) ** 2)  # MLPRegressor's scale
     model = SimpleMLPRegressor(
         hidden_layer_sizes=(8,),
         activation="identity",
@@ -492,8 +501,9 @@ def test_history_and_the_validation_set(diabetes):
     )
     assert [record["epoch"] for record in model.history_] == [1, 2, 3, 4]
     assert [record["loss"] for record in model.history_] == model.loss_curve_
-    # the last validation loss: half the squared error, summed over outputs, of the final model
-    expected = 0.5 * ((model.predict(X_val) - Y_val) ** 2).sum(axis=1).mean()
+    # the last validation loss: half the mean squared error of the final model, averaged over
+    # the outputs as loss_curve_ (and MLPRegressor's) is
+    expected = 0.5 * ((model.predict(X_val) - Y_val) ** 2).mean()
     assert model.validation_loss_curve_[-1] == pytest.approx(expected, rel=1e-12)
     assert model.history_[-1]["validation_score"] == pytest.approx(model.score(X_val, Y_val))
 

@@ -230,6 +230,14 @@ class Head:
     #: the identity (the logits are the output: no operator).
     onnx_op: str | None
     onnx_attributes: tuple = ()
+    #: Whether scikit-learn reports this loss as a mean over the outputs rather than their sum
+    #: (MLPRegressor's ``squared_loss``; it trains on the sum's gradient all the same).
+    reported_per_output: bool = False
+
+    def report_scale(self, n_outputs):
+        """What the reported loss's data term is of the loss trained on (its sum over the
+        outputs): ``1 / n_outputs`` where scikit-learn reports the mean, else 1."""
+        return 1.0 / n_outputs if self.reported_per_output else 1.0
 
 
 HEADS = {
@@ -257,6 +265,7 @@ HEADS = {
         _identity_curvature_trace,
         _squared_error_baseline,
         None,
+        reported_per_output=True,
     ),
     "exp": Head(_poisson_deviance, _exp, _exp_jvp, _exp_curvature_trace, _poisson_baseline, "Exp"),
 }

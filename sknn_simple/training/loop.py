@@ -104,6 +104,23 @@ class Problem:
         """The keyword arguments of ``loss_and_grad`` that stay fixed during training."""
         return {"activation": self.activation, "head": self.head, "alpha": self.alpha}
 
+    @property
+    def report_scale(self):
+        """The reported loss's data term over the trained one's (see :meth:`report`)."""
+        return HEADS[self.head].report_scale(self.layout.n_outputs)
+
+    def report(self, loss, theta, weight_sum):
+        """``loss`` (the penalized loss trained on, of ``theta`` over rows of total weight
+        ``weight_sum``) as scikit-learn reports it, in ``loss_curve_``, and compares it with
+        ``tol``: MLPRegressor reports the squared error's mean over the outputs, not its sum,
+        plus the penalty (``heads.Head.report_scale``). Otherwise ``loss`` itself."""
+        scale = self.report_scale
+        if scale == 1.0:
+            return loss
+        weights = theta[: self.layout.n_weights]
+        penalty = 0.5 * self.alpha * float(weights @ weights) / weight_sum
+        return (loss - penalty) * scale + penalty
+
     def loss_is_finite(self, theta, chunk_rows=CHECK_ROWS):
         """Whether the loss of every training row is finite at ``theta`` (then so are the
         network's outputs: probabilities, predictions, counts). A forward pass over the rows,
@@ -148,7 +165,7 @@ def _run_stochastic(state, problem, params, monitor, incremental):
     theta = state.theta
     # The loss of the best constant output, to tell a run that never learned (computed before
     # the training buffers exist, so that its temporaries don't add to the peak memory)
-    baseline = baseline_loss(problem.Y, problem.head, problem.sample_weight)
+    baseline = problem.report_scale * baseline_loss(problem.Y, problem.head, problem.sample_weight)
     dropout = None
     if params["dropout"] > 0:  # masks come from their own stream, seeded from the call's
         state.dropout_rng = np.random.default_rng(state.rng.randint(np.iinfo(np.int32).max))
@@ -171,7 +188,9 @@ def _run_stochastic(state, problem, params, monitor, incremental):
             if order is not None:
                 state.rng.shuffle(order)
             monitor.begin_iteration()
-            loss = run_epoch(theta, grad, problem.layout, batches, order, problem.model, step)
+            loss = run_epoch(
+                theta, grad, problem.layout, batches, order, problem.model, step, problem.report
+            )
             if not (np.isfinite(loss) and np.isfinite(theta).all()):
                 monitor.restore_committed(theta)
                 return Outcome("non_finite", baseline=baseline)
@@ -182,14 +201,19 @@ def _run_stochastic(state, problem, params, monitor, incremental):
 
 def _run_full_batch(state, solver, problem, params, monitor):
     theta = state.theta
-    baseline = baseline_loss(problem.Y, problem.head, problem.sample_weight)
+    baseline = problem.report_scale * baseline_loss(problem.Y, problem.head, problem.sample_weight)
     objective = FullBatchObjective(
         problem.layout, problem.X, problem.Y, problem.model, problem.sample_weight, theta.dtype
     )
 
+    weight_sum = (
+        problem.X.shape[0] if problem.sample_weight is None else problem.sample_weight.sum()
+    )
+
     def on_iteration(x, loss):
         theta[:] = x
-        stop = monitor.end_iteration(loss, theta, objective.grad_norm(x))
+        reported = problem.report(loss, theta, weight_sum)
+        stop = monitor.end_iteration(reported, theta, objective.grad_norm(x))
         if not stop:
             monitor.begin_iteration()
         return stop
@@ -211,7 +235,7 @@ def _run_full_batch(state, solver, problem, params, monitor):
     theta[:] = result.theta
     if result.n_iter == 0 and result.converged:  # converged where it started: no iteration
         # recorded a loss, but loss_ is the loss of the weights the fit returns (as in sklearn)
-        state.loss = float(objective(result.theta)[0])
+        state.loss = problem.report(float(objective(result.theta)[0]), theta, weight_sum)
     if result.hit_limit:
         return Outcome("limit", message=result.message, **work)
     if not result.converged:

@@ -83,12 +83,14 @@ class MiniBatches:
         return masks
 
 
-def run_epoch(theta, grad, layout, batches, order, model, step):
+def run_epoch(theta, grad, layout, batches, order, model, step, report=None):
     """One pass over ``batches``; returns the epoch's mean (weighted) loss.
 
     ``order`` is a permutation of the rows (or None to keep them in order); ``model`` holds the
     keyword arguments of :func:`~sknn_simple.core.network.loss_and_grad` that don't change
-    (activation, head, alpha); ``step(theta, grad)`` applies the update rule.
+    (activation, head, alpha); ``step(theta, grad)`` applies the update rule;
+    ``report(loss, theta, batch_weight)``, if given, turns a batch's loss into the one the
+    epoch's mean is taken of (the loss as scikit-learn reports it, ``loop.Problem.report``).
 
     A batch whose sample weights are all zero holds no data (a sample of weight ``w`` counts
     like ``w`` copies of it): it is skipped, with no step. Stops at the first batch whose loss
@@ -115,6 +117,8 @@ def run_epoch(theta, grad, layout, batches, order, model, step):
         )
         if not math.isfinite(loss):
             return np.nan
+        if report is not None:
+            loss = report(loss, theta, batch_weight)
         step(theta, grad)
         accumulated += loss * batch_weight
     return accumulated / batches.total_weight
