@@ -13,6 +13,7 @@ only code that writes the estimator's attributes; the training code updates the
 import copy
 import os
 import sys
+import textwrap
 import warnings
 from collections.abc import Mapping, Set
 from numbers import Integral, Real
@@ -54,17 +55,29 @@ STOCHASTIC_SOLVERS = tuple(name for name, solver in SOLVERS.items() if solver.st
 
 
 def warn(message, category):
-    """``warnings.warn`` pointing at the user's line that called into the estimator.
+    """Warn of ``message`` at the user's line that called into the estimator, as this package.
 
     The call may pass through scikit-learn's ``fit`` wrappers and meta-estimators (Pipeline,
     ...), so instead of a fixed ``stacklevel`` this skips the frames inside this package and
-    inside scikit-learn.
+    inside scikit-learn. The warning is shown at that line, but it belongs to this package's
+    module: ``warnings.filterwarnings("ignore", module="sknn_simple")`` silences every warning
+    of the package, as ``module="sklearn"`` does scikit-learn's.
     """
     skipped = (os.path.dirname(__file__), os.path.dirname(sklearn.__file__))
-    frame, level = sys._getframe(1), 2  # stacklevel 2 is the caller of warn
+    frame = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(skipped):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, category, stacklevel=level)
+        frame = frame.f_back
+    if frame is None:  # called from this package alone (a thread of its own, say)
+        warnings.warn(message, category, stacklevel=2)
+        return
+    warnings.warn_explicit(
+        message,
+        category,
+        frame.f_code.co_filename,
+        frame.f_lineno,
+        module=__name__,
+        registry=frame.f_globals.setdefault("__warningregistry__", {}),
+    )
 
 
 def hidden_sizes(hidden_layer_sizes):
@@ -85,6 +98,26 @@ def hidden_sizes(hidden_layer_sizes):
             "integers >= 1, e.g. (100,) for one hidden layer of 100 units or (64, 32) for two."
         )
     return tuple(int(h) for h in sizes)
+
+
+def renamed_docstring(cls, name, summary, examples):
+    """The docstring of ``cls`` under scikit-learn's ``name``: ``summary`` (one paragraph),
+    then ``cls``'s sections from Parameters to See Also, then ``examples`` (the Examples
+    section's lines). The sections are shared, so the two docstrings cannot drift apart."""
+    doc = cls.__doc__
+    sections = doc[doc.index("    Parameters\n") : doc.index("    Examples\n")]
+    intro = textwrap.fill(
+        f"It is :class:`{cls.__name__}` under the name {name}: a subclass that changes "
+        f"nothing but the name, so ``from sknn_simple import {name}`` in place of ``from "
+        f"sklearn.neural_network import {name}`` is the only change code needs. Pipeline step "
+        f"names and the ``repr`` are scikit-learn's (``make_pipeline(StandardScaler(), "
+        f"{name}())`` names its step ``{name.lower()}``, so grids keyed "
+        f"``{name.lower()}__alpha`` work).",
+        width=96,
+        initial_indent="    ",
+        subsequent_indent="    ",
+    )
+    return f"{summary}\n\n{intro}\n\n{sections}    Examples\n    --------\n{examples}    "
 
 
 class LayerArrays(list):
@@ -272,7 +305,8 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
     @property
     def t_(self):
-        """Number of training samples processed since the weights were initialized."""
+        """Number of training samples the stochastic solvers processed since the weights were
+        initialized (0 for ``"lbfgs"`` and ``"newton-cg"``, as for MLPClassifier's lbfgs)."""
         return self._state.t
 
     @property
@@ -430,7 +464,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         monitor = Monitor(
             state,
             MappingProxyType(params),
-            X.shape[0],
+            X.shape[0] if stochastic else 0,  # t_ counts samples of stochastic steps only
             stochastic=stochastic,
             schedule=self._schedule(),
             validate=None if validation is None else self._validator(*validation),

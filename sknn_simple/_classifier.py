@@ -6,12 +6,13 @@ is in ``_base.py``.
 """
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
-from ._base import BaseSimpleMLP, partial_fit_available
+from ._base import BaseSimpleMLP, partial_fit_available, renamed_docstring
 from ._validation import (
     check_enough_classes,
     check_sample_weight,
@@ -21,7 +22,6 @@ from ._validation import (
     encode_targets,
     weigh_by_class,
 )
-from .core.heads import HEADS
 
 
 def _partial_fit_available(estimator):
@@ -441,10 +441,8 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Probability of each class, in the order of ``classes_`` (rows sum to 1), or of each
-            label for a multilabel model. Values stay strictly between 0 and 1: none is below
-            ``tiny / eps`` (1e-292 in float64, 1e-31 in float32; smaller ones would only slow
-            training down, see the Performance page) and none above the largest number below 1
-            (``1 - 2**-53`` in float64).
+            label for a multilabel model; computed as MLPClassifier computes them, so a
+            probability too small for the dtype is 0.
         """
         return self._proba(self._forward(self._checked_input(X)))
 
@@ -459,10 +457,11 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))``: always finite, since the probabilities stay inside
-            (0, 1), and ordered exactly like them (no smaller than about -672 in float64).
+            ``log(predict_proba(X))``, as MLPClassifier's (and what scikit-learn's checks
+            ask): ``-inf`` where a probability is too small for the dtype and rounds to 0.
         """
-        return np.log(self.predict_proba(X))
+        with np.errstate(divide="ignore"):  # log(0) is -inf: no warning for an exact answer
+            return np.log(self.predict_proba(X))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -477,13 +476,20 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         return self.out_activation_ == "logistic" and self.n_outputs_ > 1
 
     def _proba(self, Z):
-        """Probabilities from logits (overwritten), strictly inside (0, 1)."""
+        """Probabilities from logits (overwritten), computed as MLPClassifier computes them:
+        a softmax, a sigmoid per label, or ``[1 - p, p]`` with ``p = sigmoid(z)`` (binary).
+        A probability that rounds to 1 is the largest number below 1 instead (scikit-learn's
+        checks ask that of a label's probability); one that rounds to 0 stays 0."""
         if self.n_outputs_ == 1:
-            # binary: P(classes_[1]) = sigmoid(z), P(classes_[0]) = sigmoid(-z)
-            proba = HEADS["logistic"].output(np.hstack([-Z, Z]))
+            p = expit(Z)
+            proba = np.hstack([1 - p, p])
+        elif self.out_activation_ == "logistic":  # multilabel
+            proba = np.ascontiguousarray(expit(Z, out=Z))
         else:
-            proba = np.ascontiguousarray(HEADS[self.out_activation_].output(Z))
-        # Every probability is at least tiny / eps (see heads.py); the largest can round to 1.
+            Z -= Z.max(axis=1, keepdims=True)
+            np.exp(Z, out=Z)
+            Z /= Z.sum(axis=1, keepdims=True)
+            proba = np.ascontiguousarray(Z)
         return np.minimum(proba, 1 - np.finfo(proba.dtype).epsneg, out=proba)
 
     def _decision_codes(self, proba):
@@ -618,3 +624,23 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
             )
         self.n_outputs_ = 1 if n_classes == 2 else n_classes
         self.out_activation_ = "logistic" if n_classes == 2 else "softmax"
+
+
+class MLPClassifier(SimpleMLPClassifier):
+    # (the docstring: SimpleMLPClassifier's sections, see renamed_docstring)
+    __doc__ = renamed_docstring(
+        SimpleMLPClassifier,
+        "MLPClassifier",
+        "A neural network classifier (multilayer perceptron) under scikit-learn's name.",
+        """    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sknn_simple import MLPClassifier  # was: from sklearn.neural_network import ...
+    >>> X, y = load_digits(return_X_y=True)
+    >>> pipe = make_pipeline(StandardScaler(), MLPClassifier(max_iter=20, random_state=0))
+    >>> search = GridSearchCV(pipe, {"mlpclassifier__alpha": [1e-4, 1e-2]}, cv=2)
+    >>> sorted(search.fit(X[:300], y[:300]).best_params_)
+    ['mlpclassifier__alpha']
+""",
+    )

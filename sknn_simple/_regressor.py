@@ -13,7 +13,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
-from ._base import BaseSimpleMLP, partial_fit_available
+from ._base import BaseSimpleMLP, partial_fit_available, renamed_docstring
 from ._validation import check_sample_weight, regression_targets
 from .core.heads import HEADS
 
@@ -495,3 +495,23 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
             " Regression targets on a large scale make training diverge or crawl: scale y too, "
             "e.g. TransformedTargetRegressor(regressor=..., transformer=StandardScaler())."
         )
+
+
+class MLPRegressor(SimpleMLPRegressor):
+    # (the docstring: SimpleMLPRegressor's sections, see renamed_docstring)
+    __doc__ = renamed_docstring(
+        SimpleMLPRegressor,
+        "MLPRegressor",
+        "A neural network regressor (multilayer perceptron) under scikit-learn's name.",
+        """    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sknn_simple import MLPRegressor  # was: from sklearn.neural_network import ...
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> pipe = make_pipeline(StandardScaler(), MLPRegressor(solver="lbfgs", random_state=0))
+    >>> list(pipe.named_steps)
+    ['standardscaler', 'mlpregressor']
+    >>> pipe.set_params(mlpregressor__alpha=1.0).fit(X, (y - y.mean()) / y.std()).n_features_in_
+    10
+""",
+    )

@@ -38,8 +38,8 @@ from skl2onnx.common.utils import check_input_and_output_numbers
 from skl2onnx.proto import onnx_proto
 from sklearn.utils.validation import check_is_fitted
 
-from ._classifier import SimpleMLPClassifier
-from ._regressor import SimpleMLPRegressor
+from ._classifier import MLPClassifier, SimpleMLPClassifier
+from ._regressor import MLPRegressor, SimpleMLPRegressor
 from .core.activations import ACTIVATIONS
 from .core.heads import HEADS
 
@@ -178,24 +178,28 @@ def _labels_from_argmax(scope, container, classes, proba, label):
 
 
 def register():
-    """Register the converters with skl2onnx (done on import; calling again is harmless)."""
-    update_registered_converter(
-        SimpleMLPClassifier,
-        "SknnSimpleMLPClassifier",
-        _shape_calculator,
-        _converter,
-        options={
-            "zipmap": [True, False, "columns"],
-            "nocl": [True, False],
-            "output_class_labels": [False, True],
-        },
-    )
-    update_registered_converter(
-        SimpleMLPRegressor,
-        "SknnSimpleMLPRegressor",
-        _regressor_shape_calculator,
-        _regressor_converter,
-    )
+    """Register the converters with skl2onnx (done on import; calling again is harmless):
+    for both estimators under both their names (``MLPClassifier`` is ``SimpleMLPClassifier``
+    under scikit-learn's name)."""
+    for classifier in (SimpleMLPClassifier, MLPClassifier):
+        update_registered_converter(
+            classifier,
+            f"Sknn{classifier.__name__}",
+            _shape_calculator,
+            _converter,
+            options={
+                "zipmap": [True, False, "columns"],
+                "nocl": [True, False],
+                "output_class_labels": [False, True],
+            },
+        )
+    for regressor in (SimpleMLPRegressor, MLPRegressor):
+        update_registered_converter(
+            regressor,
+            f"Sknn{regressor.__name__}",
+            _regressor_shape_calculator,
+            _regressor_converter,
+        )
 
 
 register()

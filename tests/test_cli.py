@@ -14,8 +14,10 @@ import pytest
 from sklearn.datasets import load_diabetes, load_iris
 
 from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor, load, save
-from sknn_simple.cli.main import COMMANDS, _frame, build_parser, choose_task, main
-from sknn_simple.cli.task import UnclearTarget
+from sknn_simple.cli.commands import COMMANDS, _frame
+from sknn_simple.cli.main import main
+from sknn_simple.cli.parser import build_parser
+from sknn_simple.cli.task import UnclearTarget, choose_task
 from sknn_simple.io.csv_files import read_features
 
 
@@ -664,7 +666,7 @@ def _data_must_not_be_read(monkeypatch):
     def read_features(*args, **kwargs):
         raise AssertionError("the data was read before the parameters were checked")
 
-    monkeypatch.setattr("sknn_simple.cli.main.read_features", read_features)
+    monkeypatch.setattr("sknn_simple.cli.commands.read_features", read_features)
 
 
 @pytest.mark.parametrize("command", ["fit", "tune"])
@@ -828,7 +830,7 @@ def test_a_failed_write_leaves_the_previous_output_intact(command, files, capsys
             f.write(",".join(header) + "\n")
             full()
 
-        monkeypatch.setattr("sknn_simple.cli.main.write_table", write_table)
+        monkeypatch.setattr("sknn_simple.cli.commands.write_table", write_table)
         argv = ["predict", files["model"], files["data"], "-o", output]
     else:
         real_writestr = zipfile.ZipFile.writestr
@@ -1021,7 +1023,7 @@ def models(files, tmp_path, capsys):
 def test_predict_writes_the_predictions_and_with_proba_the_probabilities(
     kind, proba, destination, models, tmp_path, capsys
 ):
-    from sknn_simple.cli.main import _features_of, _frame
+    from sknn_simple.cli.commands import _features_of, _frame
     from sknn_simple.io.csv_files import read_features
 
     model_path, data = models[kind]

@@ -19,7 +19,7 @@ MLPRegressor's own Poisson loss in ``test_regressor.py``).
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
+from sknn_simple import MLPClassifier, MLPRegressor, SimpleMLPClassifier, SimpleMLPRegressor
 
 EARLY_STOPPING = dict(early_stopping=True, validation_split="grouped", scoring="loss")
 CONFIGURATIONS = [
@@ -44,6 +44,9 @@ CONFIGURATIONS = [
     *(SimpleMLPRegressor(solver=solver) for solver in ("adam", "sgd", "lbfgs")),
     SimpleMLPRegressor(hidden_layer_sizes=(20, 10), solver="newton-cg", max_iter=50),
     SimpleMLPRegressor(**EARLY_STOPPING, learning_rate_init=0.01),
+    # under scikit-learn's names, with scikit-learn's defaults
+    MLPClassifier(),
+    MLPRegressor(),
 ]
 
 

@@ -38,6 +38,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from .._version import __version__
 from ..training.history import HISTORY_KEYS
 from .archive import Archive, Entries, ModelFileError, file_length, npy_bytes, write_archive
 from .codec import decode_fields, encode_fields
@@ -67,10 +68,11 @@ FIXED_BYTES = 64 * 2**10
 
 def _estimator_classes():
     """The estimators a model file can hold, by class name."""
-    from .._classifier import SimpleMLPClassifier
-    from .._regressor import SimpleMLPRegressor
+    from .._classifier import MLPClassifier, SimpleMLPClassifier
+    from .._regressor import MLPRegressor, SimpleMLPRegressor
 
-    return {cls.__name__: cls for cls in (SimpleMLPClassifier, SimpleMLPRegressor)}
+    classes = (SimpleMLPClassifier, SimpleMLPRegressor, MLPClassifier, MLPRegressor)
+    return {cls.__name__: cls for cls in classes}
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def save(model, path):
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "package_version": _package_version(),
+        "package_version": __version__,
         "target": None if target is None else _target_params(target, arrays),
         "pipeline": None
         if model is net
@@ -216,12 +218,6 @@ def _finite_or_text(x):
     """A JSON-safe float: non-finite values become strings."""
     x = float(x)
     return x if math.isfinite(x) else str(x)
-
-
-def _package_version():
-    from .. import __version__
-
-    return __version__
 
 
 # --- reading -------------------------------------------------------------------------------------
