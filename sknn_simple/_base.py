@@ -16,6 +16,7 @@ import sys
 import textwrap
 import warnings
 from collections.abc import Mapping, Set
+from functools import cached_property
 from numbers import Integral, Real
 from types import MappingProxyType
 
@@ -118,6 +119,47 @@ def renamed_docstring(cls, name, summary, examples):
         subsequent_indent="    ",
     )
     return f"{summary}\n\n{intro}\n\n{sections}    Examples\n    --------\n{examples}    "
+
+
+class Scales:
+    """Whether the training inputs and targets are far from unit scale, looked at (on at most
+    :attr:`ROWS` rows) only when a warning would advise scaling them: the advice is not given
+    for data already standardized (as the command line's are), where it could only mislead.
+    """
+
+    #: Rows looked at, and how far from 0 a column's mean and from 1 its spread may be.
+    ROWS, LIMIT = 10_000, 5.0
+
+    def __init__(self, X, Y):
+        self._X, self._Y = X, Y
+
+    @cached_property
+    def inputs(self):
+        return self._far_from_unit_scale(self._X)
+
+    @cached_property
+    def targets(self):
+        return self._far_from_unit_scale(self._Y)
+
+    @classmethod
+    def _far_from_unit_scale(cls, values):
+        """Whether a column's mean is beyond ``LIMIT`` or its standard deviation above it."""
+        values = values[: cls.ROWS]
+        with np.errstate(over="ignore", invalid="ignore"):  # inf or NaN: not a unit scale
+            mean, spread = cls._moments(values)
+        return not (np.abs(mean) <= cls.LIMIT).all() or not (spread <= cls.LIMIT).all()
+
+    @staticmethod
+    def _moments(values):
+        """Each column's mean and standard deviation."""
+        if sp.issparse(values):
+            mean = np.asarray(values.mean(axis=0)).ravel()
+            square = np.asarray(values.multiply(values).mean(axis=0)).ravel()
+            spread = np.sqrt(np.maximum(square - mean**2, 0))
+        else:
+            values = np.asarray(values, dtype=np.float64)
+            mean, spread = values.mean(axis=0), values.std(axis=0)
+        return mean, spread
 
 
 class LayerArrays(list):
@@ -484,8 +526,8 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             callbacks.end_fit()
         if outcome.reason == "unusable":
             put_back()
-            raise DivergenceError(self._no_usable_model(outcome, stochastic))
-        self._report(outcome, stochastic)
+            raise DivergenceError(self._no_usable_model(outcome, stochastic, Scales(X, Y)))
+        self._report(outcome, stochastic, Scales(X, Y))
         return self
 
     def _set_up_fit(
@@ -700,24 +742,26 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
 
     # --- reporting the outcome of training -------------------------------------------------------
 
-    def _no_usable_model(self, outcome, stochastic):
+    def _no_usable_model(self, outcome, stochastic, scales):
         """The error of a fit that diverged with no weights to keep (outcome "unusable")."""
         unit = "epochs" if stochastic else "iterations"
-        advice = (
-            f"Lower learning_rate_init (it is {self.learning_rate_init}), or scale the inputs "
-            "(e.g. with StandardScaler)."
-            if stochastic
-            else "Scale the inputs (e.g. with StandardScaler)."
-        )
+        if stochastic:
+            advice = f" Lower learning_rate_init (it is {self.learning_rate_init})" + (
+                ", or scale the inputs (e.g. with StandardScaler)." if scales.inputs else "."
+            )
+        else:
+            advice = " Scale the inputs (e.g. with StandardScaler)." if scales.inputs else ""
         return (
             f"Training diverged (solver={self.solver!r}, {len(outcome.losses)} {unit} "
             "recorded): neither its last weights nor those of the last recorded one give a "
             "finite training loss, so there is no usable model; the estimator was left as it "
-            f"was before this call. {advice}" + self._divergence_hint()
+            f"was before this call.{advice}" + self._divergence_hint(scales)
         )
 
-    def _report(self, outcome, stochastic):
-        """Turn why training stopped into warnings."""
+    def _report(self, outcome, stochastic, scales):
+        """Turn why training stopped into warnings; their advice to scale the data only where
+        it is far from unit scale (``scales``)."""
+        or_scale = ", or scale the inputs (e.g. with StandardScaler)" if scales.inputs else ""
         unit = "epochs" if stochastic else "iterations"
         if outcome.reason == "interrupted":
             kept = "best" if self.early_stopping and self._state.best_epoch else "last complete"
@@ -732,15 +776,15 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 f"Training stopped in epoch {epoch}: the loss or the weights became infinite or "
                 f"NaN (learning_rate_init={self.learning_rate_init} is probably too large for "
                 f"this data). The weights from the end of epoch {epoch - 1} were kept. Lower "
-                "learning_rate_init, or scale the inputs (e.g. with StandardScaler)."
-                + self._divergence_hint(),
+                f"learning_rate_init{or_scale}." + self._divergence_hint(scales),
                 ConvergenceWarning,
             )
         elif outcome.reason == "non_finite":
             warn(
                 f"solver={self.solver!r} stopped after {self.n_iter_} iterations: "
-                f"{outcome.message}. The weights of the last finite iteration were kept. Scale "
-                "the inputs (e.g. with StandardScaler)." + self._divergence_hint(),
+                f"{outcome.message}. The weights of the last finite iteration were kept."
+                + (" Scale the inputs (e.g. with StandardScaler)." if scales.inputs else "")
+                + self._divergence_hint(scales),
                 ConvergenceWarning,
             )
         elif outcome.reason == "max_iter":
@@ -749,12 +793,13 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 still_high = (
                     f" The training loss ({outcome.losses[-1]:.4g}) is still above that of a "
                     f"model that ignores the inputs ({outcome.baseline:.4g})."
-                    + self._divergence_hint()
+                    + self._divergence_hint(scales)
                 )
+            scale = "scale the inputs (e.g. with StandardScaler) or " if scales.inputs else ""
             warn(
                 f"Stopped after max_iter={self.max_iter} epochs and the optimization has not "
-                "converged yet. Increase max_iter; if the loss falls slowly, scale the inputs "
-                "(e.g. with StandardScaler) or raise learning_rate_init." + still_high,
+                f"converged yet. Increase max_iter; if the loss falls slowly, {scale}raise "
+                "learning_rate_init." + still_high,
                 ConvergenceWarning,
             )
         elif outcome.reason == "limit":
@@ -770,16 +815,16 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
                 f"solver={self.solver!r} stopped after {self.n_iter_} iterations with the "
                 f"gradient norm at {outcome.gradient_norm:.3g}, above tol={self.tol}: "
                 f"{outcome.message} (A tol near machine precision cannot be reached; otherwise "
-                "try another solver or scale the inputs.)",
+                f"try another solver{' or scale the inputs' if scales.inputs else ''}.)",
                 ConvergenceWarning,
             )
         if stochastic and outcome.reason in ("stopped", "max_iter"):
             still_falling = outcome.reason == "max_iter" and outcome.losses[-1] == min(
                 outcome.losses
             )
-            self._warn_if_diverged(outcome.losses, outcome.baseline, still_falling)
+            self._warn_if_diverged(outcome.losses, outcome.baseline, still_falling, scales)
         elif not stochastic and outcome.reason in ("stopped", "not_converged"):
-            self._warn_if_never_learned(outcome)
+            self._warn_if_never_learned(outcome, scales)
 
     #: How far above the loss of the best constant output the lowest loss may stay before a
     #: fit counts as failed: a noisy epoch average or a large alpha can end a hair above it.
@@ -793,7 +838,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         """
         return baseline > 0 and loss > baseline * (1 + self.BASELINE_TOLERANCE)
 
-    def _warn_if_diverged(self, losses, baseline, still_falling):
+    def _warn_if_diverged(self, losses, baseline, still_falling, scales):
         """Warn when the loss rose, or never came near what a model ignoring the inputs gets.
 
         A run that max_iter cut short while its loss was still at its lowest (a large alpha
@@ -814,12 +859,13 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         warn(
             f"{what}: training failed. If the loss rose or jumped, learning_rate_init="
             f"{self.learning_rate_init} is probably too large for this data; if it fell slowly, "
-            "train longer or scale the inputs (e.g. with StandardScaler)."
-            + self._divergence_hint(),
+            "train longer"
+            + (" or scale the inputs (e.g. with StandardScaler)." if scales.inputs else ".")
+            + self._divergence_hint(scales),
             ConvergenceWarning,
         )
 
-    def _warn_if_never_learned(self, outcome):
+    def _warn_if_never_learned(self, outcome, scales):
         """Warn when a full-batch solver stopped with its loss above that of a constant output.
 
         The penalized optimum is never worse than the best constant output (all weights zero),
@@ -835,12 +881,13 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
             f"solver={self.solver!r} stopped after {self.n_iter_} iterations"
             + (f" ({outcome.message})" if outcome.message else "")
             + f" with the training loss at {lowest:.4g}, above {outcome.baseline:.4g}, the loss "
-            "of a model that ignores the inputs: training failed. Scale the inputs (e.g. with "
-            "StandardScaler)." + self._divergence_hint(),
+            "of a model that ignores the inputs: training failed."
+            + (" Scale the inputs (e.g. with StandardScaler)." if scales.inputs else "")
+            + self._divergence_hint(scales),
             ConvergenceWarning,
         )
 
-    def _divergence_hint(self):
+    def _divergence_hint(self, scales):
         """More advice on a diverging fit, for a subclass to add (e.g. scale the targets)."""
         return ""
 

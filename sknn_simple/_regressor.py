@@ -484,13 +484,15 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         """No strata: regression targets are held out at random, as MLPRegressor does."""
         return None
 
-    def _divergence_hint(self):
+    def _divergence_hint(self, scales):
         if self.loss == "poisson":
             return (
                 " With loss='poisson' the prediction is exp of the network's output, which "
                 "overflows when it grows past about 700: scale large counts down too (model a "
                 "rate, with the exposure as sample_weight)."
             )
+        if not scales.targets:  # already on a unit scale (standardized, say)
+            return ""
         return (
             " Regression targets on a large scale make training diverge or crawl: scale y too, "
             "e.g. TransformedTargetRegressor(regressor=..., transformer=StandardScaler())."

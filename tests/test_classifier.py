@@ -383,6 +383,17 @@ def test_verbose_prints_one_line_per_epoch(digits, capsys):
     assert [line.split(",")[0] for line in lines] == ["Iteration 1", "Iteration 2", "Iteration 3"]
 
 
+@pytest.mark.parametrize("scale", [1.0, 16.0])
+def test_scaling_the_inputs_is_advised_only_for_inputs_far_from_unit_scale(digits, scale):
+    """The fixture's inputs are standardized: advice to scale them could only mislead (the
+    command line always standardizes); the same pixels times 16 get it."""
+    X, _, y, _ = digits
+    with pytest.warns(ConvergenceWarning, match="max_iter=2") as caught:
+        SimpleMLPClassifier(5, max_iter=2, random_state=0).fit(X * scale + scale, y)
+    advised = "scale the inputs" in str(caught[0].message)
+    assert advised == (scale > 1)
+
+
 def test_max_iter_raises_convergence_warning(digits):
     X, _, y, _ = digits
     with pytest.warns(ConvergenceWarning, match="max_iter=2"):

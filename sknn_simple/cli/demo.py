@@ -14,7 +14,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, classification_report, mean_absolute_error, r2_score
-from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.model_selection import GridSearchCV, ParameterGrid, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -96,16 +96,14 @@ def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None, task="clas
     search = GridSearchCV(
         make_pipeline(StandardScaler(), SimpleMLPClassifier(random_state=random_state)), grid, cv=3
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        search.fit(X_train, y_train)
+    _search_with_progress(search, X_train, y_train)
     for params, score in zip(
         search.cv_results_["params"], search.cv_results_["mean_test_score"], strict=True
     ):
         short = {k.split("__")[1]: v for k, v in params.items()}
         print(f"   {short}: {score:.4f}")
     best = {k.split("__")[1]: v for k, v in search.best_params_.items()}
-    print(f"   best {best}: test accuracy {search.score(X_test, y_test):.4f}")
+    print(f"   best {best}: test accuracy {search.best_estimator_.score(X_test, y_test):.4f}")
 
     if out:
         save(search.best_estimator_, out)
@@ -114,6 +112,23 @@ def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None, task="clas
         _plot(pyplot, net, plot)
         print(f"7. drew the loss and validation curves in {plot}")
     return 0
+
+
+def _search_with_progress(search, X, y):
+    """Run a grid search (of an integer ``cv``), printing a dot as each of its fits is scored:
+    the step takes a while, and shows it is going on."""
+    n_fits = len(ParameterGrid(search.param_grid)) * search.cv
+    print(f"   {n_fits} fits: ", end="", flush=True)
+
+    def score(estimator, X_test, y_test):  # the estimator's own score, and a dot
+        print(".", end="", flush=True)
+        return estimator.score(X_test, y_test)
+
+    search.set_params(scoring=score)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X, y)
+    print(" done")
 
 
 def _run_regression_demo(random_state, out, plot, pyplot):
@@ -164,16 +179,14 @@ def _run_regression_demo(random_state, out, plot, pyplot):
         "regressor__simplemlpregressor__alpha": [1.0, 10.0],
     }
     search = GridSearchCV(model, grid, cv=3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        search.fit(X_train, y_train)
+    _search_with_progress(search, X_train, y_train)
     for params, score in zip(
         search.cv_results_["params"], search.cv_results_["mean_test_score"], strict=True
     ):
         short = {k.split("__")[-1]: v for k, v in params.items()}
         print(f"   {short}: R² {score:.4f}")
     best = {k.split("__")[-1]: v for k, v in search.best_params_.items()}
-    print(f"   best {best}: test R² {search.score(X_test, y_test):.4f}")
+    print(f"   best {best}: test R² {search.best_estimator_.score(X_test, y_test):.4f}")
 
     if out:
         save(search.best_estimator_, out)
