@@ -71,41 +71,59 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         Rows per mini-batch. ``"auto"`` is ``min(200, n_samples)``; ``"full"`` uses every
         training sample in each step. Larger than the number of samples: clipped, with a warning.
 
-    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Schedule of the step size of ``"sgd"`` and ``"adam"`` (MLPRegressor applies it to
-        ``"sgd"`` only): ``"invscaling"`` divides ``learning_rate_init`` by
-        ``(t + 1) ** power_t`` after each epoch, ``t`` the number of samples seen;
-        ``"adaptive"`` divides the rate by 5 whenever the monitored value fails to improve by
-        ``tol`` for ``n_iter_no_change`` consecutive epochs.
+    learning_rate : {"constant", "invscaling", "adaptive", "plateau"}, default="constant"
+        Schedule of the step size, as scikit-learn's MLPs apply it: to ``"sgd"`` (Adam keeps
+        its rate, and stops on a plateau). ``"invscaling"``: ``learning_rate_init / (t + 1) **
+        power_t`` after each epoch, ``t`` the number of samples seen. ``"adaptive"``: divided
+        by 5 whenever the monitored value (training loss, or validation score with
+        ``early_stopping``) fails to improve by ``tol`` for more than ``n_iter_no_change``
+        consecutive epochs, until it is at most 1e-6; the next plateau is judged against the
+        best value ever seen. ``"plateau"`` (this package's, for ``"sgd"`` and ``"adam"``):
+        the same cut, but each new plateau is judged afresh from the current value, so one
+        lucky epoch cannot shrink the rate forever (scikit-learn#15596); training stops when
+        the rate would fall below 1e-6.
 
     learning_rate_init : float, default=1e-3
-        Initial step size.
+        Initial step size of ``"sgd"`` and ``"adam"``: the step size of each new optimizer
+        (each ``fit``, and the first ``partial_fit``).
 
     power_t : float, default=0.5
         Exponent of the ``"invscaling"`` schedule.
 
     max_iter : int, default=200
-        Maximum number of epochs, or of iterations of a second-order solver.
+        Maximum number of epochs (passes over the training data), or of iterations of a
+        second-order solver.
 
     shuffle : bool, default=True
         Whether to shuffle the samples at the start of each epoch.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the shuffling, the early-stopping split and the dropout
-        masks. With the same integer, the initial weights are those of MLPRegressor.
+        Seeds the initial weights, the early-stopping split, the shuffling, the dropout masks
+        and Newton's subsamples. Each call of ``fit`` or ``partial_fit`` takes its random
+        stream afresh from it, as scikit-learn's MLPs do: an int starts the same stream again
+        (the same initial weights as scikit-learn's with the same int), a ``RandomState``
+        instance goes on with its own, so successive calls draw anew.
 
     tol : float, default=1e-4
         Minimum improvement of the training loss (or validation score) that resets the
-        ``n_iter_no_change`` counter; for ``"lbfgs"`` and ``"newton-cg"``, also the gradient
-        tolerance.
+        ``n_iter_no_change`` counter. For ``"lbfgs"`` and ``"newton-cg"``, also the gradient
+        tolerance: they stop when the largest gradient component (L-BFGS) or the gradient's norm
+        (Newton) falls below it, or when an iteration reduces the loss by a relative 2.2e-9 or
+        less (the loss has stalled: L-BFGS-B's rule, which Newton follows).
 
     verbose : bool, default=False
-        Print one line per epoch (or solver iteration).
+        Print, after each epoch (or solver iteration), scikit-learn's lines: the training loss
+        (and for the second-order solvers the gradient's norm), the validation score with a
+        validation set (and the validation loss with ``scoring="loss"``), and why the rate
+        changed or training stopped.
 
     warm_start : bool, default=False
-        If True, ``fit`` continues from the fitted weights **and the optimizer's state**
-        (momentum, Adam's moments and step count, current learning rate). The number of
-        features and of outputs, ``hidden_layer_sizes`` and ``loss`` must not change.
+        If True, ``fit`` starts from the fitted weights instead of new ones, with a new
+        optimizer (momentum, Adam's moments, the learning rate), as scikit-learn's MLPs do; to
+        go on with the optimizer's state, call ``partial_fit``. The number of features and
+        outputs (classes), ``hidden_layer_sizes`` and the loss must not change. With
+        ``early_stopping``, every warm-started fit holds out the rows the first fit held out
+        (of the same data), so it never validates on rows it trained on.
 
     momentum : float, default=0.9
         Momentum of ``"sgd"``, in [0, 1].
@@ -114,16 +132,19 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         Use Nesterov's momentum with ``"sgd"``.
 
     early_stopping : bool, default=False
-        In ``fit``, stop when the validation loss (or R², see ``scoring``) has not improved by
-        ``tol`` for ``n_iter_no_change`` epochs, and keep the weights of the best epoch. The
-        validation set is ``X_val, y_val`` if given to ``fit``, else ``validation_fraction``
-        of the training data (not stratified; identical rows always land on the same side,
-        and a sample of weight ``w`` is held out exactly like ``w`` copies of it). Works with
-        every solver; ``partial_fit`` ignores it.
+        In ``fit``, stop when the validation score (see ``scoring``) has not improved by
+        ``tol`` for more than ``n_iter_no_change`` epochs, and keep the weights of the best
+        epoch. The validation set is ``X_val, y_val`` if given to ``fit``, else
+        ``validation_fraction`` of the training data, held out as ``validation_split`` says.
+        ``"lbfgs"`` ignores it (as scikit-learn's MLPs do: it holds nothing out) unless ``fit``
+        is given ``X_val, y_val``; ``"sgd"``, ``"adam"`` and ``"newton-cg"`` apply it.
+        ``partial_fit`` ignores it: it trains one epoch on the data it is given, and the
+        caller decides when to stop.
 
     validation_fraction : float, default=0.1
-        Share of the (weighted) training data held out when ``early_stopping`` is True and no
-        ``X_val`` is given.
+        Share of the training data held out when ``early_stopping`` is True and no ``X_val``
+        is given: of the rows (``validation_split="random"``) or of the sample weight
+        (``"grouped"``).
 
     beta_1 : float, default=0.9
         Decay rate of Adam's first-moment estimate, in [0, 1).
@@ -135,21 +156,37 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         Adam's numerical-stability constant.
 
     n_iter_no_change : int, default=10
-        Epochs without an improvement of ``tol`` tolerated before stopping (or, with
-        ``learning_rate="adaptive"``, before dividing the learning rate by 5).
+        Epochs (or iterations) without an improvement of ``tol`` tolerated before stopping, or,
+        with ``learning_rate="adaptive"`` or ``"plateau"``, before dividing the learning rate
+        by 5. With a second-order solver it applies to the validation score of
+        ``early_stopping`` only.
 
     max_fun : int, default=15000
-        Maximum number of loss evaluations of ``"lbfgs"`` and ``"newton-cg"``.
+        Maximum number of loss evaluations of ``"lbfgs"`` and ``"newton-cg"`` (checked after
+        each iteration for the latter).
 
     dropout : float, default=0.0
-        Probability of dropping each hidden unit during training ("inverted" dropout), on every
-        hidden layer. Only for ``"sgd"`` and ``"adam"``; ``predict`` uses the whole network.
+        Probability of dropping each hidden unit during training ("inverted" dropout: kept
+        units are scaled by ``1 / (1 - dropout)``, so nothing changes at prediction time).
+        Applied to every hidden layer. Only for ``"sgd"`` and ``"adam"``. The validation score
+        and ``predict`` use the whole network.
 
-    scoring : {"loss", "r2"}, default="loss"
-        What early stopping watches on the validation set: the loss (the default) or the
-        coefficient of determination R² (MLPRegressor's choice). For one output the two pick
-        the same epochs (R² is one minus the squared error over a constant); they differ in
-        how ``tol`` applies, and across outputs of different scales.
+    scoring : {"r2", "loss"}, default="r2"
+        What early stopping watches on the validation set: the coefficient of determination
+        R² (MLPRegressor's choice) or the loss (``"loss"``, this package's). For one output
+        the two pick the same epochs (R² is one minus the squared error over a constant); they
+        differ in how ``tol`` applies, and across outputs of different scales. R² needs at
+        least two validation samples.
+
+    validation_split : {"random", "grouped"}, default="random"
+        How early stopping holds out ``validation_fraction`` of the training data.
+        ``"random"``: scikit-learn's MLPs' own split, ``train_test_split`` of the rows on the
+        same random stream (stratified for a binary target), so the same rows are held out;
+        it warns when they carry a share of the sample weight far from the fraction.
+        ``"grouped"`` (this package's): identical rows always land on the same side (a
+        duplicate never validates its twin), ``validation_fraction`` of the sample *weight* is
+        held out (a sample of weight ``w`` exactly like ``w`` copies of it), stratified by
+        class for single-label targets.
 
     curvature : {"gauss-newton", "hessian"}, default="gauss-newton"
         The curvature ``"newton-cg"`` steps with: the Gauss-Newton matrix (positive
@@ -184,11 +221,13 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         Epochs (or solver iterations) run by the last call to ``fit`` (1 for ``partial_fit``).
 
     t_ : int
-        Number of training samples processed since the weights were initialized.
+        Number of training samples the stochastic solvers processed since the weights were
+        initialized (0 for ``"lbfgs"`` and ``"newton-cg"``, as for scikit-learn's lbfgs).
 
     loss_ : float
-        Mean training loss (with the penalty) over the last epoch: half the squared error
-        summed over the outputs (MLPRegressor reports its mean over the outputs).
+        Mean training loss (with the penalty) over the last epoch, as MLPRegressor reports it:
+        with several outputs, half the squared error averaged over them (training follows the
+        gradient of their sum, as MLPRegressor's does).
 
     loss_curve_ : list of float
         ``loss_`` after each epoch.
@@ -359,9 +398,11 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch over ``X``, ``y``, continuing from the current weights.
 
-        The optimizer's state (momentum, Adam's moments, the learning rate) and the random
-        stream (shuffles, dropout masks) carry over from one call to the next, so successive
-        calls on the same data are exactly epochs of ``fit``.
+        The optimizer's state (momentum, Adam's moments, the learning rate) carries over from
+        one call to the next; the random stream (shuffles, dropout masks) is taken afresh from
+        ``random_state`` at each call, as scikit-learn's MLPs do (pass a ``RandomState``
+        instance for one stream over the calls). Without shuffling, successive calls on the
+        same data are exactly epochs of ``fit``.
 
         Parameters
         ----------
