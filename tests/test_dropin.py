@@ -19,7 +19,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
+from sknn_simple import DivergenceError, SimpleMLPClassifier, SimpleMLPRegressor
 
 X_SMALL, Y_SMALL = make_classification(
     60, 4, n_informative=3, n_redundant=0, n_classes=3, random_state=0
@@ -75,8 +75,8 @@ MLP_PARAMETERS = {
 @given(st.fixed_dictionaries({}, optional=MLP_PARAMETERS))
 def test_any_mlpclassifier_parameters_construct_and_fit(params):
     """SimpleMLPClassifier(**MLPClassifier(...).get_params()) keeps every value and fits
-    wherever MLPClassifier fits. MLPClassifier also refuses a validation split of one sample,
-    which ours holds out if that is what validation_fraction asks for (within rounding)."""
+    wherever MLPClassifier fits, but for a validation split of one sample, which both refuse
+    (MLPClassifier from scikit-learn 1.7 on; 1.6 trains with it)."""
     mlp = MLPClassifier(**params)
     ours = SimpleMLPClassifier(**mlp.get_params())
     for name, value in mlp.get_params().items():
@@ -94,10 +94,22 @@ def test_any_mlpclassifier_parameters_construct_and_fit(params):
             except ValueError as ours_exc:
                 assert "validation" in str(ours_exc)
             return
+        if held_out_rows(ours, len(X_SMALL)) == 1:
+            with pytest.raises(ValueError, match="validation set is too small"):
+                ours.fit(X_SMALL, Y_SMALL)
+            return
         ours.fit(X_SMALL, Y_SMALL)
     assert ours.predict(X_SMALL).shape == Y_SMALL.shape
     assert len(ours.coefs_) == len(mlp.coefs_) and ours.n_layers_ == mlp.n_layers_
     assert [W.shape for W in ours.coefs_] == [W.shape for W in mlp.coefs_]
+
+
+def held_out_rows(model, n):
+    """The rows early stopping's default split holds out of ``n``: train_test_split's
+    ``ceil(validation_fraction * n)`` (0 without early stopping, or with lbfgs)."""
+    if not model.early_stopping or model.solver == "lbfgs":
+        return 0
+    return int(np.ceil(model.validation_fraction * n))
 
 
 REGRESSOR_PARAMETERS = dict(MLP_PARAMETERS)
@@ -118,8 +130,9 @@ if "loss" in inspect.signature(MLPRegressor).parameters:  # scikit-learn >= 1.7
 )
 def test_any_mlpregressor_parameters_construct_and_fit(params, y):
     """SimpleMLPRegressor(**MLPRegressor(...).get_params()) keeps every value and fits wherever
-    MLPRegressor fits, on one or two outputs. (Where MLPRegressor raises on a diverging fit,
-    ours stops with the last finite weights and a warning.)"""
+    MLPRegressor fits, on one or two outputs, but for a validation split of one sample (as
+    for the classifier). Where MLPRegressor raises on a diverging fit, ours keeps the last
+    weights of finite loss with a warning, or raises DivergenceError when there are none."""
     mlp = MLPRegressor(**params)
     ours = SimpleMLPRegressor(**mlp.get_params())
     for name, value in mlp.get_params().items():
@@ -131,7 +144,7 @@ def test_any_mlpregressor_parameters_construct_and_fit(params, y):
         try:
             mlp.fit(X_SMALL, y)
         except ValueError as exc:  # its message depends on the version
-            if "non-finite" in str(exc):  # it diverged; ours warns instead
+            if "non-finite" in str(exc):  # it diverged; ours warns, or raises likewise
                 mlp = None
             else:
                 assert "validation set is too small" in str(exc) or "test_size=" in str(exc)
@@ -140,7 +153,15 @@ def test_any_mlpregressor_parameters_construct_and_fit(params, y):
                 except ValueError as ours_exc:
                     assert "validation" in str(ours_exc)
                 return
-        ours.fit(X_SMALL, y)
+        if held_out_rows(ours, len(X_SMALL)) == 1:
+            with pytest.raises(ValueError, match="validation set is too small"):
+                ours.fit(X_SMALL, y)
+            return
+        try:
+            ours.fit(X_SMALL, y)
+        except DivergenceError:
+            assert mlp is None  # only where MLPRegressor diverged too
+            return
     assert ours.predict(X_SMALL).shape == y.shape
     assert all(np.isfinite(W).all() for W in ours.coefs_)
     if mlp is not None:
