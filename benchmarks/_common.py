@@ -5,7 +5,10 @@ process, alternating (A, B, A, B, ...), several times, and reports medians and t
 per-round ratios rather than single times.
 """
 
+import contextlib
 import statistics
+import subprocess
+import sys
 import time
 import warnings
 
@@ -50,3 +53,25 @@ def print_table(rows, columns):
     print("  ".join("-" * widths[c] for c in columns))
     for row in rows:
         print("  ".join(str(row[c]).ljust(widths[c]) for c in columns))
+
+
+#: What the busy machine runs: another process multiplying matrices with NumPy's default threads.
+BUSY_CODE = "import numpy as np\na = np.ones((1500, 1500))\nwhile True:\n    a @ a\n"
+
+
+@contextlib.contextmanager
+def busy_machine(busy):
+    """While the block runs, keep the cores busy with another process if ``busy`` (--busy).
+
+    A machine shared with other jobs, made repeatable: the thread choice of a fit must do well
+    on a quiet and on a busy machine, and give the same model on both.
+    """
+    if not busy:
+        yield
+        return
+    process = subprocess.Popen([sys.executable, "-c", BUSY_CODE])
+    try:
+        yield
+    finally:
+        process.kill()
+        process.wait()

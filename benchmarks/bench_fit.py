@@ -15,7 +15,9 @@ products.
     python benchmarks/bench_fit.py --digits-only --dtypes float64 --threads 1 --repeats 7
 
 Threads: "1" runs everything inside ``threadpool_limits(1)``; "auto" leaves the machine's
-default, which MLPClassifier uses as it is and ours narrows per fit (sknn_simple/_threads.py).
+default, which MLPClassifier uses as it is and ours narrows per fit by the size rule of
+``sknn_simple/training/threads.py``. ``--busy`` runs everything while another process
+multiplies matrices, as on a machine shared with other jobs.
 For "auto" we also time ours, in the same rounds, on one thread and with the thread choice
 switched off (all threads), to show that the choice is within 10 % of the better of the two.
 """
@@ -28,7 +30,7 @@ import tracemalloc
 import warnings
 
 import numpy as np
-from _common import median_ratio, print_table
+from _common import busy_machine, median_ratio, print_table
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -210,7 +212,15 @@ def main():
     parser.add_argument("--dtypes", default="float64,float32")
     parser.add_argument("--threads", default="1,auto", help="1, auto, or both")
     parser.add_argument("--digits-only", action="store_true", help="skip the large problem")
+    parser.add_argument(
+        "--busy", action="store_true", help="run while another process multiplies matrices"
+    )
     args = parser.parse_args()
+    with busy_machine(args.busy):
+        run(args)
+
+
+def run(args):
     rows = []
     for name, X, y, sizes, epochs in datasets(args.quick):
         if args.digits_only and name != "digits":

@@ -17,7 +17,7 @@ import statistics
 import time
 import warnings
 
-from _common import print_table
+from _common import busy_machine, print_table
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
@@ -137,7 +137,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument(
+        "--busy", action="store_true", help="run while another process multiplies matrices"
+    )
     args = parser.parse_args()
+    with busy_machine(args.busy):
+        run(args)
+
+
+def run(args):
     rows = prediction_rows(args.repeats)
     print_table(rows, list(rows[0]))
     if not args.skip_search:

@@ -42,7 +42,7 @@ from .training.monitor import Monitor
 from .training.solvers import SOLVERS
 from .training.split import random_split, validation_mask, weight_share
 from .training.state import TrainingState
-from .training.threads import prediction_threads
+from .training.threads import largest_product, prediction_threads
 
 try:  # scikit-learn >= 1.9: experimental callbacks (ProgressBar, ScoringMonitor, ...)
     from sklearn.callback import CallbackSupportMixin
@@ -922,9 +922,7 @@ class BaseSimpleMLP(CallbackSupportMixin, BaseEstimator):
         """
         layout = self._layout
         if theta is None:
-            sizes = layout.sizes
-            work = X.shape[0] * max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-            with prediction_threads(work):
+            with prediction_threads(largest_product(X.shape[0], layout.sizes)):
                 return self._forward(X, self._state.theta)
         dtype = np.result_type(X.dtype, theta.dtype)
         buffers = Buffers(layout, X.shape[0], dtype, backward=False)

@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.heads import HEADS, baseline_loss
-from ..core.network import Buffers, forward, loss_and_grad
+from ..core.network import Buffers, forward
 from .full_batch import FullBatchObjective
 from .minibatch import MiniBatches, run_epoch
 from .solvers import SOLVERS, step_function
-from .threads import blas_threads
+from .threads import blas_threads, largest_product
 
-#: Rows of the training data used to time the thread choice of a full-batch solver.
-TRIAL_ROWS = 4096
 #: Rows per chunk of the check that the returned weights' training loss is finite.
 CHECK_ROWS = 4096
 
@@ -136,30 +134,6 @@ class Problem:
                 return False
         return True
 
-    def thread_trial(self, theta, X, Y, sample_weight=None, buffers=None):
-        """``(work, trial)`` for :func:`blas_threads`: one loss and gradient on these rows.
-
-        ``work`` is the number of multiply-adds of the step's largest matrix product.
-        """
-        m = X.shape[0]
-        grad = np.empty_like(theta)
-        sizes = self.layout.sizes
-        work = m * max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-
-        def trial():
-            loss_and_grad(
-                theta,
-                self.layout,
-                X,
-                Y,
-                sample_weight=sample_weight,
-                grad=grad,
-                buffers=buffers,
-                **self.model,
-            )
-
-        return work, trial
-
 
 def _run_stochastic(state, problem, params, monitor, incremental):
     theta = state.theta
@@ -182,8 +156,7 @@ def _run_stochastic(state, problem, params, monitor, incremental):
     order = None
     if params["shuffle"] and len(batches.slices) > 1:
         order = np.arange(problem.X.shape[0])
-    # The thread trial runs on the first batch, in the batches' own work arrays.
-    with blas_threads(*problem.thread_trial(theta, *batches.batch(slice(0, batch_size)))):
+    with blas_threads(largest_product(batch_size, problem.layout.sizes)):
         for _ in range(params["max_iter"]):
             if order is not None:
                 state.rng.shuffle(order)
@@ -219,10 +192,7 @@ def _run_full_batch(state, solver, problem, params, monitor):
         return stop
 
     monitor.begin_iteration()
-    rows = slice(0, TRIAL_ROWS)
-    trial_data = (problem.X[rows], objective.Y[rows])
-    weights = None if problem.sample_weight is None else problem.sample_weight[rows]
-    with blas_threads(*problem.thread_trial(theta, *trial_data, weights)):
+    with blas_threads(largest_product(problem.X.shape[0], problem.layout.sizes)):
         result = solver.run(objective, theta, params, on_iteration, state.rng)
     work = {
         "n_evaluations": objective.n_evaluations,

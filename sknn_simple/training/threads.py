@@ -1,22 +1,30 @@
-"""How many BLAS threads a fit uses.
+"""How many BLAS threads a fit or a prediction uses: a rule of sizes, never of timings.
 
-Three effects make the default thread settings slow for a small network:
+The number of threads changes the result: OpenBLAS splits a matrix product differently on one
+thread and on several, so the sums are rounded in another order (measured with NumPy's
+OpenBLAS 0.3.31: ``(200 x 784) @ (784 x 100)`` differs in the last bits between one and two
+threads). A second-order solver, or a long first-order run, amplifies those bits into another
+model. So the thread count is chosen from inputs that are the same at every run of the same
+fit: the size of its largest matrix product, the limit already in place (set by the user with
+``threadpool_limits``, or by joblib in a worker) and whether another fit or prediction runs at
+the same time in the process. It never depends on a timing or on the machine's load.
 
-* the matrix products of a mini-batch are small (digits: 200 x 64 times 64 x 100): waking and
-  synchronizing a second thread costs as much as the product itself;
-* on a busy machine a BLAS thread that waits for a core stalls every product: on a shared
-  2-core machine, training steps of MNIST-sized batches were measured 8 times slower with two
-  threads than with one, while on the idle machine two threads were 1.5 times faster;
-* NumPy and SciPy wheels each bundle their own OpenBLAS. SciPy's L-BFGS-B calls SciPy's copy
-  for its vector operations, and its idle threads spin and take the cores from NumPy's threads
-  doing the matrix products (measured: L-BFGS fits 3 times slower on 2 cores).
+The rule, for NumPy's BLAS:
 
-So during ``fit``, every BLAS library other than NumPy's gets one thread, and NumPy's gets one
-thread when a step's largest product is small, when a short trial (a few evaluations of one
-training step, without updating anything) runs faster on one thread than on the current
-setting, or when another fit runs at the same time in another thread of the process. The
-current setting is otherwise kept, so a limit set by the user, or by joblib inside a
-``GridSearchCV(n_jobs=...)`` worker, is never raised.
+* one thread when the largest product of a step has fewer than :data:`LARGE_PRODUCT`
+  multiply-adds. Below that size a second thread gains little on an idle machine and costs a
+  great deal on a busy one: a BLAS thread that waits for a core stalls every product (measured
+  on a 2-core machine with other jobs running: 14 times slower with two threads than with one
+  at 16 million multiply-adds, 2.6 times at 78 million, equal at 750 million);
+* one thread while another fit or prediction runs in another thread of the process (the limits
+  are process-wide, and two fits each running two threads on two cores fight for them);
+* otherwise the setting in place is kept, so a limit set by the user or by joblib is never
+  raised.
+
+Every BLAS library other than NumPy's gets one thread during ``fit``: NumPy and SciPy wheels each
+bundle their own OpenBLAS, and the idle threads of SciPy's, which L-BFGS-B calls for its vector
+operations, spin and take the cores from NumPy's (measured: L-BFGS fits 3 times slower on 2
+cores).
 
 Thread limits are process-wide, so fits running at the same time in several threads (joblib's
 threading backend, ``threading.Thread``) share them: the first fit to start records every
@@ -26,13 +34,13 @@ fit set, so no limit outlives the fits.
 
 import os
 import threading
-import time
 from contextlib import contextmanager
 
 from threadpoolctl import ThreadpoolController
 
-#: Below this many multiply-adds in the largest product of a step, one thread is as fast as several.
-SMALL_PRODUCT = 8_000_000
+#: From this many multiply-adds in the largest product of a step, a fit or a prediction keeps
+#: the BLAS threads in place; below it, it runs on one (see the module's docstring).
+LARGE_PRODUCT = 256_000_000
 #: Below this many, OpenBLAS runs a product on one thread by itself (its GEMM threshold,
 #: SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD): no need to change anything.
 SINGLE_THREADED_ANYWAY = 65_536 * 4
@@ -74,37 +82,33 @@ def _set_threads(library, n_threads):
         release()  # releases only what this thread holds
 
 
-def _seconds(trial):
-    start = time.perf_counter()
-    trial()
-    return time.perf_counter() - start
+def largest_product(n_rows, sizes):
+    """Multiply-adds of the largest matrix product of a pass over ``n_rows`` rows.
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows in one pass (a mini-batch, the training set, or the rows to predict).
+    sizes : sequence of int
+        Units per layer, inputs first and outputs last.
+    """
+    return n_rows * max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
 
-def one_thread_is_faster(libraries, trial, repeats=3):
-    """Time ``trial`` on one thread and on the current setting, alternating; True if one wins."""
-    trial()  # warm-up: first calls pay for page faults and thread start-up
-    current_threads = [lib.num_threads for lib in libraries]
-    one = current = float("inf")
-    for _ in range(repeats):
-        for lib in libraries:
-            _set_threads(lib, 1)
-        one = min(one, _seconds(trial))
-        for lib, n in zip(libraries, current_threads, strict=True):
-            _set_threads(lib, n)
-        current = min(current, _seconds(trial))
-    return one <= current
+def one_thread(work, concurrent):
+    """Whether NumPy's BLAS runs on one thread: the rule of the module's docstring."""
+    return concurrent or work < LARGE_PRODUCT
 
 
 @contextmanager
-def blas_threads(work, trial):
-    """Choose BLAS threads for the block; restore them when the last running fit ends.
+def blas_threads(work):
+    """Choose BLAS threads for a fit's block; restore them when the last running fit ends.
 
     Parameters
     ----------
     work : int
-        Multiply-adds of the largest matrix product of one training step.
-    trial : callable
-        Runs one training step's products without side effects; timed to compare settings.
+        Multiply-adds of the largest matrix product of one training step
+        (:func:`largest_product`).
     """
     blas, numpy_blas = _blas_libraries()
     others = [lib for lib in blas if lib not in numpy_blas]
@@ -113,16 +117,12 @@ def blas_threads(work, trial):
         try:
             for lib in others:
                 _set_threads(lib, 1)
-            several = any(lib.num_threads > 1 for lib in numpy_blas)
-            if several and (
-                concurrent or work < SMALL_PRODUCT or one_thread_is_faster(numpy_blas, trial)
-            ):
+            if one_thread(work, concurrent):
                 for lib in numpy_blas:
                     _set_threads(lib, 1)
         except BaseException:
             _finish()
             raise
-    del trial  # release its arrays for the rest of the fit
     try:
         yield
     finally:
@@ -132,16 +132,20 @@ def blas_threads(work, trial):
 
 @contextmanager
 def prediction_threads(work):
-    """One NumPy BLAS thread for a prediction whose largest product is small.
+    """One NumPy BLAS thread for a prediction whose largest product is below the threshold.
 
-    The small-product rule of :func:`blas_threads`, without a trial and for NumPy's library
-    only. Nothing is done (not even taking the lock) when the products are large, so small
-    that OpenBLAS runs them on one thread anyway (a few rows), or NumPy already runs one
-    thread; otherwise the bookkeeping takes about 20 microseconds. Like a fit, a prediction
-    restores the setting it found unless another fit or prediction still runs, whose end
-    restores it.
+    The size rule of :func:`blas_threads`, for NumPy's library only. Nothing is done (not even
+    taking the lock) when the products are at least :data:`LARGE_PRODUCT`, so small that
+    OpenBLAS runs them on one thread anyway (a few rows), or NumPy already runs one thread;
+    otherwise the bookkeeping takes about 20 microseconds. Like a fit, a prediction restores
+    the setting it found unless another fit or prediction still runs, whose end restores it.
+
+    Parameters
+    ----------
+    work : int
+        Multiply-adds of the prediction's largest matrix product (:func:`largest_product`).
     """
-    if not SINGLE_THREADED_ANYWAY <= work < SMALL_PRODUCT:
+    if not SINGLE_THREADED_ANYWAY <= work < LARGE_PRODUCT:
         yield
         return
     blas, numpy_blas = _blas_libraries()
