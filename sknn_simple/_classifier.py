@@ -12,7 +12,9 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
-from ._base import BaseSimpleMLP, partial_fit_available, renamed_docstring
+from ._base import BaseSimpleMLP
+from ._docstrings import renamed_docstring
+from ._params import partial_fit_available
 from ._validation import (
     check_enough_classes,
     check_sample_weight,

@@ -13,7 +13,9 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
-from ._base import BaseSimpleMLP, partial_fit_available, renamed_docstring
+from ._base import BaseSimpleMLP
+from ._docstrings import renamed_docstring
+from ._params import partial_fit_available
 from ._validation import check_sample_weight, regression_targets
 from .core.heads import HEADS
 

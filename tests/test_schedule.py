@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from sknn_simple import SimpleMLPClassifier
+from sknn_simple._params import schedule_in_force
 from sknn_simple.training.schedule import (
     SMALLEST_ADAPTIVE_RATE,
     end_of_epoch,
@@ -39,7 +40,7 @@ def test_invscaling_rate_is_the_formula():
 @pytest.mark.parametrize("schedule", ["invscaling", "constant"])
 def test_invscaling_follows_the_samples_seen_where_it_applies(schedule):
     """``schedule`` is the one in force: "constant" for a solver that does not follow
-    learning_rate (Adam, the second-order solvers; see _base.BaseSimpleMLP._schedule)."""
+    learning_rate (Adam, the second-order solvers; see _params.schedule_in_force)."""
     state = new_state(learning_rate=0.1, t=99)
     end_of_epoch(state, 1.0, params(learning_rate="invscaling", learning_rate_init=0.1), schedule)
     assert state.learning_rate == pytest.approx(0.01 if schedule == "invscaling" else 0.1)
@@ -130,5 +131,4 @@ def test_plateau_stops_when_the_rate_would_fall_below_the_smallest():
     ],
 )
 def test_which_schedule_is_in_force(solver, learning_rate, in_force):
-    model = SimpleMLPClassifier(solver=solver, learning_rate=learning_rate)
-    assert model._schedule() == in_force
+    assert schedule_in_force(solver, learning_rate) == in_force

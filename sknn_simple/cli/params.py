@@ -11,7 +11,7 @@ line, never with a RecursionError or a search that cannot end.
 
 import json
 
-from .._base import hidden_sizes
+from .._params import check_solver_options, hidden_sizes
 from ..core.network import Layout
 from ..io.csv_files import DataFileError, reading
 from ..io.model_files import size_problem
@@ -176,7 +176,7 @@ def check_estimator_params(estimator):
     """
     estimator._validate_params()
     hidden = hidden_sizes(estimator.hidden_layer_sizes)
-    estimator._check_solver_options()
+    check_solver_options(estimator.solver, estimator.dropout)
     if estimator.early_stopping and estimator.validation_fraction == 0:
         raise ValueError(
             "early_stopping=True holds out validation_fraction of the rows to watch, and "
