@@ -8,6 +8,7 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from sknn_simple._validation import (
     check_sample_weight,
+    check_targets,
     class_weight_table,
     encode_targets,
     regression_targets,
@@ -81,4 +82,114 @@ def test_the_unknown_class_error_gives_the_advice_for_its_argument(name):
     assert str(caught.value) == (
         f"{name} contains classes the model does not know: [5, 7]; its classes are "
         f"[0, 1, 2]. {advice}"
+    )
+
+
+def test_a_column_of_targets_is_one_target_with_scikit_learns_warning():
+    """A (n, 1) y is 1-d targets, with the DataConversionWarning scikit-learn gives, for
+    class labels and for a regressor's targets; sparse and text-number targets are floats."""
+    from sklearn.exceptions import DataConversionWarning
+
+    labels = np.array([[0], [2], [1], [2]])
+    with pytest.warns(DataConversionWarning):
+        y, kind = check_targets(labels)
+    assert kind == "multiclass"
+    np.testing.assert_array_equal(y, [0, 2, 1, 2])
+    with pytest.warns(DataConversionWarning):
+        Y = regression_targets(np.array([[1.5], [2.0], [-1.0]]), np.float32)
+    assert Y.shape == (3, 1) and Y.dtype == np.float32
+    np.testing.assert_array_equal(Y[:, 0], [1.5, 2.0, -1.0])
+    Y = regression_targets(sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 2.0]])), np.float64)
+    np.testing.assert_array_equal(Y, [[1.0, 0.0], [0.0, 2.0]])
+    Y = regression_targets(np.array(["1.5", "-2"], dtype=object), np.float64)
+    np.testing.assert_array_equal(Y, [[1.5], [-2.0]])
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
+def test_errors_about_targets_name_the_argument():
+    with pytest.raises(ValueError, match="Input y_val contains NaN"):
+        check_targets(np.array([0.5, np.nan, 1.0]), "y_val")
+    with pytest.raises(ValueError) as caught:
+        check_targets(np.array([[0, 1, 2], [1, 2, 0]]), "y_val")
+    assert str(caught.value) == (
+        "Unsupported target type 'multiclass-multioutput': y_val must hold class labels (one "
+        "column) or a 0/1 multilabel indicator matrix."
+    )
+    with pytest.raises(ValueError) as caught:
+        check_targets(np.array(["a", "b", None], dtype=object), "y")
+    assert str(caught.value) == (
+        "y contains None: every sample needs a class label. Drop the rows without one (or, to "
+        "learn from them too, mark them -1 and use "
+        "sklearn.semi_supervised.SelfTrainingClassifier)."
+    )
+    with pytest.raises(ValueError, match=r"\(e.g. 'b' and 3\)"):
+        check_targets(np.array(["b", "a", 3], dtype=object))
+    with pytest.raises(ValueError, match=r"^y contains classes .* first partial_fit call"):
+        encode_targets(np.array([0, 5]), np.array([0, 1]), False)  # the default name: y
+    for name in ("y", "y_val"):
+        with pytest.raises(ValueError) as caught:
+            encode_targets(np.ones((4, 2), dtype=int), np.arange(3), True, name=name)
+        end = " (those of y)." if name == "y_val" else "."
+        assert str(caught.value) == f"{name} has 2 labels; the model has 3{end}"
+
+
+def test_encoded_targets_are_bytes():
+    for y, classes in (([0, 1, 1], [0, 1]), ([2, 0, 1], [0, 1, 2])):
+        assert encode_targets(np.array(y), np.array(classes), False).dtype == np.uint8
+
+
+def test_two_classes_of_small_positive_weight_are_enough():
+    """Weights need not be at least 1: two classes of weight 0.25 each are two classes."""
+    from sknn_simple._validation import check_enough_classes
+
+    Y = np.array([[0], [1], [0]], dtype=np.uint8)
+    check_enough_classes(Y, np.array([0.25, 0.25, 0.0]), False)  # does not raise
+    with pytest.raises(ValueError) as caught:
+        check_enough_classes(Y, np.array([0.0, 0.25, 0.0]), False)
+    assert str(caught.value) == (
+        "Only 1 class has samples with positive weight; a classifier needs samples of at "
+        "least 2 classes."
+    )
+
+
+def test_balanced_weights_of_a_class_without_weight_are_zero_without_warnings():
+    """A class (or a label's 0s or 1s) of total weight 0 gets weight 0, silently; one of small
+    positive weight gets its balanced weight; sample weights count like repeated rows."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Y = np.eye(3, dtype=np.uint8)[[0, 0, 1, 2]]
+        table = class_weight_table("balanced", np.arange(3), Y, np.array([1, 1, 0.5, 0]), False)
+        np.testing.assert_allclose(table, [2.5 / 4, 2.5 / 1, 0.0], rtol=1e-15)
+        Y = np.array([[1, 0], [1, 1], [1, 0]], dtype=np.uint8)  # label 0 never 0
+        weight = np.array([2.0, 1.0, 0.5])
+        table = class_weight_table("balanced", np.arange(2), Y, weight, True)
+    repeated = np.repeat(Y, [4, 2, 1], axis=0)  # the weights times 2, as rows
+    np.testing.assert_allclose(table[0], [0.0, 1.0], rtol=1e-15)
+    expected = compute_class_weight("balanced", classes=np.array([0, 1]), y=repeated[:, 1])
+    np.testing.assert_allclose(table[1], expected, rtol=1e-15)
+
+
+def test_a_class_weight_dict_keeps_every_finite_weight_and_defaults_to_one():
+    classes = np.array([0, 1, 2])
+    Y = np.eye(3, dtype=np.uint8)[[0, 1, 2]]
+    table = class_weight_table({0: 0.0, 2: 0.5}, classes, Y, None, False)
+    np.testing.assert_array_equal(table, [0.0, 1.0, 0.5])
+    weights = weigh_by_class(table, Y, None, np.float32)
+    assert weights.dtype == np.float32
+    with pytest.raises(ValueError, match=r"not in the data: \[5, 'a'\]; the classes are"):
+        class_weight_table({"a": 1.0, 5: 1.0}, classes, Y, None, False)
+    with pytest.raises(ValueError) as caught:
+        class_weight_table({1: -1.0}, classes, Y, None, False)
+    assert str(caught.value) == (
+        "class_weight[1] is -1.0; class weights must be finite numbers >= 0 (the weight of "
+        "every sample of that class is multiplied by it)."
+    )
+    with pytest.raises(ValueError) as caught:
+        class_weight_table({0: 1.0}, classes, Y, None, True)
+    assert str(caught.value) == (
+        "For multilabel targets class_weight must be 'balanced' (each label's two classes "
+        "balanced, the weights multiplied over labels) or None; use sample_weight for "
+        "anything else."
     )
