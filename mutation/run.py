@@ -1,9 +1,9 @@
-"""Mutation testing of the core modules, module by module, each with the tests that pin it.
+"""Mutation testing of the package, module by module, each with the tests that pin it.
 
 Usage (from the repository root, with ``pip install -e ".[test,mutation]"``)::
 
     python mutation/run.py                      # every module of the table, 2 workers
-    python mutation/run.py _split _network      # some modules (a file name or its stem)
+    python mutation/run.py split monitor        # some modules (a file name or its stem)
     python mutation/run.py --sample 10          # about 10 % of each module's mutants
     python mutation/run.py --workers 1
 

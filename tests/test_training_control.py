@@ -263,6 +263,115 @@ def test_history_of_a_second_order_solver(digits):
     assert all(np.isnan(r["validation_loss"]) for r in model.history_)
 
 
+def test_history_records_the_validation_loss_and_no_rate_for_full_batch_solvers(digits):
+    """With a validation set each record holds its validation loss (that of the curve); a
+    full-batch solver has no learning rate, so its records hold NaN there."""
+    X, X_val, y, y_val = digits
+    for solver in ("sgd", "lbfgs"):
+        model = SimpleMLPClassifier(10, solver=solver, max_iter=3, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X, y, X_val=X_val, y_val=y_val)
+        losses = [r["validation_loss"] for r in model.history_]
+        assert losses == model.validation_loss_curve_ and len(losses) == 3
+        assert losses[-1] == pytest.approx(log_loss(y_val, model.predict_proba(X_val)), rel=1e-9)
+        rates = [r["learning_rate"] for r in model.history_]
+        if solver == "sgd":
+            assert rates == [model.learning_rate_init] * 3
+        else:
+            assert np.isnan(rates).all()
+
+
+@pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
+def test_history_seconds_grow_across_continued_calls(digits, how):
+    """``seconds`` is the training time since the first call: a continued call (partial_fit,
+    or fit with warm_start) adds to it and does not start again from 0."""
+    X, _, y, _ = digits
+    model = SimpleMLPClassifier(10, max_iter=2, warm_start=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for _ in range(3):
+            if how == "partial_fit":
+                model.partial_fit(X, y, classes=np.arange(10))
+            else:
+                model.fit(X, y)
+    seconds = [r["seconds"] for r in model.history_]
+    assert len(seconds) == (3 if how == "partial_fit" else 6)
+    assert (np.diff(seconds) > 0).all(), seconds
+
+
+def test_early_stopping_keeps_the_first_of_tied_best_epochs(digits):
+    """Accuracy on a small validation set ties often: the kept weights are those of the first
+    epoch that reached the best score, as MLPClassifier keeps them (a tie is no improvement)."""
+    X, X_val, y, y_val = digits
+    settings = dict(hidden_layer_sizes=20, learning_rate_init=0.01, random_state=0)
+    validation = dict(X_val=X_val[:20], y_val=y_val[:20])
+    model = SimpleMLPClassifier(early_stopping=True, n_iter_no_change=6, **settings)
+    model.fit(X, y, **validation)
+    scores = np.array(model.validation_scores_)
+    first_best = int(np.argmax(scores)) + 1
+    assert np.count_nonzero(scores == scores.max()) > 1  # the case this test is about
+    assert first_best < model.n_iter_
+    replay = SimpleMLPClassifier(max_iter=first_best, **settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        replay.fit(X, y)
+    for kept, expected in zip(model.coefs_, replay.coefs_, strict=True):
+        np.testing.assert_array_equal(kept, expected)
+
+
+VERBOSE_SETTINGS = {
+    "adaptive, early stopping": dict(
+        solver="sgd", learning_rate="adaptive", early_stopping=True, n_iter_no_change=2, tol=0.05
+    ),
+    "adaptive, training loss": dict(
+        solver="sgd", learning_rate="adaptive", n_iter_no_change=1, tol=0.05
+    ),
+    "invscaling, early stopping": dict(
+        solver="sgd", learning_rate="invscaling", early_stopping=True, n_iter_no_change=2, tol=0.01
+    ),
+    "adam, early stopping": dict(solver="adam", early_stopping=True, n_iter_no_change=2, tol=0.01),
+}
+
+
+@pytest.mark.parametrize("name", VERBOSE_SETTINGS)
+def test_verbose_output_is_mlpclassifiers(digits, name, capsys):
+    """verbose=True prints what MLPClassifier prints, line for line: each epoch's loss, the
+    validation score, and the sentences of the plateau rule (a cut of the rate, the stop),
+    which also show that the schedule is applied with early stopping as without it."""
+    from sklearn.neural_network import MLPClassifier
+
+    X, _, y, _ = digits
+    settings = dict(
+        hidden_layer_sizes=10, max_iter=40, random_state=0, verbose=True, **VERBOSE_SETTINGS[name]
+    )
+    printed = []
+    for estimator in (MLPClassifier, SimpleMLPClassifier):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            estimator(**settings).fit(X[:300], y[:300])
+        printed.append(capsys.readouterr().out.splitlines())
+    theirs, ours = printed
+    assert any(line.endswith(("Stopping.", "Setting learning rate to 0.000200")) for line in ours)
+    assert ours == theirs
+
+
+def test_verbose_prints_the_validation_loss_when_it_is_the_score(digits, capsys):
+    """With scoring="loss" (ours only) each epoch also prints its validation loss, and the
+    plateau rule names the validation loss as what stopped improving."""
+    X, X_val, y, y_val = digits
+    model = SimpleMLPClassifier(
+        10, scoring="loss", early_stopping=True, n_iter_no_change=1, tol=1.0, verbose=True
+    )
+    model.fit(X, y, X_val=X_val, y_val=y_val)
+    lines = capsys.readouterr().out.splitlines()
+    assert model.n_iter_ == 3 and len(lines) == 10
+    assert lines[2::3] == [f"Validation loss: {loss:f}" for loss in model.validation_loss_curve_]
+    assert lines[-1] == (
+        "Validation loss did not improve more than tol=1.000000 for 1 consecutive epochs. Stopping."
+    )
+
+
 # --- interrupting ------------------------------------------------------------------------------
 
 
