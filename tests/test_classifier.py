@@ -419,6 +419,36 @@ def test_scaling_the_inputs_is_advised_only_for_inputs_far_from_unit_scale(digit
     assert advised == (scale > 1)
 
 
+@pytest.mark.parametrize("kind", ["float64", "float32", "sparse"])
+def test_the_scale_check_has_the_moments_of_numpy_and_copies_no_data(kind):
+    """Whether to advise scaling compares each column's mean and standard deviation to a
+    limit: those are NumPy's (to rounding), and computing them allocates a few columns'
+    worth, not a temporary as large as the data (which made a fit ending with a warning peak
+    at ten times MLPClassifier's memory on 10,000 x 784)."""
+    import tracemalloc
+
+    from sknn_simple._report import Scales
+
+    rng = np.random.default_rng(0)
+    dense = rng.normal(3.0, 2.0, size=(20000, 100)) * (rng.random((20000, 100)) < 0.3)
+    X = {
+        "float64": dense,
+        "float32": dense.astype(np.float32),
+        "sparse": sp.csr_matrix(dense),
+    }[kind]
+    tracemalloc.start()
+    try:
+        mean, spread = Scales._moments(X)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    reference = dense.astype(X.dtype).astype(np.float64)
+    np.testing.assert_allclose(mean, reference.mean(axis=0), rtol=1e-9)
+    np.testing.assert_allclose(spread, reference.std(axis=0), rtol=1e-6)
+    if kind != "sparse":  # (a sparse square is as large as the data's non-zeros)
+        assert peak < dense.nbytes / 4
+
+
 def test_max_iter_raises_convergence_warning(digits):
     X, _, y, _ = digits
     with pytest.warns(ConvergenceWarning, match="max_iter=2"):
