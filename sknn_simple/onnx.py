@@ -46,10 +46,16 @@ from .core.heads import HEADS
 __all__ = ["register"]
 
 
+def _multilabel(model):
+    """Whether a fitted classifier predicts several labels: a sigmoid per output, more than one
+    output (binary classification has one), read from its public fitted attributes."""
+    return model.out_activation_ == "logistic" and model.n_outputs_ > 1
+
+
 def _shape_calculator(operator):
     calculate_linear_classifier_output_shapes(operator)
     model = operator.raw_operator
-    if model._is_multilabel:  # labels: one 0/1 column per label
+    if _multilabel(model):  # labels: one 0/1 column per label
         n = operator.inputs[0].get_first_dimension()
         operator.outputs[0].set_type(Int64TensorType(shape=[n, model.n_outputs_]))
 
@@ -138,7 +144,7 @@ def _converter(scope, operator, container):
         )
 
     label = operator.outputs[0].full_name
-    if model._is_multilabel:
+    if _multilabel(model):
         above = scope.get_unique_variable_name("above_half")
         container.add_node(
             "Binarizer",

@@ -15,10 +15,10 @@ from sklearn.datasets import load_diabetes, load_iris
 
 from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor, load, save
 from sknn_simple.cli.commands import COMMANDS, _frame
+from sknn_simple.cli.csv_files import read_features
 from sknn_simple.cli.main import main
 from sknn_simple.cli.parser import build_parser
 from sknn_simple.cli.task import UnclearTarget, choose_task
-from sknn_simple.io.csv_files import read_features
 
 
 @pytest.fixture
@@ -1024,7 +1024,7 @@ def test_predict_writes_the_predictions_and_with_proba_the_probabilities(
     kind, proba, destination, models, tmp_path, capsys
 ):
     from sknn_simple.cli.commands import _features_of, _frame
-    from sknn_simple.io.csv_files import read_features
+    from sknn_simple.cli.csv_files import read_features
 
     model_path, data = models[kind]
     out_csv = tmp_path / "out.csv"

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sknn_simple.io import csv_files as _csv
-from sknn_simple.io.csv_files import DataFileError, read_features
+from sknn_simple.cli import csv_files as _csv
+from sknn_simple.cli.csv_files import DataFileError, read_features
 
 
 def write(tmp_path, text, name="data.csv", encoding="utf-8"):

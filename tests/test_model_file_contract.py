@@ -26,7 +26,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sknn_simple import ModelFileError, SimpleMLPClassifier, SimpleMLPRegressor, load, save
-from sknn_simple.io import model_files
+from sknn_simple.io import schema
 from sknn_simple.training.history import HISTORY_KEYS, History
 from sknn_simple.training.state import TrainingState
 from tests.test_persistence import entries, npy, round_trip, zipped
@@ -321,7 +321,7 @@ def test_a_network_larger_than_a_file_holds_is_refused_at_save(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = SimpleMLPClassifier(hidden_layer_sizes=(4, 4), max_iter=1).fit(X, y)
-    monkeypatch.setattr(model_files, "MAX_PARAMETERS", 30)  # the model has 41
+    monkeypatch.setattr(schema, "MAX_PARAMETERS", 30)  # the model has 41
     buffer = io.BytesIO()
     with pytest.raises(ValueError, match="a network of 41 parameters is more than a model file"):
         save(model, buffer)

@@ -12,7 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .._classifier import SimpleMLPClassifier
-from ..io.csv_files import read_features
+from .csv_files import read_features
 
 EMBEDDED = {
     "iris": load_iris,

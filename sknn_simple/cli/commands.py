@@ -19,7 +19,8 @@ from .._classifier import SimpleMLPClassifier
 from .._regressor import SimpleMLPRegressor
 from ..exceptions import DivergenceError
 from ..io.atomic import replacing
-from ..io.csv_files import (
+from ..io.model_files import load, save
+from .csv_files import (
     check_input,
     check_output,
     line_numbers,
@@ -27,8 +28,6 @@ from ..io.csv_files import (
     same_file,
     write_table,
 )
-from ..io.model_files import load, save
-from ..training.solvers import SOLVERS
 from .params import (
     CommandError,
     check_values,
@@ -217,7 +216,8 @@ def cmd_fit(args):
             raise CommandError(_diverged(task, params, scaled=not args.no_scaler)) from exc
     score = "accuracy" if task == "classification" else "R²"
     net = _network(model)
-    unit = "epochs" if SOLVERS[net.solver].stochastic else "iterations"
+    # the stochastic solvers, which count epochs, are those that offer partial_fit
+    unit = "epochs" if hasattr(net, "partial_fit") else "iterations"
     print(
         f"trained {net.n_iter_} {unit} in {time.perf_counter() - start:.2f} s; "
         f"training {score} {model.score(_frame(X, columns), y):.4f}"

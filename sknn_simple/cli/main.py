@@ -17,7 +17,7 @@ from .parser import build_parser
 
 def _error_lines(exc):
     """What to print for ``exc``: one line per problem, every file error as ``PATH: what``."""
-    from ..io.csv_files import file_problem
+    from .csv_files import file_problem
     from .params import CommandError, first_line
 
     if isinstance(exc, CommandError):
@@ -40,9 +40,9 @@ def main(argv=None):
     if getattr(args, "n_jobs", None) == 0:
         parser.error("--n-jobs must not be 0 (1 runs one fit at a time, -1 one per core)")
     # Only now the commands, and scikit-learn with them: --help and usage errors need neither.
-    from ..io.csv_files import DataFileError
     from ..io.model_files import ModelFileError
     from .commands import COMMANDS
+    from .csv_files import DataFileError
     from .params import CommandError
 
     try:

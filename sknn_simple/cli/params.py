@@ -13,8 +13,8 @@ import json
 
 from .._params import check_solver_options, hidden_sizes
 from ..core.network import Layout
-from ..io.csv_files import DataFileError, reading
 from ..io.model_files import size_problem
+from .csv_files import DataFileError, reading
 
 #: Parameter values are numbers, text, and lists or objects of them: a grid is an object of
 #: lists of values (``{"hidden_layer_sizes": [[50], [50, 50]]}``), 4 levels.

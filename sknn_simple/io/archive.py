@@ -21,13 +21,10 @@ import zipfile
 import numpy as np
 
 from .atomic import replacing
+from .errors import ModelFileError
 
 #: The most an entry may be compressed (this package writes them uncompressed).
 MAX_COMPRESSION = 64
-
-
-class ModelFileError(ValueError):
-    """A file is not a readable sknn_simple model (the message says why)."""
 
 
 class Entries:

@@ -39,31 +39,24 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from .._version import __version__
-from ..training.history import HISTORY_KEYS
 from .archive import Archive, Entries, ModelFileError, file_length, npy_bytes, write_archive
 from .codec import decode_fields, encode_fields
+from .schema import (
+    CHECKSUM,
+    FORMAT,
+    FORMAT_VERSION,
+    MAX_METADATA_BYTES,
+    METADATA,
+    array_budget,
+    curve_entries,
+    declared_sizes,
+    get_field,
+    read_metadata,
+    reserve,
+    size_problem,
+)
 
 __all__ = ["ModelFileError", "array_budget", "load", "save", "size_problem"]
-
-FORMAT = "sknn_simple model"
-FORMAT_VERSION = 2
-_METADATA = "metadata"
-_CHECKSUM = "metadata_sha256"
-#: Largest metadata entry: parameters, scalars and digests take a few kB; a class_weight dict
-#: of 100,000 classes fits too.
-MAX_METADATA_BYTES = 4 * 2**20
-#: Largest network a file may describe: 2 GiB of float64 weights.
-MAX_PARAMETERS = 2**28
-
-# What the arrays of a model may take (array_budget), beyond its weights and optimizer arrays:
-#: for the name of each input and the label and class weights of each output (1,024 characters)
-TEXT_BYTES = 4 * 2**10
-#: for each layer (hidden_layer_sizes given as an array)
-LAYER_BYTES = 8
-#: for each epoch: the loss curve, the history's row, the validation score and loss (float64)
-EPOCH_BYTES = 8 * (1 + len(HISTORY_KEYS) + 2)
-#: for the rest: the random stream's state (2.5 kB) and small parameter arrays
-FIXED_BYTES = 64 * 2**10
 
 
 def _estimator_classes():
@@ -157,8 +150,8 @@ def save(model, path):
             f"({MAX_METADATA_BYTES}); a class_weight dict with this many classes cannot be "
             "stored: use pickle or skops."
         )
-    entries[_METADATA] = npy_bytes(np.frombuffer(text, dtype=np.uint8))
-    entries[_CHECKSUM] = npy_bytes(np.frombuffer(hashlib.sha256(text).digest(), np.uint8))
+    entries[METADATA] = npy_bytes(np.frombuffer(text, dtype=np.uint8))
+    entries[CHECKSUM] = npy_bytes(np.frombuffer(hashlib.sha256(text).digest(), np.uint8))
     try:  # what load will do with the file: it must give the model back
         written = Entries(entries)
         _read(written, written.length, copy=False)
@@ -295,15 +288,17 @@ def _load_archive(archive):
 
 
 def _load_model(archive):
-    metadata = _read_metadata(archive)
+    metadata = read_metadata(archive)
     if metadata["format_version"] == 1:
         from .._classifier import SimpleMLPClassifier
         from .model_files_v1 import classifier_values_v1
 
-        params, fitted = classifier_values_v1(archive, _get(metadata, "classifier", dict), metadata)
+        params, fitted = classifier_values_v1(
+            archive, get_field(metadata, "classifier", dict), metadata
+        )
         net = _estimator(SimpleMLPClassifier, params, fitted)
     else:
-        net = _load_estimator(archive, _get(metadata, "estimator", dict), metadata)
+        net = _load_estimator(archive, get_field(metadata, "estimator", dict), metadata)
     model = _load_pipeline(archive, metadata, net)
     target = metadata.get("target")
     return model if target is None else _load_target_scaler(archive, target, model, net)
@@ -313,10 +308,10 @@ def _load_target_scaler(archive, target, model, net):
     """``model`` in the TransformedTargetRegressor that ``target`` describes."""
     if not isinstance(net, _estimator_classes()["SimpleMLPRegressor"]):
         raise ModelFileError("only a regressor's targets can be scaled")
-    dim = _get(target, "training_dim", int)
+    dim = get_field(target, "training_dim", int)
     if dim not in (1, 2) or (dim == 1 and net.n_outputs_ != 1):
         raise ModelFileError("the target's number of dimensions does not match the outputs")
-    params = _get(target, "scaler", dict)
+    params = get_field(target, "scaler", dict)
     scaler = _load_scaler(archive, "target_scaler", params, net.n_outputs_, "outputs")
     wrapper = TransformedTargetRegressor(regressor=clone(model), transformer=clone(scaler))
     # the fitted attributes TransformedTargetRegressor.fit sets
@@ -331,7 +326,7 @@ def _load_pipeline(archive, metadata, net):
     pipeline = metadata.get("pipeline")
     if pipeline is None:
         return net
-    names, scaler_params = _get(pipeline, "steps", list), _get(pipeline, "scalers", list)
+    names, scaler_params = get_field(pipeline, "steps", list), get_field(pipeline, "scalers", list)
     if len(names) != len(scaler_params) + 1 or not all(isinstance(n, str) for n in names):
         raise ModelFileError("the pipeline description is inconsistent")
     steps = [
@@ -344,178 +339,6 @@ def _load_pipeline(archive, metadata, net):
     return Pipeline([*steps, (names[-1], net)])
 
 
-def _read_metadata(archive):
-    if not archive.has(_METADATA) or not archive.has(_CHECKSUM):
-        raise ModelFileError("not a sknn_simple model file (no metadata entry)")
-    raw = archive.array(archive.raw(_METADATA, limit=MAX_METADATA_BYTES), _METADATA, "u", ndim=1)
-    checksum = archive.array(archive.raw(_CHECKSUM, limit=1024), _CHECKSUM, "u", shape=(32,))
-    if raw.dtype != np.uint8 or checksum.dtype != np.uint8:
-        raise ModelFileError("the metadata entry is not text")
-    if hashlib.sha256(raw.tobytes()).digest() != checksum.tobytes():
-        raise ModelFileError("the metadata is corrupted (checksum mismatch)")
-    try:
-        metadata = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelFileError(f"the metadata is not valid JSON ({exc})") from None
-    except RecursionError:
-        raise ModelFileError("the metadata is nested too deeply") from None
-    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
-        raise ModelFileError("not a sknn_simple model file (unknown format)")
-    version = metadata.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ModelFileError(f"unknown format version {version!r}")
-    if version > FORMAT_VERSION:
-        raise ModelFileError(
-            f"the file has format version {version}, written by sknn_simple "
-            f"{metadata.get('package_version')!r}; this version reads up to {FORMAT_VERSION}. "
-            "Upgrade sknn_simple to load it."
-        )
-    known = {"format", "format_version", "package_version", "pipeline", "digests"}
-    known.add("classifier" if version == 1 else "estimator")
-    optional = {"target"} if version == 2 else set()  # (a regressor's target scaler)
-    if not known <= set(metadata) <= known | optional:
-        raise ModelFileError(
-            f"the metadata has the entries {sorted(metadata)}; format {version} has {sorted(known)}"
-            + (f" and optionally {sorted(optional)}" if optional else "")
-        )
-    digests = metadata.get("digests")
-    if not isinstance(digests, dict) or not all(isinstance(v, str) for v in digests.values()):
-        raise ModelFileError("the metadata lacks the entries' digests")
-    expected = {f"{name}.npy" for name in (*digests, _METADATA, _CHECKSUM)}
-    if set(archive.members) != expected:
-        raise ModelFileError(
-            "the archive's entries do not match its metadata (entries missing or added)"
-        )
-    archive.digests = digests
-    archive.unread = set(digests)
-    return metadata
-
-
-def _get(mapping, key, kind):
-    if not isinstance(mapping, dict) or key not in mapping:
-        raise ModelFileError(f"the metadata lacks {key!r}")
-    value = mapping[key]
-    if kind is float:
-        value = (
-            float(value)
-            if isinstance(value, (int, float, str)) and not isinstance(value, bool)
-            else None
-        )
-        if value is None:
-            raise ModelFileError(f"the metadata value {key!r} is not a number")
-        return value
-    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-        raise ModelFileError(f"the metadata value {key!r} is not of type {kind.__name__}")
-    return value
-
-
-def array_budget(sizes, n_epochs=0, n_scalers=0):
-    """Bytes the arrays of a model may take, all together, from the sizes its file declares.
-
-    Parameters
-    ----------
-    sizes : sequence of int
-        The layers' sizes, inputs first and outputs last.
-    n_epochs : int, default=0
-        The epochs its curves record.
-    n_scalers : int, default=0
-        The ``StandardScaler`` steps in front of it.
-
-    Returns
-    -------
-    int
-        The weights and the optimizer's arrays (two more copies for Adam, float64 at most);
-        :data:`TEXT_BYTES` for the name of each input (in the pipeline and the network) and
-        the label and class weights of each output; the statistics of the scalers and of a
-        target scaler; :data:`LAYER_BYTES` a layer; :data:`EPOCH_BYTES` an epoch; and
-        :data:`FIXED_BYTES` for the random state and small arrays.
-    """
-    d, k = sizes[0], sizes[-1]
-    statistics = 3 * 8 * (n_scalers * d + k)  # mean_, scale_, var_ of each column
-    return (
-        3 * 8 * _n_parameters(sizes)
-        + TEXT_BYTES * (2 * d + max(k, 2))
-        + statistics
-        + LAYER_BYTES * len(sizes)
-        + EPOCH_BYTES * n_epochs
-        + FIXED_BYTES
-    )
-
-
-def _n_parameters(sizes):
-    """Weights and biases of a network with layers of these sizes."""
-    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
-
-
-def size_problem(sizes):
-    """Why a network with layers of these sizes cannot be in a model file, or None."""
-    n = _n_parameters(sizes)
-    if n > MAX_PARAMETERS:
-        return f"a network of {n:,} parameters is more than a model file holds ({MAX_PARAMETERS:,})"
-    return None
-
-
-def _declared_sizes(fitted):
-    """The layers' sizes a file declares, checked enough to compute its array budget."""
-    sizes = fitted.get("_layout")
-    if not (
-        isinstance(sizes, list)
-        and len(sizes) >= 2
-        and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n < 2**31 for n in sizes)
-    ):
-        raise ModelFileError("the layers' sizes are missing or invalid")
-    problem = size_problem(sizes)
-    if problem is not None:
-        raise ModelFileError(problem)
-    return sizes
-
-
-#: The curves of the training state, whose lengths are the number of epochs.
-CURVES = ("loss_curve", "history", "validation_scores", "validation_loss_curve")
-
-
-def _curve_entries(fitted):
-    """The entries that hold the training state's curves, by name (those the metadata names)."""
-    state = fitted.get("_state")
-    values = state.get("object") if isinstance(state, dict) else None
-    if not isinstance(values, dict):
-        return {}
-    entries = {}
-    for name in CURVES:
-        reference = values.get(name)
-        if isinstance(reference, dict) and isinstance(reference.get("array"), str):
-            entries[name] = reference["array"]
-    return entries
-
-
-def declared_epochs(archive, entries):
-    """The epochs the curves in ``entries`` (:data:`CURVES` -> entry name) record, from their
-    headers alone, checked consistent: the history has one row an epoch of the loss curve, and
-    the validation curves (which restart when what is watched changes) at most as many."""
-    if "loss_curve" not in entries:
-        return 0
-    (n_epochs,), _ = archive.declared(entries["loss_curve"], "f", ndim=1)
-    if "history" in entries:
-        archive.declared(entries["history"], "f", shape=(n_epochs, len(HISTORY_KEYS)))
-    for name in ("validation_scores", "validation_loss_curve"):
-        if name in entries:
-            (n,), _ = archive.declared(entries[name], "f", ndim=1)
-            if n > n_epochs:
-                raise ModelFileError(
-                    f"the entry {entries[name]!r} has {n} entries, more than the {n_epochs} "
-                    "epochs of the loss curve"
-                )
-    return n_epochs
-
-
-def reserve(archive, metadata, sizes, curves):
-    """Allow ``archive`` to read what a model of the sizes and epochs it declares can need."""
-    pipeline = metadata.get("pipeline")
-    scalers = pipeline.get("scalers") if isinstance(pipeline, dict) else None
-    n_scalers = len(scalers) if isinstance(scalers, list) else 0
-    archive.reserve(array_budget(sizes, declared_epochs(archive, curves), n_scalers))
-
-
 def _load_estimator(archive, meta, metadata):
     if set(meta) != {"class", "params", "fitted"}:
         raise ModelFileError("the estimator's description has unknown or missing entries")
@@ -523,9 +346,9 @@ def _load_estimator(archive, meta, metadata):
     cls = classes.get(meta.get("class"))
     if cls is None:
         raise ModelFileError(f"unknown estimator {meta.get('class')!r}")
-    fitted = _get(meta, "fitted", dict)
-    reserve(archive, metadata, _declared_sizes(fitted), _curve_entries(fitted))
-    params = decode_fields(_get(meta, "params", dict), archive)
+    fitted = get_field(meta, "fitted", dict)
+    reserve(archive, metadata, declared_sizes(fitted), curve_entries(fitted))
+    params = decode_fields(get_field(meta, "params", dict), archive)
     return _estimator(cls, params, decode_fields(fitted, archive))
 
 
@@ -549,12 +372,12 @@ def _estimator(cls, params, fitted):
 def _load_scaler(archive, prefix, params, n_features, of="features"):
     """The StandardScaler of ``n_features`` columns whose statistics are ``{prefix}_mean_``..."""
     scaler = StandardScaler(
-        with_mean=_get(params, "with_mean", bool), with_std=_get(params, "with_std", bool)
+        with_mean=get_field(params, "with_mean", bool), with_std=get_field(params, "with_std", bool)
     )
-    if _get(params, "n_features_in", int) != n_features:
+    if get_field(params, "n_features_in", int) != n_features:
         raise ModelFileError(f"a scaler's number of {of} does not match the network")
     scaler.n_features_in_ = n_features
-    scaler.n_samples_seen_ = int(_get(params, "n_samples_seen", float))
+    scaler.n_samples_seen_ = int(get_field(params, "n_samples_seen", float))
     for attr in ("mean_", "scale_", "var_"):
         name = f"{prefix}_{attr}"
         value = archive.read(name, "f", shape=(n_features,)) if archive.has(name) else None

@@ -9,16 +9,15 @@ training after loading starts a new one from ``random_state``.
 
 from sklearn.utils import check_random_state
 
-from ..training.state import HISTORY_KEYS
+from ..training.history import HISTORY_KEYS
+from .errors import ModelFileError as error
+from .schema import CURVES, MAX_PARAMETERS, reserve
+from .schema import get_field as get
 
 
 def classifier_values_v1(archive, meta, metadata):
     """The parameters and fitted values of the classifier a version-1 file describes
     (``meta``, the part of its ``metadata`` that describes the classifier)."""
-    from .model_files import CURVES, MAX_PARAMETERS, reserve
-    from .model_files import ModelFileError as error
-    from .model_files import _get as get
-
     d, h, k = (get(meta, key, int) for key in ("n_features_in", "n_hidden", "n_outputs"))
     if not (1 <= d < 2**31 and 1 <= h < 2**31 and 1 <= k < 2**31) or d * h + h * k > MAX_PARAMETERS:
         raise error("the network sizes are invalid")
