@@ -7,7 +7,6 @@ error) for ``main.py`` to print as one line. Importing this module imports sciki
 ``sknn-simple --help`` does not need: ``main.py`` imports it once a command is to run.
 """
 
-import importlib
 import sys
 import time
 import warnings
@@ -15,7 +14,6 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from .._classifier import SimpleMLPClassifier
 from .._regressor import SimpleMLPRegressor
 from ..exceptions import DivergenceError
 from ..io.atomic import replacing
@@ -23,134 +21,28 @@ from ..io.model_files import load, save
 from .csv_files import (
     check_input,
     check_output,
-    line_numbers,
     read_features,
     same_file,
     write_table,
+)
+from .models import (
+    ESTIMATORS,
+    build_model,
+    candidates,
+    class_weight_by_label,
+    diverged,
+    network_of,
+    require,
+    settle_task,
 )
 from .params import (
     CommandError,
     check_values,
     first_line,
-    no_parameter,
     parse_params,
     read_grid,
 )
-from .task import UnclearTarget, choose_task, finite_numbers
-
-
-def _require(module, extra, feature):
-    """Import ``module``, or say which extra of the package installs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise ImportError(
-            f'{feature} needs {module.split(".")[0]}: pip install "sknn_simple[{extra}]"'
-        ) from None
-
-
-ESTIMATORS = {"classification": SimpleMLPClassifier, "regression": SimpleMLPRegressor}
-
-
-def _candidates(task):
-    """The estimator classes ``--task`` allows: both until ``auto`` has seen the target."""
-    return list(ESTIMATORS.values()) if task == "auto" else [ESTIMATORS[task]]
-
-
-def _model(task, params, scale=True):
-    """``(model, prefix)``: the estimator behind a StandardScaler (unless ``scale`` is False),
-    for regression inside a TransformedTargetRegressor that standardizes the target (except
-    with Poisson's counts); ``prefix`` names the network's parameters in ``set_params``."""
-    from sklearn.compose import TransformedTargetRegressor
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    net = ESTIMATORS[task](**params)
-    model = make_pipeline(StandardScaler(), net) if scale else net
-    prefix = f"{model.steps[-1][0]}__" if scale else ""
-    if task == "regression" and net.loss != "poisson":
-        model = TransformedTargetRegressor(model, transformer=StandardScaler())
-        prefix = f"regressor__{prefix}"
-    return model, prefix
-
-
-def _diverged(task, params, scaled):
-    """One line for a fit that diverged with no usable weights: what the command line already
-    did to the data, and what to change."""
-    net = ESTIMATORS[task](**params)
-    done = [
-        "the inputs were standardized" if scaled else "the inputs were not scaled (--no-scaler)"
-    ]
-    if task == "regression":
-        done.append(
-            "the target is counts" if net.loss == "poisson" else "the target was standardized"
-        )
-    if net.solver in ("sgd", "adam"):
-        change = f"--param learning_rate_init={net.learning_rate_init / 10:g}"
-    else:
-        change = "--param solver=adam"
-    if not scaled:
-        change += " or drop --no-scaler"
-    return (
-        f"training diverged (the loss overflowed) and left no usable model, so nothing was "
-        f"saved ({', '.join(done)}); try {change}"
-    )
-
-
-def _network(model):
-    """The estimator of this package inside a fitted model (Pipeline, target scaler)."""
-    model = getattr(model, "regressor_", model)
-    return model[-1] if hasattr(model, "steps") else model
-
-
-def _settle_task(args, y, names, where):
-    """The task (``--task``, or the one ``auto`` chooses from ``y``) and a line that says why;
-    refuses parameters ``names`` of the other estimator."""
-    if args.task != "auto":
-        return args.task, f"task: {args.task} (--task)"
-    try:
-        task, reason = choose_task(y)
-    except UnclearTarget as unclear:
-        raise CommandError(_unclear(unclear, y, args)) from None
-    other = "classification" if task == "regression" else "regression"
-    why = f" (--task auto chose {task}: {reason}; pass --task {other} otherwise)"
-    unknown = sorted(set(names) - set(ESTIMATORS[task]().get_params()))
-    if unknown:
-        raise CommandError(f"{where}: {no_parameter([ESTIMATORS[task]], unknown[0])}{why}")
-    return task, f"task: {task} ({reason}; --task {other} to override)"
-
-
-def _unclear(unclear, y, args, shown=3):
-    """The line that says which cells of the target left ``--task auto`` unsure, and where."""
-    rows = unclear.rows
-    lines = line_numbers(args.data, rows[:shown])
-    cells = ", ".join(
-        f"line {line} ({value!r})"
-        for line, value in zip(lines, y[rows[:shown]].tolist(), strict=True)
-    )
-    more = f" and {len(rows) - shown} more" if len(rows) > shown else ""
-    return (
-        f"{args.data}: --task auto cannot tell the task of column {args.target!r}: "
-        f"{unclear.what}: {cells}{more}; {unclear.advice}"
-    )
-
-
-def _class_weight_by_label(class_weight, y, where):
-    """A ``class_weight`` dict keyed by the labels as written in the CSV, keyed by ``y``'s labels.
-
-    JSON keys are text, so ``{"0": 2}`` means the label written ``0`` in the CSV, whether the
-    labels were read as integers or as text.
-    """
-    if not isinstance(class_weight, dict):
-        return class_weight
-    by_text = {str(label): label for label in np.unique(y).tolist()}
-    unknown = [key for key in class_weight if key not in by_text]
-    if unknown:
-        raise CommandError(
-            f"{where}: class_weight names {unknown[0]!r}, which is not a label of the data; "
-            f"the labels are {', '.join(by_text)}"
-        )
-    return {by_text[key]: weight for key, weight in class_weight.items()}
+from .task import finite_numbers
 
 
 def _frame(X, columns):
@@ -179,24 +71,24 @@ def cmd_demo(args):
 
 
 def cmd_fit(args):
-    classes = _candidates(args.task)
+    classes = candidates(args.task)
     params = {**parse_params(args.param, classes), "random_state": args.random_state}
     check_values({name: [value] for name, value in params.items()}, "--param", classes)
     check_input(args.data)
     check_output(args.output, [args.data])
     numeric = args.task == "regression"
     X, y, columns = read_features(args.data, target=args.target, numeric_target=numeric)
-    task, why = _settle_task(args, y, params, "--param")
+    task, why = settle_task(args, y, params, "--param")
     if len(classes) > 1:  # the values again, for the estimator of the task alone
         values = {name: [value] for name, value in params.items()}
         check_values(values, "--param", [ESTIMATORS[task]], hint=f" ({why})")
     if task == "regression":
         y = finite_numbers(y)[0]
     elif "class_weight" in params:
-        params["class_weight"] = _class_weight_by_label(
+        params["class_weight"] = class_weight_by_label(
             params["class_weight"], y, "--param class_weight"
         )
-    model, _ = _model(task, params, scale=not args.no_scaler)
+    model, _ = build_model(task, params, scale=not args.no_scaler)
     target = (
         f"{len(np.unique(y))} classes"
         if task == "classification"
@@ -213,9 +105,9 @@ def cmd_fit(args):
         try:
             model.fit(_frame(X, columns), y)
         except DivergenceError as exc:
-            raise CommandError(_diverged(task, params, scaled=not args.no_scaler)) from exc
+            raise CommandError(diverged(task, params, scaled=not args.no_scaler)) from exc
     score = "accuracy" if task == "classification" else "R²"
-    net = _network(model)
+    net = network_of(model)
     # the stochastic solvers, which count epochs, are those that offer partial_fit
     unit = "epochs" if hasattr(net, "partial_fit") else "iterations"
     print(
@@ -232,7 +124,7 @@ def cmd_fit(args):
 def _features_of(model):
     """The network, and the feature columns the model was fitted on (None if unnamed)."""
     names = getattr(model, "feature_names_in_", None)
-    return _network(model), (None if names is None else [str(n) for n in names])
+    return network_of(model), (None if names is None else [str(n) for n in names])
 
 
 def cmd_predict(args):
@@ -335,7 +227,7 @@ def _architecture(net):
 def cmd_tune(args):
     from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
-    classes = _candidates(args.task)
+    classes = candidates(args.task)
     grid = read_grid(args.grid, classes)
     check_values({"random_state": [args.random_state], **grid}, args.grid, classes)
     losses = grid.get("loss", ["squared_error"])  # (only a regressor has a loss)
@@ -348,10 +240,10 @@ def cmd_tune(args):
     if args.output:
         check_output(args.output, [args.data, args.grid])
     if args.dask_scheduler:
-        _require("dask.distributed", "dask", "--dask-scheduler")
+        require("dask.distributed", "dask", "--dask-scheduler")
     numeric = args.task == "regression"
     X, y, columns = read_features(args.data, target=args.target, numeric_target=numeric)
-    task, why = _settle_task(args, y, grid, args.grid)
+    task, why = settle_task(args, y, grid, args.grid)
     if len(classes) > 1:  # the values again, for the estimator of the task alone
         check_values(grid, args.grid, [ESTIMATORS[task]], hint=f" ({why})")
     if task == "regression":
@@ -361,12 +253,12 @@ def cmd_tune(args):
         folds = StratifiedKFold(args.cv, shuffle=True, random_state=args.random_state)
         if "class_weight" in grid:
             grid["class_weight"] = [
-                _class_weight_by_label(value, y, f"{args.grid}: class_weight")
+                class_weight_by_label(value, y, f"{args.grid}: class_weight")
                 for value in grid["class_weight"]
             ]
     params = {"random_state": args.random_state, "loss": grid.get("loss", [None])[0]}
     params = {k: v for k, v in params.items() if v is not None}
-    model, prefix = _model(task, params)
+    model, prefix = build_model(task, params)
     search = GridSearchCV(
         model,
         {f"{prefix}{k}": v for k, v in grid.items()},
@@ -417,7 +309,7 @@ def cmd_tune(args):
 def _fit_on_dask(search, X, y, address):
     import joblib
 
-    Client = _require("dask.distributed", "dask", "--dask-scheduler").Client
+    Client = require("dask.distributed", "dask", "--dask-scheduler").Client
     try:
         client = Client(address, timeout=10)
     except OSError as exc:
