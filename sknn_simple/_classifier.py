@@ -37,6 +37,17 @@ def _partial_fit_available(estimator):
     return True
 
 
+def _scores_available(estimator):
+    """``decision_function`` is this package's addition: not on the ``MLPClassifier`` alias,
+    which keeps scikit-learn's methods exactly (for ``available_if``)."""
+    if isinstance(estimator, MLPClassifier):
+        raise AttributeError(
+            "MLPClassifier has no decision_function, as scikit-learn's has none; "
+            "SimpleMLPClassifier, the same estimator, has it."
+        )
+    return True
+
+
 class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
     """A neural network classifier (multilayer perceptron), trained on the cross-entropy.
 
@@ -489,6 +500,33 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         """
         with np.errstate(divide="ignore"):  # log(0) is -inf: no warning for an exact answer
             return np.log(self.predict_proba(X))
+
+    @available_if(_scores_available)
+    def decision_function(self, X):
+        """The network's raw outputs (logits), shaped as a linear classifier's scores.
+
+        ``predict_proba`` is the output function of these: a softmax of the rows (several
+        classes), a sigmoid (binary, of the positive class ``classes_[1]``), a sigmoid per label
+        (multilabel). Unlike the probabilities they never round to 0 or 1, so they are what
+        temperature scaling, margins and ranking need. scikit-learn's MLPClassifier has no such
+        method, and neither has this package's ``MLPClassifier`` alias: meta-estimators that
+        prefer it to ``predict_proba`` (``CalibratedClassifierCV``) would otherwise calibrate
+        differently after a swap of the class name.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, one score per sample, positive where ``classes_[1]`` is
+            predicted (as ``LogisticRegression.decision_function``); otherwise one column per
+            class (or label), in the order of ``classes_``.
+        """
+        Z = np.ascontiguousarray(self._forward(self._checked_input(X)))  # (n, k)
+        return Z[:, 0].copy() if self.n_outputs_ == 1 else Z
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -530,3 +530,48 @@ def test_warnings_point_at_the_callers_line(digits):
     with pytest.warns(ConvergenceWarning) as record:
         pipe.fit(X, y)
     assert record[0].filename == __file__
+
+
+# --- raw outputs ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_decision_function_gives_the_logits_that_predict_proba_transforms(kind, dtype):
+    """The scores are the network's raw outputs: their output function is predict_proba
+    (softmax, sigmoid of the positive class, sigmoid per label), their sign or argmax is
+    predict, and their shape is LogisticRegression's for the same targets."""
+    from scipy.special import expit, softmax
+    from sklearn.datasets import make_multilabel_classification
+    from sklearn.linear_model import LogisticRegression
+
+    if kind == "multilabel":
+        X, y = make_multilabel_classification(200, 8, n_classes=3, random_state=0)
+    else:
+        X, y = make_classification(
+            200, 8, n_informative=5, n_classes=2 if kind == "binary" else 3, random_state=0
+        )
+        y = np.array(["no", "yes", "maybe"])[y]  # labels that are not 0..k-1
+    X = X.astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = SimpleMLPClassifier(10, max_iter=30, random_state=0).fit(X, y)
+    scores = model.decision_function(X)
+    proba = model.predict_proba(X)
+    assert scores.dtype == dtype
+    tolerance = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=0)
+    if kind == "binary":
+        assert scores.shape == LogisticRegression().fit(X, y).decision_function(X).shape
+        np.testing.assert_allclose(expit(scores), proba[:, 1], **tolerance)
+        np.testing.assert_array_equal(model.predict(X), model.classes_[(scores > 0).astype(int)])
+    elif kind == "multiclass":
+        assert scores.shape == LogisticRegression().fit(X, y).decision_function(X).shape
+        np.testing.assert_allclose(softmax(scores, axis=1), proba, **tolerance)
+        np.testing.assert_array_equal(model.predict(X), model.classes_[scores.argmax(axis=1)])
+    else:
+        assert scores.shape == y.shape
+        np.testing.assert_allclose(expit(scores), proba, **tolerance)
+        np.testing.assert_array_equal(model.predict(X), (scores > 0).astype(int))
+    # raw outputs keep what the probabilities round away: no score is infinite
+    confident = model.decision_function(X * 1e3)
+    assert np.isfinite(confident).all()

@@ -378,3 +378,19 @@ def test_random_mlpregressor_parameters_train_the_same_model(params, n_outputs):
     fitted = fit_both("MLPRegressor", params, X_SMALL, y)
     if fitted is not None:
         assert_the_same_model(*fitted, X_SMALL)
+
+
+def test_the_alias_has_scikit_learns_methods_so_calibration_is_the_same():
+    """SimpleMLPClassifier adds decision_function (the logits); CalibratedClassifierCV prefers
+    it to predict_proba, so the MLPClassifier alias leaves it out: wrapped in a calibrator, the
+    swapped class gives scikit-learn's probabilities."""
+    from sklearn.calibration import CalibratedClassifierCV
+
+    theirs, ours = both("MLPClassifier")
+    assert not hasattr(ours(), "decision_function")
+    assert hasattr(sknn_simple.SimpleMLPClassifier(), "decision_function")
+    X, y = make_classification(300, 8, random_state=0)
+    settings = dict(hidden_layer_sizes=(10,), max_iter=50, random_state=0)
+    expected = fitted(CalibratedClassifierCV(theirs(**settings)), X, y).predict_proba(X)
+    got = fitted(CalibratedClassifierCV(ours(**settings)), X, y).predict_proba(X)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
