@@ -15,6 +15,7 @@ _PUBLIC = {
     "SimpleMLPRegressor": "._regressor",
     "MLPRegressor": "._regressor",
     "DivergenceError": ".exceptions",
+    "HiddenFeatures": "._features",
     "ModelFileError": ".io.model_files",
     "load": ".io.model_files",
     "save": ".io.model_files",

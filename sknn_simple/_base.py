@@ -375,6 +375,13 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
         Z, _, _ = forward(theta, layout, X, self.activation, buffers)
         return Z
 
+    def _hidden_activations(self, X, layer):
+        """``A_l = f(Z_l)`` of hidden layer ``layer`` (0-based; negative from the last) for
+        the rows of ``X`` (checked), C-ordered: :class:`~sknn_simple.HiddenFeatures`."""
+        X = self._checked_input(X)
+        _, _, A = forward(self._state.theta, self._layout, X, self.activation)  # new arrays
+        return np.ascontiguousarray(A[layer])
+
     def _outputs(self, X):
         """The output function of the head on the logits of ``X`` (checked)."""
         Z = self._forward(self._checked_input(X))  # checks first that the model is fitted
