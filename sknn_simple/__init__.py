@@ -16,6 +16,7 @@ _PUBLIC = {
     "MLPRegressor": "._regressor",
     "DivergenceError": ".exceptions",
     "HiddenFeatures": "._features",
+    "TrainingCurveDisplay": "._display",
     "ModelFileError": ".io.model_files",
     "load": ".io.model_files",
     "save": ".io.model_files",

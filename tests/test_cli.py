@@ -490,7 +490,7 @@ VALID = {
     "demo": ["demo", "--out", "{tmp}/demo.npz", "--plot", "{tmp}/curves.png"],
     "fit": ["fit", "{data}", "--target", "y", "-o", "{tmp}/fitted.npz"],
     "predict": ["predict", "{model}", "{data}", "--proba", "-o", "{tmp}/predictions.csv"],
-    "info": ["info", "{model}"],
+    "info": ["info", "{model}", "--plot", "{tmp}/curves.png"],
     "tune": ["tune", "{data}", "--target", "y", "--grid", "{grid}", "-o", "{tmp}/best.npz"],
     "benchmark": ["benchmark", "{data}", "--target", "y", "--cv", "2"],
 }

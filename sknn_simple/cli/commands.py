@@ -170,6 +170,12 @@ def cmd_predict(args):
 
 def cmd_info(args):
     check_input(args.model)
+    if args.plot:  # before the work: fail at once without matplotlib or a format it writes
+        from .demo import draw_curves, file_pyplot, image_format
+
+        check_output(args.plot, inputs=(args.model,))
+        pyplot = file_pyplot()
+        image_format(pyplot, args.plot)
     model = load(args.model)
     net, columns = _features_of(model)
     inner = getattr(model, "regressor_", model)
@@ -200,6 +206,9 @@ def cmd_info(args):
     params = {k: _plain(v) for k, v in net.get_params().items()}
     changed = {k: v for k, v in params.items() if v != defaults[k]}
     print(f"parameters (non-default): {changed or 'none'}")
+    if args.plot:
+        draw_curves(pyplot, net, args.plot, f"{type(net).__name__} ({args.model})")
+        print(f"drew the training curves in {args.plot}")
     return 0
 
 

@@ -56,9 +56,9 @@ def _train_with_progress(net, X, y, X_val, y_val, score="accuracy"):
 def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None, task="classification"):
     """Run the demo of ``task``; returns the process exit code."""
     # before the work: fail at once without matplotlib, or with a format it cannot write
-    pyplot = _pyplot() if plot else None
+    pyplot = file_pyplot() if plot else None
     if plot:
-        _plot_format(pyplot, plot)
+        image_format(pyplot, plot)
     if task == "regression":
         return _run_regression_demo(random_state, out, plot, pyplot)
     X, y = load_digits(return_X_y=True)
@@ -109,7 +109,7 @@ def run_demo(random_state=0, out="sknn_simple_digits.npz", plot=None, task="clas
         save(search.best_estimator_, out)
         print(f"6. saved the tuned model to {out}: try  sknn-simple info {out}")
     if plot:
-        _plot(pyplot, net, plot)
+        draw_curves(pyplot, net, plot, "SimpleMLPClassifier on digits")
         print(f"7. drew the loss and validation curves in {plot}")
     return 0
 
@@ -192,12 +192,12 @@ def _run_regression_demo(random_state, out, plot, pyplot):
         save(search.best_estimator_, out)
         print(f"6. saved the tuned model to {out}: try  sknn-simple info {out}")
     if plot:
-        _plot(pyplot, net, plot, ("half squared error", "validation R²", "SimpleMLPRegressor"))
+        draw_curves(pyplot, net, plot, "SimpleMLPRegressor on diabetes")
         print(f"7. drew the loss and validation curves in {plot}")
     return 0
 
 
-def _pyplot():
+def file_pyplot():
     """matplotlib.pyplot drawing to files, or an ImportError that says what to install."""
     try:
         import matplotlib
@@ -209,39 +209,34 @@ def _pyplot():
     return plt
 
 
-def _plot_format(plt, path):
+def image_format(plt, path):
     """The image format of ``path`` (its extension, as matplotlib reads it), or a ValueError
     that lists those matplotlib writes."""
     extension = os.path.splitext(path)[1][1:].lower()
-    image_format = extension or plt.rcParams["savefig.format"]
+    kind = extension or plt.rcParams["savefig.format"]
     figure = plt.figure()
     try:
         supported = figure.canvas.get_supported_filetypes()
     finally:
         plt.close(figure)
-    if image_format not in supported:
+    if kind not in supported:
         raise ValueError(
-            f"{path}: matplotlib cannot draw .{image_format} files; name it .png, or one of "
+            f"{path}: matplotlib cannot draw .{kind} files; name it .png, or one of "
             f"{', '.join('.' + name for name in sorted(supported))}"
         )
-    return image_format
+    return kind
 
 
-def _plot(plt, net, path, labels=("cross-entropy", "validation accuracy", "SimpleMLPClassifier")):
-    loss, score, title = labels
-    epochs = np.arange(1, len(net.loss_curve_) + 1)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
-    left.plot(epochs, net.loss_curve_, label="training loss (with penalty)")
-    left.plot(epochs, net.validation_loss_curve_, label="validation loss")
-    left.set(xlabel="epoch", ylabel=loss, yscale="log")
-    left.legend()
-    right.plot(epochs, net.validation_scores_, color="C2")
-    right.set(xlabel="epoch", ylabel=score)
-    data = "diabetes" if title == "SimpleMLPRegressor" else "digits"
-    fig.suptitle(f"{title} on {data}")
-    fig.tight_layout()
+def draw_curves(plt, net, path, name):
+    """Draw ``net``'s training curves (:class:`~sknn_simple.TrainingCurveDisplay`) into the
+    image ``path``, written whole or not at all."""
+    from .._display import TrainingCurveDisplay
+
+    fig, ax = plt.subplots(figsize=(7, 4))
     try:
+        TrainingCurveDisplay.from_estimator(net, ax=ax, name=name)
+        fig.tight_layout()
         with replacing(path) as f:
-            fig.savefig(f, format=_plot_format(plt, path), dpi=100)
+            fig.savefig(f, format=image_format(plt, path), dpi=100)
     finally:
         plt.close(fig)

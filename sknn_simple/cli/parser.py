@@ -138,6 +138,11 @@ def build_parser():
 
     info = commands.add_parser("info", help="describe a saved model")
     info.add_argument("model", metavar="MODEL", help="a model saved by fit or tune")
+    info.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="draw the training curves: losses, validation score, best epoch (needs matplotlib)",
+    )
 
     tune = commands.add_parser("tune", help="grid search with cross-validation")
     tune.add_argument("data", metavar="DATA.csv", help="the training data, with a header line")
