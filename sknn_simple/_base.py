@@ -32,6 +32,7 @@ from ._params import (
     check_solver_options,
     hidden_sizes,
     schedule_in_force,
+    validation_scorer,
 )
 from ._report import OutcomeReports, Scales
 from .core.heads import HEADS
@@ -240,6 +241,8 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
             setup = self._set_up_fit(
                 X, y, sample_weight, first_call, incremental, validation_data, target_options
             )
+            validation = setup[3]
+            validate = None if validation is None else self._validator(*validation)
         except BaseException:
             put_back()
             raise
@@ -258,7 +261,7 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
             X.shape[0] if stochastic else 0,  # t_ counts samples of stochastic steps only
             stochastic=stochastic,
             schedule=schedule_in_force(self.solver, self.learning_rate),
-            validate=None if validation is None else self._validator(*validation),
+            validate=validate,
             early_stopping=early_stopping,
             log=print if self.verbose else None,
             callbacks=callbacks,
@@ -291,6 +294,7 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
         """
         hidden = hidden_sizes(self.hidden_layer_sizes)
         check_solver_options(self.solver, self.dropout)
+        validation_scorer(self, self._builtin_score)  # an unknown scorer: before any work
         X, Y, sample_weight = self._validate_training_data(
             X, y, sample_weight, first_call, incremental, target_options
         )

@@ -194,11 +194,15 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         Applied to every hidden layer. Only for ``"sgd"`` and ``"adam"``. The validation score
         and ``predict`` use the whole network.
 
-    scoring : {"accuracy", "loss"}, default="accuracy"
+    scoring : str or callable, default="accuracy"
         What early stopping watches on the validation set: the accuracy (MLPClassifier's
         choice) or the cross-entropy (``"loss"``, this package's: smooth, as
         HistGradientBoostingClassifier's default, where the accuracy of a small validation set
-        moves in steps and can stop early on a plateau of ties).
+        moves in steps and can stop early on a plateau of ties). Any other scorer name of
+        :func:`sklearn.metrics.get_scorer_names` (``"roc_auc"``, ``"f1"``, ...) or a callable
+        ``scorer(estimator, X, y)`` is called on the validation set after each epoch, as
+        ``HistGradientBoostingClassifier`` does: ``validation_scores_`` records it, and the
+        best epoch is the one of its highest value.
 
     validation_split : {"random", "grouped"}, default="random"
         How early stopping holds out ``validation_fraction`` of the training data.
@@ -312,7 +316,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
     _parameter_constraints: dict = {
         **BaseSimpleMLP._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
-        "scoring": [StrOptions({"loss", "accuracy"})],
+        "scoring": [str, callable],
     }
 
     def __init__(
@@ -636,6 +640,17 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         if self._class_weights is not None:
             sample_weight_val = weigh_by_class(self._class_weights, Y_val, sample_weight_val, dtype)
         return Y_val, sample_weight_val
+
+    #: The score early stopping computes from the logits, without a scorer (MLPClassifier's).
+    _builtin_score = "accuracy"
+
+    def _decode_targets(self, Y):
+        """Encoded targets back to labels (or the 0/1 matrix of a multilabel model), for a
+        scorer."""
+        if self._is_multilabel:
+            return Y.astype(int)
+        codes = Y[:, 0].astype(int) if self.n_outputs_ == 1 else Y.argmax(axis=1)
+        return self.classes_[codes]
 
     def _score_outputs(self, Z, Y, sample_weight):
         """Accuracy (subset accuracy for multilabel) of the logits ``Z`` against ``Y``."""

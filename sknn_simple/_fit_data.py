@@ -6,10 +6,12 @@ classes or the targets; the split itself (``training/split.py``) knows neither.
 """
 
 import copy
+import warnings
 
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
+from ._params import validation_scorer
 from ._report import warn
 from .core.heads import HEADS, mean_loss
 from .training.split import random_split, validation_mask, weight_share
@@ -116,10 +118,29 @@ class FitData:
     def _validator(self, X, Y, sample_weight):
         """``validate(theta) -> (score, loss)`` on an encoded validation set, for the monitor."""
 
+        scorer = validation_scorer(self, self._builtin_score)
+        y = None if scorer is None else self._decode_targets(Y)
+
         def validate(theta):
             Z = self._forward(X, theta)
             scale = HEADS[self.out_activation_].report_scale(Y.shape[1])  # as loss_curve_
             loss = scale * mean_loss(Z.copy(), Y, self.out_activation_, sample_weight)
-            return self._score_outputs(Z, Y, sample_weight), loss
+            if scorer is None:
+                return self._score_outputs(Z, Y, sample_weight), loss
+            # The scorer predicts with the estimator's weights: theta is the training state's
+            # own vector (the monitor validates the weights being trained, in place).
+            assert theta is self._state.theta
+            with warnings.catch_warnings():  # X is checked already, and has no column names
+                warnings.filterwarnings("ignore", "X does not have valid feature names")
+                kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+                return float(scorer(self, X, y, **kwargs)), loss
 
+        if scorer is not None:  # a scorer that cannot score these targets fails before training
+            try:
+                validate(self._state.theta)
+            except Exception as exc:
+                raise ValueError(
+                    f"scoring={self.scoring!r} cannot score this validation set ({exc}); "
+                    "choose a scorer for this kind of target."
+                ) from exc
         return validate

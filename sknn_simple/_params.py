@@ -5,10 +5,12 @@ and :func:`check_solver_options` check what it cannot express (a sequence of lay
 parameter that needs a given solver), with errors that say how to fix the call.
 """
 
+import difflib
 from collections.abc import Mapping, Set
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from ._report import warn
@@ -114,3 +116,21 @@ def partial_fit_available(estimator):
             f"solver={estimator.solver!r} trains on the whole data set at once."
         )
     return True
+
+
+def validation_scorer(estimator, builtin):
+    """The scikit-learn scorer early stopping calls, or None for ``"loss"`` and ``builtin``
+    (the accuracy or R², computed from the logits without a scorer, as MLPClassifier and
+    MLPRegressor compute them). A ValueError names an unknown scorer."""
+    scoring = estimator.scoring
+    if isinstance(scoring, str) and scoring in ("loss", builtin):
+        return None
+    if isinstance(scoring, str) and scoring not in get_scorer_names():
+        close = difflib.get_close_matches(scoring, [*get_scorer_names(), "loss"], n=1)
+        raise ValueError(
+            f"scoring={scoring!r} is not a scorer: use 'loss', a name from "
+            "sklearn.metrics.get_scorer_names() (e.g. 'roc_auc', 'f1', "
+            "'neg_mean_absolute_error') or a callable scorer(estimator, X, y)"
+            + (f"; did you mean {close[0]!r}?" if close else ".")
+        )
+    return check_scoring(estimator, scoring=scoring)

@@ -173,12 +173,16 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         Applied to every hidden layer. Only for ``"sgd"`` and ``"adam"``. The validation score
         and ``predict`` use the whole network.
 
-    scoring : {"r2", "loss"}, default="r2"
+    scoring : str or callable, default="r2"
         What early stopping watches on the validation set: the coefficient of determination
         R² (MLPRegressor's choice) or the loss (``"loss"``, this package's). For one output
         the two pick the same epochs (R² is one minus the squared error over a constant); they
         differ in how ``tol`` applies, and across outputs of different scales. R² needs at
-        least two validation samples.
+        least two validation samples. Any other scorer name of
+        :func:`sklearn.metrics.get_scorer_names` (``"neg_mean_absolute_error"``, ...) or a
+        callable ``scorer(estimator, X, y)`` is called on the validation set after each epoch,
+        as ``HistGradientBoostingRegressor`` does: ``validation_scores_`` records it, and the
+        best epoch is the one of its highest value.
 
     validation_split : {"random", "grouped"}, default="random"
         How early stopping holds out ``validation_fraction`` of the training data.
@@ -293,7 +297,7 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     _parameter_constraints: dict = {
         "loss": [StrOptions(set(LOSS_HEADS))],
         **BaseSimpleMLP._parameter_constraints,
-        "scoring": [StrOptions({"loss", "r2"})],
+        "scoring": [str, callable],
     }
 
     def __init__(
@@ -513,6 +517,13 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
                 "validation_fraction, pass X_val and y_val, or use scoring='loss'."
             )
         return super()._validator(X, Y, sample_weight)
+
+    #: The score early stopping computes from the outputs, without a scorer (MLPRegressor's).
+    _builtin_score = "r2"
+
+    def _decode_targets(self, Y):
+        """The targets as ``y`` was given (one column for one output), for a scorer."""
+        return Y[:, 0] if self.n_outputs_ == 1 else Y
 
     def _score_outputs(self, Z, Y, sample_weight):
         """R² of the predictions from the logits ``Z`` (overwritten), averaged over the outputs

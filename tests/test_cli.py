@@ -260,13 +260,14 @@ def test_task_errors_are_one_line_before_any_work(diabetes_csv, files, capsys):
             "regression: the target has 214 distinct numbers; pass --task classification",
         ),
         (
-            ["fit", "{data}", "--target", "y", "--param", "scoring=r2", "-o", out],
-            "The 'scoring' parameter of SimpleMLPClassifier must be a str among",
+            ["fit", "{data}", "--target", "y", "--param", "scoring=r3", "-o", out],
+            "scoring='r3' is not a scorer: use 'loss', a name from "
+            "sklearn.metrics.get_scorer_names()",
         ),
-        (  # before the task is settled: the rule of each estimator, each named
-            ["fit", str(diabetes_csv), "--target", "progression", "--param", "scoring=f1"]
+        (  # before the task is settled: one line, both estimators having the rule
+            ["fit", str(diabetes_csv), "--target", "progression", "--param", "scoring=roc_aux"]
             + ["-o", out],
-            "Got 'f1' instead. The 'scoring' parameter of SimpleMLPRegressor must be a str among",
+            "or a callable scorer(estimator, X, y); did you mean 'roc_auc'?",
         ),
         (["predict", "{model}", "{data}", "--proba"], None),
     ]:

@@ -579,3 +579,97 @@ def test_fits_without_callbacks(digits):
         for a, b in zip(plain.coefs_, empty.coefs_, strict=True):
             np.testing.assert_array_equal(a, b)
         assert plain.validation_loss_curve_ == empty.validation_loss_curve_
+
+
+# --- early stopping on any scorer ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def imbalanced():
+    """3 % positives: the accuracy hardly moves, and the loss and the ranking disagree."""
+    X, y = make_classification(
+        3000, 20, n_informative=5, weights=[0.97], flip_y=0.02, random_state=0
+    )
+    return train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+
+
+def fit_watching(scoring, data):
+    X_train, X_val, y_train, y_val = data
+    model = SimpleMLPClassifier(
+        (50,),
+        early_stopping=True,
+        scoring=scoring,
+        n_iter_no_change=15,
+        learning_rate_init=0.01,
+        random_state=0,
+    )
+    return model.fit(X_train, y_train, X_val=X_val, y_val=y_val)
+
+
+def test_roc_auc_picks_its_own_best_epoch_and_keeps_its_weights(imbalanced):
+    """scoring="roc_auc": validation_scores_ records the AUC of each epoch, the kept weights
+    are those of its best epoch (their AUC on the validation set is best_validation_score_),
+    and that epoch is not the one the loss picks."""
+    from sklearn.metrics import roc_auc_score
+
+    _, X_val, _, y_val = imbalanced
+    by_auc, by_loss = fit_watching("roc_auc", imbalanced), fit_watching("loss", imbalanced)
+    best = by_auc.best_validation_score_
+    assert (
+        by_auc.validation_scores_[by_auc._state.best_epoch - 1]
+        == best
+        == max(by_auc.validation_scores_)
+    )
+    assert roc_auc_score(y_val, by_auc.predict_proba(X_val)[:, 1]) == pytest.approx(best, 1e-12)
+    assert by_auc._state.best_epoch != by_loss._state.best_epoch
+    # the same training run (scoring changes when it stops, not how it trains): the epoch the
+    # loss kept is one the AUC saw, so the AUC's own choice scores at least as well
+    assert best >= roc_auc_score(y_val, by_loss.predict_proba(X_val)[:, 1]) - 1e-12
+
+
+def test_a_callable_scorer_and_its_name_record_the_same_scores(imbalanced):
+    from sklearn.metrics import f1_score, make_scorer
+
+    by_name = fit_watching("f1", imbalanced)
+    by_callable = fit_watching(make_scorer(f1_score), imbalanced)
+    np.testing.assert_array_equal(by_name.validation_scores_, by_callable.validation_scores_)
+
+
+def test_a_regressor_stops_on_the_mean_absolute_error():
+    from sklearn.datasets import load_diabetes
+    from sklearn.metrics import mean_absolute_error
+
+    from sknn_simple import SimpleMLPRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    X, y = (X - X.mean(0)) / X.std(0), (y - y.mean()) / y.std()
+    X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)
+    model = SimpleMLPRegressor(
+        hidden_layer_sizes=(20,),
+        early_stopping=True,
+        scoring="neg_mean_absolute_error",
+        random_state=0,
+    ).fit(X_train, y_train, X_val=X_val, y_val=y_val)
+    kept = -mean_absolute_error(y_val, model.predict(X_val))
+    assert kept == pytest.approx(model.best_validation_score_, rel=1e-12)
+    assert max(model.validation_scores_) == model.best_validation_score_
+
+
+def test_an_unknown_scorer_is_refused_before_any_training():
+    X, y = make_classification(100, 5, random_state=0)
+    model = SimpleMLPClassifier(scoring="accuracyy", early_stopping=True)
+    with pytest.raises(ValueError, match="scoring='accuracyy' is not a scorer.*mean 'accuracy'"):
+        model.fit(X, y)
+    assert not model.__sklearn_is_fitted__()
+
+
+def test_a_scorer_that_cannot_score_the_targets_fails_before_training():
+    """f1 on a regression target: the scorer is tried once on the starting weights, so the
+    error comes before any epoch and the estimator is left unfitted."""
+    from sknn_simple import SimpleMLPRegressor
+
+    X, y = make_classification(100, 5, random_state=0)
+    model = SimpleMLPRegressor(early_stopping=True, scoring="f1")
+    with pytest.raises(ValueError, match="scoring='f1' cannot score this validation set"):
+        model.fit(X, y + 0.5)
+    assert not model.__sklearn_is_fitted__()

@@ -11,7 +11,7 @@ line, never with a RecursionError or a search that cannot end.
 
 import json
 
-from .._params import check_solver_options, hidden_sizes
+from .._params import check_solver_options, hidden_sizes, validation_scorer
 from ..core.network import Layout
 from ..io.model_files import size_problem
 from .csv_files import DataFileError, reading
@@ -175,6 +175,7 @@ def check_estimator_params(estimator):
     must fit in a model file (the commands save what they train).
     """
     estimator._validate_params()
+    validation_scorer(estimator, estimator._builtin_score)  # a scorer name it does not know
     hidden = hidden_sizes(estimator.hidden_layer_sizes)
     check_solver_options(estimator.solver, estimator.dropout)
     if estimator.early_stopping and estimator.validation_fraction == 0:
