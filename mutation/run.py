@@ -1,9 +1,9 @@
-"""Mutation testing of the core modules, module by module, each with the tests that pin it.
+"""Mutation testing of the core and training modules, one by one, with the tests that pin each.
 
 Usage (from the repository root, with ``pip install -e ".[test,mutation]"``)::
 
     python mutation/run.py                      # every module of the table, 2 workers
-    python mutation/run.py _split _network      # some modules (a file name or its stem)
+    python mutation/run.py split network        # some modules (a file name or its stem)
     python mutation/run.py --sample 10          # about 10 % of each module's mutants
     python mutation/run.py --workers 1
 
@@ -77,7 +77,7 @@ def toml_table(name, table):
 
 def prepare(module, tests, mutmut_settings, pytest_settings):
     """Refresh the module's work folder: a copy of the package and tests, and its settings."""
-    folder = WORK / module.removesuffix(".py").replace("/", ".")  # e.g. sknn_simple._split
+    folder = WORK / module.removesuffix(".py").replace("/", ".")  # e.g. sknn_simple.training.split
     folder.mkdir(parents=True, exist_ok=True)
     (WORK / ".gitignore").write_text("*\n")  # the work folders never reach git
     # mutmut keeps the verdict of a mutant until the mutated function changes, even when the
