@@ -30,7 +30,7 @@ INTENTIONALLY_DIFFERENT = {
     "hidden_layer_sizes": "each names the linear model it becomes without hidden layers",
     "scoring": "the validation score is accuracy for the classifier, R² for the regressor",
     "validation_split": "only the classifier stratifies the hold-out (by class)",
-    "curvature": "why Gauss-Newton falls short depends on the output: saturating probabilities",
+    "curvature": "Gauss-Newton falls short on saturated probabilities, not the squared error",
     "loss_": "only the regressor averages its reported loss over the outputs (MLPRegressor's)",
     "validation_scores_": "accuracy against R²",
     "validation_loss_curve_": "each names its own loss (cross-entropy, squared error)",
@@ -98,7 +98,8 @@ IGNORED = {
 }
 #: Checked for what a module exports (classes, functions), not for their methods and
 #: properties: an extended summary, See Also and Examples. The class's own Examples show its
-#: methods at work, as in scikit-learn.
+#: methods at work, as in scikit-learn (which checks these on classes only; the house style
+#: asks every public function for a runnable example too).
 EXPORTED_ONLY = {"ES01", "SA01", "EX01"}
 
 
