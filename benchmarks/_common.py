@@ -14,6 +14,10 @@ import warnings
 
 from sklearn.exceptions import ConvergenceWarning
 
+#: Every script's ``--smoke``: CI runs each script so, to check that it still runs against the
+#: package as it is now (a renamed function it patches, a changed registry entry).
+SMOKE_HELP = "run in seconds on tiny data, to check that the script works (numbers mean nothing)"
+
 
 def timed(fn):
     """Run ``fn()`` once with ConvergenceWarnings silenced; return (seconds, result)."""

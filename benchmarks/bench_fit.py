@@ -13,6 +13,7 @@ products.
     python benchmarks/bench_fit.py                 # everything (about 30 minutes on 2 cores)
     python benchmarks/bench_fit.py --quick         # digits and a 12,000 x 784 problem
     python benchmarks/bench_fit.py --digits-only --dtypes float64 --threads 1 --repeats 7
+    python benchmarks/bench_fit.py --smoke         # seconds: checks that the script runs
 
 Threads: "1" runs everything inside ``threadpool_limits(1)``; "auto" leaves the machine's
 default, which MLPClassifier uses as it is and ours narrows per fit by the size rule of
@@ -30,7 +31,7 @@ import tracemalloc
 import warnings
 
 import numpy as np
-from _common import busy_machine, median_ratio, print_table
+from _common import SMOKE_HELP, busy_machine, median_ratio, print_table
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -42,23 +43,28 @@ import sknn_simple.training.loop as loop_module
 from sknn_simple import SimpleMLPClassifier
 
 
-def datasets(quick):
+def datasets(quick, smoke=False):
     X, y = load_digits(return_X_y=True)
+    if smoke:  # every code path, on small data
+        yield "digits", X[:400], y[:400], [(10,), (10, 10)], 2
+        X, y = make_classification(1000, 784, n_informative=60, n_classes=10, random_state=0)
+        yield "1k x 784", X, y, [(10,)], 2
+        return
     yield "digits", X, y, [(100,), (100, 100)], 30
     n = 12_000 if quick else 60_000
     X, y = make_classification(n, 784, n_informative=60, n_classes=10, random_state=0)
     yield f"{n // 1000}k x 784", X, y, ([(100,)] if quick else [(100,), (512,)]), 2
 
 
-def gemm_rate(dtype, threads):
-    """This machine's matrix-product rate (FLOP/s) on a large square product."""
-    a = np.random.RandomState(0).normal(size=(1500, 1500)).astype(dtype)
+def gemm_rate(dtype, threads, n=1500):
+    """This machine's matrix-product rate (FLOP/s) on a large square product (``n`` by ``n``)."""
+    a = np.random.RandomState(0).normal(size=(n, n)).astype(dtype)
     with threadpool_limits(threads):
         a @ a
         start, reps = time.perf_counter(), 4
         for _ in range(reps):
             a @ a
-        return reps * 2 * 1500**3 / (time.perf_counter() - start)
+        return reps * 2 * n**3 / (time.perf_counter() - start)
 
 
 def gemm_floor(n, sizes, batch, dtype):
@@ -215,21 +221,25 @@ def main():
     parser.add_argument(
         "--busy", action="store_true", help="run while another process multiplies matrices"
     )
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args()
+    if args.smoke:
+        args.repeats = 1
     with busy_machine(args.busy):
         run(args)
 
 
 def run(args):
+    gemm_size = 200 if args.smoke else 1500
     rows = []
-    for name, X, y, sizes, epochs in datasets(args.quick):
+    for name, X, y, sizes, epochs in datasets(args.quick, args.smoke):
         if args.digits_only and name != "digits":
             continue
         X = StandardScaler().fit_transform(X)
         data = train_test_split(X, y, test_size=0.2, random_state=42)
         for dtype in [np.dtype(d).type for d in args.dtypes.split(",")]:
             for threads in args.threads.split(","):
-                gemm = gemm_rate(dtype, 1 if threads == "1" else None)
+                gemm = gemm_rate(dtype, 1 if threads == "1" else None, gemm_size)
                 for h in sizes:
                     for solver in args.solvers.split(","):
                         n_epochs = epochs if solver != "lbfgs" else max(epochs, 10)
@@ -241,7 +251,7 @@ def run(args):
                         print_table(rows[-1:], list(rows[-1]))  # progress
         if name != "digits":  # large batches and a large hidden layer: mostly matrix products
             for dtype in (np.float64, np.float32):
-                gemm = gemm_rate(dtype, 1)
+                gemm = gemm_rate(dtype, 1, gemm_size)
                 for solver in ("adam", "sgd"):
                     rows.append(
                         run_case(

@@ -9,6 +9,7 @@
    both estimators.
 
     python benchmarks/bench_predict.py [--repeats 5] [--skip-search]
+    python benchmarks/bench_predict.py --smoke      # seconds: checks that the script runs
 """
 
 import argparse
@@ -17,7 +18,7 @@ import statistics
 import time
 import warnings
 
-from _common import busy_machine, print_table
+from _common import SMOKE_HELP, busy_machine, print_table
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
@@ -48,12 +49,15 @@ def seconds_per_call(model, X, calls=20):
     return (time.perf_counter() - start) / calls
 
 
-def prediction_rows(repeats):
+def prediction_rows(repeats, smoke=False):
     rows = []
     X, y = load_digits(return_X_y=True)
-    cases = [("digits, 360 rows", *train_test_split(X, y, test_size=0.2, random_state=42), 30)]
-    X, y = make_classification(60_000, 784, n_informative=60, n_classes=10, random_state=0)
-    cases.append(("12,000 x 784", *train_test_split(X, y, test_size=0.2, random_state=0), 1))
+    split = train_test_split(X, y, test_size=0.2, random_state=42)
+    cases = [(f"digits, {len(split[1])} rows", *split, 2 if smoke else 30)]
+    n = 1500 if smoke else 60_000
+    X, y = make_classification(n, 784, n_informative=60, n_classes=10, random_state=0)
+    split = train_test_split(X, y, test_size=0.2, random_state=0)
+    cases.append((f"{len(split[1]):,} x 784", *split, 1))
     for name, X_train, X_test, y_train, _, epochs in cases:
         scaler = StandardScaler().fit(X_train)
         X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
@@ -94,10 +98,15 @@ def timed(fn):
         return time.perf_counter() - start
 
 
-def selection_rows(repeats):
+def selection_rows(repeats, smoke=False):
     X, y = load_digits(return_X_y=True)
-    estimators = {"ours": SimpleMLPClassifier(random_state=0), "MLP": MLPClassifier(random_state=0)}
+    settings = dict(random_state=0)
     grid = {"alpha": [1e-4, 1e-3, 1e-2, 1e-1], "hidden_layer_sizes": [(50,), (100,)]}
+    if smoke:
+        X, y, settings["max_iter"] = X[:300], y[:300], 5
+        grid = {"alpha": [1e-4, 1e-1], "hidden_layer_sizes": [(10,)]}
+    estimators = {"ours": SimpleMLPClassifier(**settings), "MLP": MLPClassifier(**settings)}
+    n_fits = 3 * len(grid["alpha"]) * len(grid["hidden_layer_sizes"])
 
     def search(estimator, n_jobs):
         step = type(estimator).__name__.lower()  # make_pipeline's name of the step
@@ -112,8 +121,8 @@ def selection_rows(repeats):
         "cross_val_score, cv=5": lambda est: cross_val_score(
             make_pipeline(StandardScaler(), est), X, y, cv=5
         ),
-        "GridSearchCV 24 fits, n_jobs=1": lambda est: search(est, 1),
-        "GridSearchCV 24 fits, n_jobs=2": lambda est: search(est, 2),
+        f"GridSearchCV {n_fits} fits, n_jobs=1": lambda est: search(est, 1),
+        f"GridSearchCV {n_fits} fits, n_jobs=2": lambda est: search(est, 2),
     }
     rows = []
     for task, run in tasks.items():
@@ -140,16 +149,19 @@ def main():
     parser.add_argument(
         "--busy", action="store_true", help="run while another process multiplies matrices"
     )
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args()
+    if args.smoke:
+        args.repeats = 1
     with busy_machine(args.busy):
         run(args)
 
 
 def run(args):
-    rows = prediction_rows(args.repeats)
+    rows = prediction_rows(args.repeats, args.smoke)
     print_table(rows, list(rows[0]))
     if not args.skip_search:
-        rows = selection_rows(max(1, args.repeats // 2))
+        rows = selection_rows(max(1, args.repeats // 2), args.smoke)
         print()
         print_table(rows, list(rows[0]))
     print(

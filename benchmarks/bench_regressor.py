@@ -8,6 +8,7 @@ R² of both (the same weights up to rounding: equal R²).
 
     python benchmarks/bench_regressor.py                      # adam, float64: the cases
     python benchmarks/bench_regressor.py --solvers adam,sgd,lbfgs --dtypes float64,float32
+    python benchmarks/bench_regressor.py --smoke          # seconds: checks that the script runs
 
 Data: a 20,000 x 50 regression problem (``make_regression(25000, 50, n_informative=30,
 noise=10)``, 20,000 rows to train), and scikit-learn's diabetes data (353 rows to train, 10
@@ -18,7 +19,7 @@ import argparse
 import statistics
 
 import numpy as np
-from _common import alternate, median_ratio, print_table
+from _common import SMOKE_HELP, alternate, median_ratio, print_table
 from sklearn.datasets import load_diabetes, make_regression
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPRegressor
@@ -28,11 +29,12 @@ from threadpoolctl import threadpool_limits
 from sknn_simple import SimpleMLPRegressor
 
 
-def datasets():
-    X, y = make_regression(25_000, 50, n_informative=30, noise=10.0, random_state=0)
-    yield "20k x 50", X, y, 5000, 10  # rows to test, epochs
+def datasets(smoke=False):
+    n = 1250 if smoke else 25_000
+    X, y = make_regression(n, 50, n_informative=30, noise=10.0, random_state=0)
+    yield f"{(n - n // 5) // 1000}k x 50", X, y, n // 5, 2 if smoke else 10  # rows to test, epochs
     X, y = load_diabetes(return_X_y=True)
-    yield "diabetes", X, y, 0.2, 200
+    yield "diabetes", X, y, 0.2, 5 if smoke else 200
 
 
 def prepared(X, y, test_size, dtype):
@@ -85,10 +87,13 @@ def main():
     parser.add_argument("--solvers", default="adam")
     parser.add_argument("--dtypes", default="float64")
     parser.add_argument("--hidden", default="100", help="e.g. 100 or 100:100,100 (two cases)")
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args()
+    if args.smoke:
+        args.repeats = 1
     hidden_sizes = [tuple(int(h) for h in case.split(",")) for case in args.hidden.split(":")]
     rows = []
-    for name, X, y, test_size, epochs in datasets():
+    for name, X, y, test_size, epochs in datasets(args.smoke):
         for dtype in [np.dtype(d).type for d in args.dtypes.split(",")]:
             data = prepared(X, y, test_size, dtype)
             for hidden in hidden_sizes:

@@ -21,6 +21,7 @@ conditioned* -- digits / 16, a standardized 20,000 x 50 problem and a standardiz
     python benchmarks/bench_second_order.py --quick --seed 1   # other data and initial weights
     python benchmarks/bench_second_order.py --only 60000 --repeats 1   # problems named so
     python benchmarks/bench_second_order.py --quick --activation tanh --curvature hessian
+    python benchmarks/bench_second_order.py --smoke        # seconds: checks that the script runs
 """
 
 import argparse
@@ -28,7 +29,7 @@ import statistics
 import warnings
 
 import numpy as np
-from _common import print_table
+from _common import SMOKE_HELP, print_table
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -38,11 +39,11 @@ from threadpoolctl import threadpool_limits
 from sknn_simple import SimpleMLPClassifier
 
 
-def problems(quick, seed=0, activation=None):
+def problems(quick, seed=0, activation=None, smoke=False):
     """``(name, kind, X, y, activation)``: the data sets of the comparison (every one with
-    ``activation`` when given).
+    ``activation`` when given; ``smoke``: 500 rows of each, as ``quick`` leaves out the largest).
     """
-    n = 5000 if quick else 20_000
+    n = 500 if smoke else 5000 if quick else 20_000
     for f in ("relu", "tanh") if activation is None else (activation,):
         X, y = make_classification(n, 20, n_informative=10, n_classes=3, random_state=seed)
         scales = np.logspace(-2, 2, X.shape[1])
@@ -50,10 +51,11 @@ def problems(quick, seed=0, activation=None):
         yield f"unscaled {n}x20", "badly conditioned", X * scales, y, f
     f = activation or "relu"
     X, y = load_digits(return_X_y=True)
+    X, y = (X[:n], y[:n]) if smoke else (X, y)
     yield "digits / 16", "well conditioned", X / 16, y, f
     X, y = make_classification(n, 50, n_informative=30, n_classes=5, random_state=seed)
     yield f"standardized {n}x50", "well conditioned", StandardScaler().fit_transform(X), y, f
-    if not quick:
+    if not (quick or smoke):
         X, y = make_classification(60_000, 784, n_informative=60, n_classes=10, random_state=seed)
         X = StandardScaler().fit_transform(X)
         yield "standardized 60000x784", "well conditioned", X, y, f
@@ -157,13 +159,17 @@ def main():
     parser.add_argument("--only", default="", help="run only the problems whose name has this")
     parser.add_argument("--activation", default=None, help="one activation for every problem")
     parser.add_argument("--curvature", default="gauss-newton", help="newton-cg's curvature")
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args()
-    iterations = [
-        int(i) for i in (args.iterations or ("100" if args.quick else "100,300")).split(",")
-    ]
+    if args.smoke:
+        args.repeats = 1
+    default_iterations = "5" if args.smoke else "100" if args.quick else "100,300"
+    iterations = [int(i) for i in (args.iterations or default_iterations).split(",")]
     rows = []
     with threadpool_limits(1):
-        for name, kind, X, y, activation in problems(args.quick, args.seed, args.activation):
+        for name, kind, X, y, activation in problems(
+            args.quick, args.seed, args.activation, args.smoke
+        ):
             if args.only not in name:
                 continue
             for k in iterations:

@@ -21,13 +21,15 @@ term the Gauss-Newton matrix leaves out (the outputs' residuals times the networ
 derivatives) is then most of the curvature. Run with one BLAS thread::
 
     python benchmarks/probe_newton_model.py
+    python benchmarks/probe_newton_model.py --smoke   # seconds: checks that the script runs
 """
 
+import argparse
 import dataclasses
 import warnings
 
 import numpy as np
-from _common import print_table
+from _common import SMOKE_HELP, print_table
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
@@ -39,8 +41,9 @@ from sknn_simple import SimpleMLPClassifier
 PROBED = (20, 60, 100, 150)
 
 
-def probing_run(rows, activation):
-    """The newton-cg registry entry, with a probe of its steps that appends to ``rows``."""
+def probing_run(rows, activation, probed=PROBED):
+    """The newton-cg registry entry, with a probe of its steps (at the iterations ``probed``)
+    that appends to ``rows``."""
     newton = solvers.SOLVERS["newton-cg"]
 
     def run(objective, theta, params, on_iteration, rng):
@@ -56,7 +59,7 @@ def probing_run(rows, activation):
         def probe(x, loss):
             x0, previous[0] = previous[0], x.copy()
             count[0] += 1
-            if count[0] in PROBED:
+            if count[0] in probed:
                 p = x - x0
                 g0 = objective(x0)[1]
                 pGp = p @ measure_curvature(x0, None, True)(p)  # all rows, Gauss-Newton
@@ -80,18 +83,24 @@ def probing_run(rows, activation):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
+    args = parser.parse_args()
     X, y = load_digits(return_X_y=True)
+    probed = PROBED
+    if args.smoke:
+        X, y, probed = X[:300], y[:300], (2, 3)
     rows, original = [], solvers.SOLVERS["newton-cg"]
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for activation in ("relu", "tanh"):
-            solvers.SOLVERS["newton-cg"] = probing_run(rows, activation)
+            solvers.SOLVERS["newton-cg"] = probing_run(rows, activation, probed)
             try:
                 SimpleMLPClassifier(
                     100,
                     activation=activation,
                     solver="newton-cg",
-                    max_iter=max(PROBED),
+                    max_iter=max(probed),
                     tol=0.0,
                     random_state=0,
                 ).fit(X / 16, y)

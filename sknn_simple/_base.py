@@ -74,8 +74,10 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
 
     @property
     def intercepts_(self):
-        """``[b_1, ..., b_{L+1}]``: views into the fitted parameter vector (settable, as
-        ``coefs_``)."""
+        """``[b_1, ..., b_{L+1}]``: views into the fitted parameter vector.
+
+        Settable, as ``coefs_``.
+        """
         return LayerArrays("intercepts_", self._layout.unpack(self._state.theta)[1])
 
     @intercepts_.setter
@@ -95,14 +97,20 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
 
     @property
     def t_(self):
-        """Number of training samples the stochastic solvers processed since the weights were
-        initialized (0 for ``"lbfgs"`` and ``"newton-cg"``, as for MLPClassifier's lbfgs)."""
+        """Number of training samples processed since the weights were initialized.
+
+        Counted by the stochastic solvers; 0 for ``"lbfgs"`` and ``"newton-cg"``, as for
+        MLPClassifier's lbfgs.
+        """
         return self._state.t
 
     @property
     def loss_(self):
-        """Training loss (with the penalty) of the last epoch or iteration (of the starting
-        weights when a full-batch solver found them converged and ran no iteration)."""
+        """Training loss (with the penalty) of the last epoch or iteration.
+
+        That of the starting weights when a full-batch solver found them converged and ran no
+        iteration.
+        """
         if self._state.loss is None:
             raise AttributeError("loss_ is set once an epoch has been completed")
         return self._state.loss

@@ -64,7 +64,7 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
     hidden_layer_sizes : int or sequence of int, default=(100,)
         The number of units of each hidden layer: ``(100,)`` is one hidden layer of 100 units,
         ``(64, 32)`` two layers; an int ``h`` means ``(h,)`` and ``()`` no hidden layer (a
-        linear model).
+        linear model: logistic regression with an L2 penalty).
 
     activation : {"relu", "sigmoid", "logistic", "tanh", "identity"}, default="relu"
         Hidden activation ``f``: ``max(z, 0)``, ``1 / (1 + exp(-z))`` (``"logistic"`` is

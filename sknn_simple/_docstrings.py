@@ -1,5 +1,6 @@
 """Docstrings shared between the estimators and their scikit-learn-named aliases."""
 
+import inspect
 import textwrap
 
 
@@ -7,7 +8,9 @@ def renamed_docstring(cls, name, summary, examples):
     """The docstring of ``cls`` under scikit-learn's ``name``: ``summary`` (one paragraph),
     then ``cls``'s sections from Parameters to See Also, then ``examples`` (the Examples
     section's lines). The sections are shared, so the two docstrings cannot drift apart."""
-    doc = cls.__doc__
+    # Python 3.13 strips a docstring's indentation when it compiles it, older versions keep it:
+    # the cleaned text, indented as the summary and examples are, is the same on every version.
+    doc = textwrap.indent(inspect.cleandoc(cls.__doc__), "    ")
     sections = doc[doc.index("    Parameters\n") : doc.index("    Examples\n")]
     intro = textwrap.fill(
         f"It is :class:`{cls.__name__}` under the name {name}: a subclass that changes "

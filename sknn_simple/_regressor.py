@@ -57,13 +57,14 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         scikit-learn's name for the same function), ``tanh(z)`` or ``z``.
 
     solver : {"adam", "sgd", "lbfgs", "newton-cg"}, default="adam"
-        ``"sgd"``: mini-batch gradient descent with (Nesterov) momentum. ``"adam"``: Adam.
+        ``"sgd"``: mini-batch gradient descent with (Nesterov) momentum; with ``momentum=0`` and
+        ``batch_size="full"`` it is plain full-batch gradient descent. ``"adam"``: Adam.
         ``"lbfgs"``: full-batch L-BFGS (SciPy's L-BFGS-B). ``"newton-cg"``: a full-batch
-        Newton method: each step solves for the curvature of the squared loss measured on a
-        subsample of the rows (see ``curvature`` and ``curvature_fraction``) by damped
-        conjugate gradients with exact curvature-vector products, then searches along it. The
-        second-order solvers suit small and medium data sets; they ignore the parameters of the
-        stochastic ones and have no ``partial_fit``.
+        Newton method: each step solves for the curvature measured on a subsample of the rows
+        (see ``curvature`` and ``curvature_fraction``) by damped conjugate gradients with
+        exact curvature-vector products, then searches along it. The second-order solvers
+        suit small and medium data sets; they ignore the parameters of the stochastic ones
+        (batch size, learning rate, momentum, Adam's) and have no ``partial_fit``.
 
     alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha / 2 * sum_l ||W_l||^2`` (biases are not
@@ -187,12 +188,12 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     validation_split : {"random", "grouped"}, default="random"
         How early stopping holds out ``validation_fraction`` of the training data.
         ``"random"``: scikit-learn's MLPs' own split, ``train_test_split`` of the rows on the
-        same random stream (stratified for a binary target), so the same rows are held out;
+        same random stream (not stratified, as MLPRegressor's), so the same rows are held out;
         it warns when they carry a share of the sample weight far from the fraction.
-        ``"grouped"`` (this package's): identical rows always land on the same side (a
-        duplicate never validates its twin), ``validation_fraction`` of the sample *weight* is
-        held out (a sample of weight ``w`` exactly like ``w`` copies of it), stratified by
-        class for single-label targets.
+        ``"grouped"`` (this package's): identical rows (features and targets) always land on
+        the same side (a duplicate never validates its twin), ``validation_fraction`` of the
+        sample *weight* is held out (a sample of weight ``w`` exactly like ``w`` copies of
+        it).
 
     curvature : {"gauss-newton", "hessian"}, default="gauss-newton"
         The curvature ``"newton-cg"`` steps with: the Gauss-Newton matrix (positive
@@ -210,9 +211,9 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     Attributes
     ----------
     coefs_ : list of ndarrays
-        ``[W_1, ..., W_{L+1}]`` for ``L`` hidden layers: with one hidden layer ``[W1, W2]``
-        of shapes ``(n_features, h)`` and ``(h, n_outputs_)``. Views into one flat parameter
-        vector.
+        ``[W_1, ..., W_{L+1}]`` for ``L`` hidden layers, ``W_l`` of shape (units of layer
+        ``l - 1``, units of layer ``l``): with one hidden layer ``[W1, W2]`` of shapes
+        ``(n_features, h)`` and ``(h, n_outputs_)``. Views into one flat parameter vector.
 
     intercepts_ : list of ndarrays
         ``[b_1, ..., b_{L+1}]``, ``b_l`` of shape (units of layer ``l``,).
@@ -242,7 +243,8 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         Lowest ``loss_`` so far; None when ``early_stopping`` is True.
 
     validation_scores_ : list of float or None
-        Validation R² after each epoch; None without a validation set.
+        Validation R² after each epoch; None without a validation set (no
+        ``early_stopping``, or ``"lbfgs"``, and no ``X_val``).
 
     validation_loss_curve_ : list of float or None
         Validation loss (without the penalty) after each epoch; None without a validation set.
@@ -254,8 +256,8 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     history_ : sequence of dict
         One record per epoch or iteration, over all calls that trained these weights, with keys
         ``epoch``, ``loss``, ``validation_loss``, ``validation_score``, ``learning_rate``,
-        ``gradient_norm`` (second-order solvers) and ``seconds``; NaN where a value does not
-        apply. ``pandas.DataFrame(model.history_)`` makes it a table.
+        ``gradient_norm`` (second-order solvers) and ``seconds`` (training time so far); NaN
+        where a value does not apply. ``pandas.DataFrame(model.history_)`` makes it a table.
         It reads like a list and is stored as a table of numbers (56 bytes an epoch).
 
     n_layers_ : int

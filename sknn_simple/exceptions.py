@@ -14,6 +14,10 @@ class DivergenceError(ValueError):
     call. A subclass of ``ValueError``, the class scikit-learn's MLPs raise for weights that
     became infinite, so code that catches that keeps working.
 
+    See Also
+    --------
+    SimpleMLPClassifier, SimpleMLPRegressor : The estimators that raise it.
+
     Examples
     --------
     >>> import numpy as np

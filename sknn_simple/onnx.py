@@ -184,9 +184,31 @@ def _labels_from_argmax(scope, container, classes, proba, label):
 
 
 def register():
-    """Register the converters with skl2onnx (done on import; calling again is harmless):
-    for both estimators under both their names (``MLPClassifier`` is ``SimpleMLPClassifier``
-    under scikit-learn's name)."""
+    """Register this package's converters with skl2onnx.
+
+    Importing :mod:`sknn_simple.onnx` calls it; calling it again is harmless. It registers
+    both estimators under both their names (``MLPClassifier`` is ``SimpleMLPClassifier``
+    under scikit-learn's name), so that ``skl2onnx.to_onnx`` converts them, alone or in a
+    Pipeline.
+
+    See Also
+    --------
+    skl2onnx.to_onnx : Convert a fitted model to ONNX.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl2onnx import to_onnx
+    >>> from sknn_simple import SimpleMLPRegressor
+    >>> from sknn_simple.onnx import register
+    >>> register()
+    >>> X = np.random.RandomState(0).rand(20, 3)
+    >>> net = SimpleMLPRegressor(hidden_layer_sizes=(5,), solver="lbfgs", random_state=0)
+    >>> model = net.fit(X, X.sum(axis=1))
+    >>> onx = to_onnx(model, X[:1].astype(np.float32))
+    >>> [output.name for output in onx.graph.output]
+    ['variable']
+    """
     for classifier in (SimpleMLPClassifier, MLPClassifier):
         update_registered_converter(
             classifier,

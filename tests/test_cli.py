@@ -347,7 +347,10 @@ BAD_INPUTS = {
     ),
     "NUL byte": (
         ["fit", "{nul}", "--target", "y", "-o", "{tmp}/m.npz"],
-        "column 'b' has the non-numeric value '2\\x00' on line 2",
+        # Python 3.10's csv module refuses a NUL byte itself; 3.11's reads it as a character
+        "malformed CSV (line contains NUL)"
+        if sys.version_info < (3, 11)
+        else "column 'b' has the non-numeric value '2\\x00' on line 2",
     ),
     "unknown target": (
         ["fit", "{iris}", "--target", "colour", "-o", "{tmp}/m.npz"],
@@ -739,7 +742,7 @@ DEEP = "[" * 5000 + "]" * 5000
         (DEEP, "nested more than 8 levels deep"),
         ("[" * 9 + "1" + "]" * 9, "nested more than 8 levels deep"),
         ('{"a": ' * 3000 + "1" + "}" * 3000, "nested more than 8 levels deep"),
-        ("1" * 5000, "not a valid value (Exceeds the limit (4300 digits)"),
+        ("1" * 5000, "not a valid value (Exceeds the limit (4300"),  # "digits)" since 3.11
     ],
 )
 def test_a_value_that_would_exhaust_the_parser_is_one_line(where, value, expected, files, capsys):

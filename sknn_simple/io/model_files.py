@@ -74,6 +74,11 @@ def _estimator_classes():
 def save(model, path):
     """Write a fitted model to ``path``, a portable file of arrays and JSON metadata.
 
+    The file holds the estimator's parameters and what its fit produced (weights, curves,
+    history), each array as a ``.npy`` entry with its digest, and the rest as JSON. It works
+    across versions of Python, NumPy and scikit-learn, and :func:`load` reads it without
+    unpickling anything.
+
     Parameters
     ----------
     model : SimpleMLPClassifier, SimpleMLPRegressor, Pipeline or TransformedTargetRegressor
@@ -87,6 +92,10 @@ def save(model, path):
     ------
     TypeError
         If the model, or one of its parameters, cannot be stored (the message says which).
+
+    See Also
+    --------
+    load : Read the model back.
 
     Examples
     --------
@@ -219,6 +228,11 @@ def _finite_or_text(x):
 def load(path):
     """Read a model written by :func:`save`.
 
+    Nothing in the file is executed: its format and version, the size, digest, type and shape
+    of every array are checked before its data are read, then every field of the model's
+    state, so a damaged or crafted file raises :class:`ModelFileError` instead of building a
+    model that would fail later.
+
     Parameters
     ----------
     path : str or path-like or file-like
@@ -236,6 +250,22 @@ def load(path):
         version can read. No content of the file is ever executed.
     FileNotFoundError
         If there is no such file.
+
+    See Also
+    --------
+    save : Write a model file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_iris
+    >>> from sknn_simple import SimpleMLPClassifier, load, save
+    >>> X, y = load_iris(return_X_y=True)
+    >>> path = os.path.join(tempfile.mkdtemp(), "iris.npz")
+    >>> save(SimpleMLPClassifier((10,), solver="lbfgs", random_state=0).fit(X, y), path)
+    >>> model = load(path)
+    >>> model.predict(X[:3])
+    array([0, 0, 0])
     """
     where = os.fspath(path) if isinstance(path, (str, os.PathLike)) else "model file"
     try:

@@ -102,7 +102,10 @@ def get_field(mapping, key, kind):
 
 
 def array_budget(sizes, n_epochs=0, n_scalers=0):
-    """Bytes the arrays of a model may take, all together, from the sizes its file declares.
+    """Return the bytes the arrays of a model may take, from the sizes its file declares.
+
+    :func:`load` reserves this much before reading a file's arrays, so a file that declares a
+    small network cannot make it read gigabytes.
 
     Parameters
     ----------
@@ -121,6 +124,16 @@ def array_budget(sizes, n_epochs=0, n_scalers=0):
         the label and class weights of each output; the statistics of the scalers and of a
         target scaler; :data:`LAYER_BYTES` a layer; :data:`EPOCH_BYTES` an epoch; and
         :data:`FIXED_BYTES` for the random state and small arrays.
+
+    See Also
+    --------
+    size_problem : Whether a network is too large for a model file at all.
+
+    Examples
+    --------
+    >>> from sknn_simple.io.model_files import array_budget
+    >>> array_budget([64, 100, 10]) > 3 * 8 * (64 * 100 + 100 + 100 * 10 + 10)
+    True
     """
     d, k = sizes[0], sizes[-1]
     statistics = 3 * 8 * (n_scalers * d + k)  # mean_, scale_, var_ of each column
@@ -140,7 +153,34 @@ def _n_parameters(sizes):
 
 
 def size_problem(sizes):
-    """Why a network with layers of these sizes cannot be in a model file, or None."""
+    """Say why a network with layers of these sizes cannot be in a model file, if it cannot.
+
+    A model file holds at most :data:`MAX_PARAMETERS` weights and biases (2 GiB of float64):
+    :func:`save` refuses a larger network, :func:`load` a file that declares one, and the
+    command line checks the sizes before it trains.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        The layers' sizes, inputs first and outputs last.
+
+    Returns
+    -------
+    str or None
+        What is wrong, for an error message; None if a model file can hold the network.
+
+    See Also
+    --------
+    array_budget : The bytes a model file's arrays may take.
+
+    Examples
+    --------
+    >>> from sknn_simple.io.model_files import size_problem
+    >>> size_problem([64, 100, 10]) is None
+    True
+    >>> size_problem([100_000, 100_000, 10])
+    'a network of 10,001,100,010 parameters is more than a model file holds (268,435,456)'
+    """
     n = _n_parameters(sizes)
     if n > MAX_PARAMETERS:
         return f"a network of {n:,} parameters is more than a model file holds ({MAX_PARAMETERS:,})"

@@ -44,8 +44,7 @@ class FullBatchObjective:
         self.layout, self.X, self.model = layout, X, model
         self.Y = np.asfortranarray(Y, dtype=dtype)
         self.sample_weight, self.dtype = sample_weight, dtype
-        self.n_evaluations = 0
-        self.n_hessian_products = 0
+        self.n_evaluations = 0  # max_fun's count, and the estimator's warning
         self._recent = []  # [(digest of x, grad_norm)], newest last
         self._buffers = None
         # Each row's output curvature at the last point evaluated, once row_curvature asked
@@ -117,7 +116,6 @@ class FullBatchObjective:
         n_weights = self.layout.n_weights
 
         def curvature(v):
-            self.n_hessian_products += 1
             Cv = product(self._theta(v)).astype(np.float64, copy=False)
             Cv[:n_weights] += scale * v[:n_weights]
             if not np.linalg.norm(Cv) < _LARGEST_NORM:
@@ -173,7 +171,6 @@ class SolverResult:
 
     theta: np.ndarray | None  # float64; None when a value overflowed
     n_iter: int
-    n_evaluations: int
     converged: bool
     hit_limit: bool  # stopped on max_iter or max_fun
     message: str
@@ -254,11 +251,10 @@ def minimize_lbfgs(objective, theta, params, on_iteration, rng=None):
             options=options,
         )
     except NonFiniteError as exc:  # the caller keeps the last completed iterate
-        return SolverResult(None, -1, objective.n_evaluations, False, False, str(exc))
+        return SolverResult(None, -1, False, False, str(exc))
     return SolverResult(
         result.x,
         int(result.nit),
-        objective.n_evaluations,
         result.status == 0 or stopped,
         result.status == 1,  # the iteration or evaluation limit was reached
         str(result.message),

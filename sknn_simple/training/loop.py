@@ -45,9 +45,8 @@ class Outcome:
     #: run that diverged or never learned.
     losses: list = field(default_factory=list)
     baseline: float = np.nan
-    #: Work done by a full-batch solver.
+    #: Loss evaluations of a full-batch solver.
     n_evaluations: int = 0
-    n_hessian_products: int = 0
     gradient_norm: float = np.nan
 
 
@@ -194,11 +193,7 @@ def _run_full_batch(state, solver, problem, params, monitor):
     monitor.begin_iteration()
     with blas_threads(largest_product(problem.X.shape[0], problem.layout.sizes)):
         result = solver.run(objective, theta, params, on_iteration, state.rng)
-    work = {
-        "n_evaluations": objective.n_evaluations,
-        "n_hessian_products": objective.n_hessian_products,
-        "baseline": baseline,
-    }
+    work = {"n_evaluations": objective.n_evaluations, "baseline": baseline}
     if result.theta is None:  # a value overflowed: keep the last completed iterate
         monitor.restore_committed(theta)
         return Outcome("non_finite", message=result.message, **work)

@@ -114,7 +114,7 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
         loss, grad = objective(x)
         for iteration in range(1, params["max_iter"] + 1):
             if np.linalg.norm(grad) <= params["tol"]:
-                return SolverResult(x, iteration - 1, objective.n_evaluations, True, False, "")
+                return SolverResult(x, iteration - 1, True, False, "")
             rows, row_weights = None, None
             if n_rows < n:
                 rows, row_weights = curvature_sample(
@@ -147,7 +147,6 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
                 return SolverResult(
                     x,
                     iteration - 1,
-                    objective.n_evaluations,
                     False,
                     False,
                     "the line search found no lower loss along the Newton direction",
@@ -167,22 +166,18 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
             reduction = (loss - new_loss) / max(abs(loss), abs(new_loss), 1.0)
             loss, grad = new_loss, new_grad
             if on_iteration(x, loss):
-                return SolverResult(x, iteration, objective.n_evaluations, True, False, "")
+                return SolverResult(x, iteration, True, False, "")
             if reduction <= FTOL:
                 message = (
                     f"the loss stopped falling: relative reduction {reduction:.2g} <= {FTOL:.2g}"
                 )
-                return SolverResult(x, iteration, objective.n_evaluations, True, False, message)
+                return SolverResult(x, iteration, True, False, message)
             if objective.n_evaluations >= params["max_fun"]:
-                return SolverResult(
-                    x, iteration, objective.n_evaluations, False, True, "max_fun reached"
-                )
+                return SolverResult(x, iteration, False, True, "max_fun reached")
     except NonFiniteError as exc:  # the caller keeps the last completed iterate
-        return SolverResult(None, -1, objective.n_evaluations, False, False, str(exc))
+        return SolverResult(None, -1, False, False, str(exc))
     converged = np.linalg.norm(grad) <= params["tol"]
-    return SolverResult(
-        x, params["max_iter"], objective.n_evaluations, converged, not converged, "max_iter reached"
-    )
+    return SolverResult(x, params["max_iter"], converged, not converged, "max_iter reached")
 
 
 def _backtrack(step, loss, slope, new_loss):
