@@ -38,7 +38,7 @@ class HiddenFeatures(TransformerMixin, MetaEstimatorMixin, BaseEstimator):
         The fitted network (or the ``FrozenEstimator`` around it).
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during ``fit``, when ``X`` has string column names.
 
     See Also
@@ -123,7 +123,7 @@ class HiddenFeatures(TransformerMixin, MetaEstimatorMixin, BaseEstimator):
         return _network_in(self.estimator_)._hidden_activations(X, self.layer)
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output features: ``hiddenfeatures{layer}_{unit}``.
+        """Get the names of the output features: ``hiddenfeatures{layer}_{unit}``.
 
         Parameters
         ----------

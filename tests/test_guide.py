@@ -221,3 +221,24 @@ def test_prose_values_see_the_names_as_the_examples_above_left_them():
         assert "x" not in guide_examples._names_at("page", 1)
     finally:
         del guide_examples._SNAPSHOTS["page"]
+
+
+# --- the build's check of an example that depends on the processor ------------------------------
+
+
+@pytest.mark.parametrize(
+    "printed, passes",
+    [
+        ("accuracy 0.378, validation 0.320", True),  # within 3 % each
+        ("accuracy 0.378, validation 0.350", False),  # 12 % off
+        ("accuracy 0.380, validation 0.313, 8 kinks", False),  # a line that says more
+        ("precision 0.380, validation 0.313", False),  # other words
+    ],
+)
+def test_approx_examples_allow_decimals_near_the_written_ones_and_nothing_else(printed, passes):
+    written = "accuracy 0.380, validation 0.313\n"
+    example = f">>> print({printed!r})  # doctest: +APPROX\n{written}"
+    _, failures = guide_examples.run_examples(example, "approx")
+    assert (not failures) == passes
+    _, failures = guide_examples.run_examples(example.replace("  # doctest: +APPROX", ""), "exact")
+    assert bool(failures) == (printed + "\n" != written)  # unmarked: the written output only

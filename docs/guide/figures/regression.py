@@ -43,9 +43,11 @@ def report():
     x, t = data()
     for units in UNITS:
         model = fit(units)
+        # the claim, not the count: how many kinks fall inside [-3, 3] depends on the last bits
+        # of 3,000 L-BFGS iterations (kinks near the ends move in or out on another processor)
         print(
-            f"{units:2d} units: {len(kinks(model)):2d} kinks in [{LOW:g}, {HIGH:g}], "
-            f"R² {model.score(x[:, None], t):.3f}"
+            f"{units:2d} units: R² {model.score(x[:, None], t):.3f}, "
+            f"at most {units} kinks: {len(kinks(model)) <= units}"
         )
 
 
