@@ -219,6 +219,9 @@ def main():
     parser.add_argument("--threads", default="1,auto", help="1, auto, or both")
     parser.add_argument("--digits-only", action="store_true", help="skip the large problem")
     parser.add_argument(
+        "--large-only", action="store_true", help="skip digits (and the batch-2048 cases)"
+    )
+    parser.add_argument(
         "--busy", action="store_true", help="run while another process multiplies matrices"
     )
     parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
@@ -233,7 +236,7 @@ def run(args):
     gemm_size = 200 if args.smoke else 1500
     rows = []
     for name, X, y, sizes, epochs in datasets(args.quick, args.smoke):
-        if args.digits_only and name != "digits":
+        if (args.digits_only and name != "digits") or (args.large_only and name == "digits"):
             continue
         X = StandardScaler().fit_transform(X)
         data = train_test_split(X, y, test_size=0.2, random_state=42)
@@ -249,7 +252,7 @@ def run(args):
                             )
                         )
                         print_table(rows[-1:], list(rows[-1]))  # progress
-        if name != "digits":  # large batches and a large hidden layer: mostly matrix products
+        if name != "digits" and not args.large_only:  # large batches, a large hidden layer
             for dtype in (np.float64, np.float32):
                 gemm = gemm_rate(dtype, 1, gemm_size)
                 for solver in ("adam", "sgd"):
