@@ -202,6 +202,28 @@ def test_newton_cg_shortens_a_step_whose_loss_overflows():
     assert r2_score(y, model.predict(X)) > 0.95
 
 
+def test_a_small_newton_cg_fit_shortens_its_overflowing_steps(monkeypatch):
+    """The same on one hidden layer of 10 units, in a tenth of a second (the test the mutation
+    run of training/newton.py uses): some trial steps overflow, and are shortened, not fatal."""
+    X, y = counts(8)
+    trials = []
+    cut = newton._backtrack
+
+    def recording(step, loss, slope, new_loss):
+        trials.append(new_loss)
+        return cut(step, loss, slope, new_loss)
+
+    monkeypatch.setattr(newton, "_backtrack", recording)
+    model = quietly(
+        lambda: SimpleMLPRegressor(
+            hidden_layer_sizes=(10,), loss="poisson", solver="newton-cg", random_state=0
+        ).fit(X, y)
+    )
+    assert np.isinf(trials).any()  # the case under test happened
+    assert model.n_iter_ > 10
+    assert r2_score(y, model.predict(X)) > 0.95
+
+
 @pytest.mark.skipif(
     "loss" not in inspect.signature(MLPRegressor).parameters,
     reason="MLPRegressor has loss='poisson' from scikit-learn 1.7 on",
@@ -249,6 +271,23 @@ def test_newton_cg_stops_when_its_loss_has_stalled():
         model.fit(X, y)
     curve = np.array(model.loss_curve_)
     assert model.n_iter_ < 500
+    reductions = -np.diff(curve) / np.maximum(np.maximum(curve[:-1], curve[1:]), 1.0)
+    assert reductions[-1] <= newton.FTOL
+    assert (reductions[:-1] > newton.FTOL).all()
+
+
+def test_a_small_newton_cg_fit_stops_when_its_loss_has_stalled():
+    """The same on 300 rows and 10 hidden units, in a fifth of a second (the test the mutation
+    run of training/newton.py uses)."""
+    X, y = badly_scaled(300)
+    model = SimpleMLPClassifier(
+        (10,), solver="newton-cg", alpha=1e-2, tol=1e-10, max_iter=500, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X, y)
+    curve = np.array(model.loss_curve_)
+    assert model.n_iter_ < 500 and model.n_iter_ == curve.size
     reductions = -np.diff(curve) / np.maximum(np.maximum(curve[:-1], curve[1:]), 1.0)
     assert reductions[-1] <= newton.FTOL
     assert (reductions[:-1] > newton.FTOL).all()
