@@ -770,9 +770,15 @@ def test_what_minimize_newton_returns_on_each_limit(digits):
     assert result.n_evaluations == objective.n_evaluations
 
     objective, theta = make_objective(digits)
+    stopped_at = []  # a callback that stops (early stopping): the run ends on its iterate
     result = newton.minimize_newton(
-        objective, theta, {**NEWTON_PARAMS, "max_iter": 500}, lambda x, loss: True, None
+        objective,
+        theta,
+        {**NEWTON_PARAMS, "max_iter": 500},
+        lambda x, loss: stopped_at.append(x.copy()) or True,
+        None,
     )
+    np.testing.assert_array_equal(result.theta, stopped_at[0])
     assert (result.n_iter, result.converged, result.hit_limit, result.message) == (
         1,
         True,
