@@ -25,6 +25,7 @@ from sklearn.neural_network import MLPRegressor
 from sknn_simple import DivergenceError, SimpleMLPClassifier, SimpleMLPRegressor
 from sknn_simple.cli.main import main
 from sknn_simple.training import newton
+from sknn_simple.training.full_batch import NonFiniteError, _BackOff
 from sknn_simple.training.state import TrainingState
 
 
@@ -317,3 +318,42 @@ def test_the_command_line_says_in_one_line_that_training_diverged(tmp_path, caps
     assert err.startswith("sknn-simple fit: error: training diverged")
     assert "learning_rate_init=1" in err and "overflow encountered" not in err + out
     assert not output.exists()
+
+
+class _Overflowing:
+    """A loss ``|x|^2 / 2`` that overflows beyond ``|x| > 10``, as a FullBatchObjective would."""
+
+    def __call__(self, x):
+        if np.linalg.norm(x) > 10:
+            raise NonFiniteError("the loss or its gradient overflowed")
+        return 0.5 * float(x @ x), x.copy()
+
+
+def test_the_stand_in_for_an_overflowing_loss_is_the_documented_parabola():
+    """Where the loss overflows, L-BFGS-B sees the parabola ``q(s) = f0 + s a + 5 |a| s^2``
+    along the segment from the last point that did not (``a`` the slope there), lifted above
+    the last iterate's loss: its value ``f0 + lift + 4 |a|`` and slope ``9 |a|`` at the
+    failed point send the line search to about a tenth of the step. Where the slope along the
+    segment is 0, ``|g0| |D|`` stands in for ``|a|``, and 1 where that is 0 too."""
+    fun = _BackOff(_Overflowing())
+    x0 = np.array([3.0, 4.0])
+    f0, g0 = fun(x0)
+    with pytest.raises(NonFiniteError):  # the starting point itself: nothing to back off to
+        _BackOff(_Overflowing())(np.array([30.0, 40.0]))
+    for lift in [0.0, 2.5]:
+        fun.iterate_loss = f0 + lift
+        x = x0 - 10 * g0  # a step along -g0 that overshoots into overflow
+        D = x - x0
+        a = float(g0 @ D)
+        value, grad = fun(x)
+        assert a < 0
+        assert value == pytest.approx(f0 + lift + 4 * abs(a), rel=1e-12)
+        assert float(grad @ D) == pytest.approx(9 * abs(a), rel=1e-12)
+        # the parabola's minimum along the segment: a tenth of the step
+        assert -a / (2 * (value - f0 - lift - a)) == pytest.approx(0.1)
+    fun.iterate_loss = -np.inf  # no lift below the point it backs off from
+    x = x0 + 100 * np.array([4.0, -3.0])  # orthogonal to g0: a = 0
+    value, grad = fun(x)
+    drop = np.linalg.norm(g0) * np.linalg.norm(x - x0)
+    assert value == pytest.approx(f0 + 5 * drop, rel=1e-12)
+    np.testing.assert_allclose(grad, g0 + 10 * drop / float((x - x0) @ (x - x0)) * (x - x0))

@@ -932,3 +932,30 @@ def test_the_damping_follows_how_well_the_quadratic_model_predicted_the_fall(mon
     ratios = np.array(ratios)
     assert (ratios < 0.25).any() and (ratios > 0.5).any()
     assert ((ratios > 0.25) & (ratios < 0.5)).any() and asked[-1] > asked[0]
+
+
+def test_what_minimize_lbfgs_returns(digits):
+    """SciPy's iterations, its message and limit status, and the objective's evaluations; an
+    overflow at the start (nothing to back off to) returns no weights, -1 iterations and the
+    reason; a stopping callback ends the run converged on its iterate."""
+    from sknn_simple.training.full_batch import minimize_lbfgs
+
+    objective, theta = make_objective(digits)
+    params = dict(max_iter=3, max_fun=1000, tol=0.0)
+    iterates = []
+    result = minimize_lbfgs(objective, theta, params, lambda x, f: iterates.append(x.copy()))
+    assert (result.n_iter, result.converged, result.hit_limit) == (3, False, True)
+    assert "ITERATIONS REACHED LIMIT" in result.message
+    assert result.n_evaluations == objective.n_evaluations >= 4
+    np.testing.assert_array_equal(result.theta, iterates[-1])
+
+    objective, theta = make_objective(digits)
+    result = minimize_lbfgs(objective, theta, {**params, "max_iter": 100}, lambda x, f: True)
+    assert (result.n_iter, result.converged, result.hit_limit) == (1, True, False)
+
+    objective, theta = make_objective(digits)
+    with np.errstate(over="ignore"):  # the overflow under test
+        result = minimize_lbfgs(objective, theta * 1e300, params, lambda x, f: False)
+    assert result.theta is None and result.n_iter == -1
+    assert (result.converged, result.hit_limit) == (False, False)
+    assert "overflowed" in result.message and result.n_evaluations == 1
