@@ -25,6 +25,7 @@ from sklearn.neural_network import MLPRegressor
 from sknn_simple import DivergenceError, SimpleMLPClassifier, SimpleMLPRegressor
 from sknn_simple.cli.main import main
 from sknn_simple.training import newton
+from sknn_simple.training.full_batch import NonFiniteError, _BackOff
 from sknn_simple.training.state import TrainingState
 
 
@@ -202,6 +203,28 @@ def test_newton_cg_shortens_a_step_whose_loss_overflows():
     assert r2_score(y, model.predict(X)) > 0.95
 
 
+def test_a_small_newton_cg_fit_shortens_its_overflowing_steps(monkeypatch):
+    """The same on one hidden layer of 10 units, in a tenth of a second (the test the mutation
+    run of training/newton.py uses): some trial steps overflow, and are shortened, not fatal."""
+    X, y = counts(8)
+    trials = []
+    cut = newton._backtrack
+
+    def recording(step, loss, slope, new_loss):
+        trials.append(new_loss)
+        return cut(step, loss, slope, new_loss)
+
+    monkeypatch.setattr(newton, "_backtrack", recording)
+    model = quietly(
+        lambda: SimpleMLPRegressor(
+            hidden_layer_sizes=(10,), loss="poisson", solver="newton-cg", random_state=0
+        ).fit(X, y)
+    )
+    assert np.isinf(trials).any()  # the case under test happened
+    assert model.n_iter_ > 10
+    assert r2_score(y, model.predict(X)) > 0.95
+
+
 @pytest.mark.skipif(
     "loss" not in inspect.signature(MLPRegressor).parameters,
     reason="MLPRegressor has loss='poisson' from scikit-learn 1.7 on",
@@ -254,6 +277,23 @@ def test_newton_cg_stops_when_its_loss_has_stalled():
     assert (reductions[:-1] > newton.FTOL).all()
 
 
+def test_a_small_newton_cg_fit_stops_when_its_loss_has_stalled():
+    """The same on 300 rows and 10 hidden units, in a fifth of a second (the test the mutation
+    run of training/newton.py uses)."""
+    X, y = badly_scaled(300)
+    model = SimpleMLPClassifier(
+        (10,), solver="newton-cg", alpha=1e-2, tol=1e-10, max_iter=500, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X, y)
+    curve = np.array(model.loss_curve_)
+    assert model.n_iter_ < 500 and model.n_iter_ == curve.size
+    reductions = -np.diff(curve) / np.maximum(np.maximum(curve[:-1], curve[1:]), 1.0)
+    assert reductions[-1] <= newton.FTOL
+    assert (reductions[:-1] > newton.FTOL).all()
+
+
 def test_the_stall_threshold_is_that_of_lbfgs():
     """SciPy's L-BFGS-B default: ftol = factr * eps with factr = 1e7."""
     assert newton.FTOL == pytest.approx(2.220446049250313e-09, rel=1e-15)
@@ -278,3 +318,42 @@ def test_the_command_line_says_in_one_line_that_training_diverged(tmp_path, caps
     assert err.startswith("sknn-simple fit: error: training diverged")
     assert "learning_rate_init=1" in err and "overflow encountered" not in err + out
     assert not output.exists()
+
+
+class _Overflowing:
+    """A loss ``|x|^2 / 2`` that overflows beyond ``|x| > 10``, as a FullBatchObjective would."""
+
+    def __call__(self, x):
+        if np.linalg.norm(x) > 10:
+            raise NonFiniteError("the loss or its gradient overflowed")
+        return 0.5 * float(x @ x), x.copy()
+
+
+def test_the_stand_in_for_an_overflowing_loss_is_the_documented_parabola():
+    """Where the loss overflows, L-BFGS-B sees the parabola ``q(s) = f0 + s a + 5 |a| s^2``
+    along the segment from the last point that did not (``a`` the slope there), lifted above
+    the last iterate's loss: its value ``f0 + lift + 4 |a|`` and slope ``9 |a|`` at the
+    failed point send the line search to about a tenth of the step. Where the slope along the
+    segment is 0, ``|g0| |D|`` stands in for ``|a|``, and 1 where that is 0 too."""
+    fun = _BackOff(_Overflowing())
+    x0 = np.array([3.0, 4.0])
+    f0, g0 = fun(x0)
+    with pytest.raises(NonFiniteError):  # the starting point itself: nothing to back off to
+        _BackOff(_Overflowing())(np.array([30.0, 40.0]))
+    for lift in [0.0, 2.5]:
+        fun.iterate_loss = f0 + lift
+        x = x0 - 10 * g0  # a step along -g0 that overshoots into overflow
+        D = x - x0
+        a = float(g0 @ D)
+        value, grad = fun(x)
+        assert a < 0
+        assert value == pytest.approx(f0 + lift + 4 * abs(a), rel=1e-12)
+        assert float(grad @ D) == pytest.approx(9 * abs(a), rel=1e-12)
+        # the parabola's minimum along the segment: a tenth of the step
+        assert -a / (2 * (value - f0 - lift - a)) == pytest.approx(0.1)
+    fun.iterate_loss = -np.inf  # no lift below the point it backs off from
+    x = x0 + 100 * np.array([4.0, -3.0])  # orthogonal to g0: a = 0
+    value, grad = fun(x)
+    drop = np.linalg.norm(g0) * np.linalg.norm(x - x0)
+    assert value == pytest.approx(f0 + 5 * drop, rel=1e-12)
+    np.testing.assert_allclose(grad, g0 + 10 * drop / float((x - x0) @ (x - x0)) * (x - x0))

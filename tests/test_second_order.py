@@ -352,9 +352,9 @@ def test_no_curvature_anywhere_draws_rows_by_weight():
     np.testing.assert_allclose(row_weights, 10.0)  # 1 / (10 / 100)
 
 
-def make_objective(digits, sample_weight=None):
+def make_objective(digits, sample_weight=None, n=300):
     X, y = digits
-    X, Y = X[:300], np.eye(10)[y[:300]]
+    X, Y = X[:n], np.eye(10)[y[:n]]
     layout = Layout((X.shape[1], 12, 10))
     theta = np.random.RandomState(0).normal(scale=0.1, size=layout.size)
     model = dict(activation="tanh", head="softmax", alpha=0.5)
@@ -515,3 +515,447 @@ def test_a_failed_step_is_cut_to_the_minimum_of_the_parabola_within_bounds():
     assert newton._backtrack(0.5, loss(0), -1.0, loss(0.5)) == pytest.approx(0.125)
     assert newton._backtrack(1.0, 1.0, -1.0, 0.5) == 0.5  # barely failed: halve
     assert newton._backtrack(2.0, 1.0, -1.0, 1e6) == pytest.approx(0.2)  # far too long
+
+
+def spd_system(n, seed, spread=1.0):
+    """A symmetric positive definite matrix whose diagonal spans ``spread`` orders of
+    magnitude, and a gradient."""
+    rng = np.random.RandomState(seed)
+    Q = rng.normal(size=(n, n)) / np.sqrt(n)
+    D = np.sqrt(np.logspace(-spread / 2, spread / 2, n))
+    return D[:, None] * (np.eye(n) + 0.3 * Q @ Q.T) * D, rng.normal(size=n)
+
+
+@pytest.mark.parametrize("damping", [0.1, 1.0, 10.0])
+@pytest.mark.parametrize("preconditioned", [False, True])
+def test_conjugate_gradients_from_a_previous_direction_solve_the_damped_system(
+    damping, preconditioned
+):
+    """The direction is the damped Newton step ``-(C + damping I)^-1 g`` (the damping shortens
+    it, as a trust region would), also when CG starts from the previous direction: a direct
+    solve is the oracle. A small gradient makes the residual target tight (sqrt|g| |g|)."""
+    n = 30
+    C, grad = spd_system(n, 1)
+    grad *= 1e-10 / np.linalg.norm(grad)
+    exact = np.linalg.solve(C + damping * np.eye(n), -grad)
+    undamped = np.linalg.solve(C, -grad)
+    scale = (np.diag(C) + damping) ** newton.PRECONDITIONER if preconditioned else 1.0
+    for start in [np.zeros(n), 0.5 * exact, 2.0 * exact, 0.5 * undamped]:
+        d, slope, bend = newton._conjugate_gradients(lambda v: C @ v, grad, damping, start, scale)
+        np.testing.assert_allclose(d, exact, rtol=1e-4, atol=1e-4 * np.linalg.norm(exact))
+        assert slope == pytest.approx(grad @ exact, rel=1e-4)
+        assert bend == pytest.approx(exact @ C @ exact, rel=1e-4)
+    # the larger the damping, the shorter the step
+    assert np.linalg.norm(exact) < np.linalg.norm(undamped)
+
+
+def test_a_start_that_does_not_point_downhill_is_dropped_for_zero():
+    """The previous direction starts CG only where the quadratic model falls along it
+    (``g . start < 0``): from an uphill or flat start, CG runs as from zero, and ends on the
+    same direction, bit for bit. CG is cut short here (few iterations on a badly conditioned
+    system), so a start it kept would show in the result."""
+    n = 40
+    C, grad = spd_system(n, 2, spread=6.0)
+    grad[0] = 0.0  # so that a start along the first axis is flat: g . start == 0 exactly
+    damping = 1e-6
+    from_zero = newton._conjugate_gradients(lambda v: C @ v, grad, damping, np.zeros(n), 1.0)
+    downhill = -grad / np.linalg.norm(grad)
+    flat = np.eye(n)[0]
+    assert grad @ flat == 0.0
+    for start in [-0.1 * downhill, 0.01 * (0.1 * flat - downhill), 10 * flat]:
+        assert grad @ start >= 0
+        got = newton._conjugate_gradients(lambda v: C @ v, grad, damping, start, 1.0)
+        np.testing.assert_array_equal(got[0], from_zero[0])
+        assert got[1:] == from_zero[1:]
+    # a start that points downhill is kept, and CG ends elsewhere
+    kept = newton._conjugate_gradients(lambda v: C @ v, grad, damping, 0.1 * downhill, 1.0)
+    assert not np.array_equal(kept[0], from_zero[0])
+
+
+def test_every_cut_step_stays_within_a_tenth_and_a_half_of_the_failed_one():
+    """Whatever the losses, the next step is between 0.1 and 0.5 times the failed step, for
+    a step of any length: a step that barely failed is halved, one far too long cut to a
+    tenth, and one in between set to the parabola's minimum."""
+    for step in [1e-3, 0.3, 0.5, 1.0, 4.0]:
+        # barely failed: the parabola's minimum lies beyond half the step
+        assert newton._backtrack(step, 1.0, -1.0, 1.0 - 0.9 * step) == pytest.approx(0.5 * step)
+        assert newton._backtrack(step, 1.0, -1.0, 1.0 + 1e6 * step) == pytest.approx(0.1 * step)
+        assert newton._backtrack(step, 1.0, -1.0, np.inf) == pytest.approx(0.1 * step)
+        # the loss 1 - t + t^2 / (0.6 step) has its minimum at 0.3 step
+        new_loss = 1.0 - step + step / 0.6
+        assert newton._backtrack(step, 1.0, -1.0, new_loss) == pytest.approx(0.3 * step)
+
+
+def test_rows_without_curvature_raise_no_floating_point_warning():
+    """Rows of curvature 0 (weight 0, or saturated outputs) make some of the candidate
+    normalizations 0/0 or x/0: they are discarded, and the user sees no RuntimeWarning."""
+    cases = [
+        (np.array([1.0, 0.0, 0.0]), 2),  # (2 - 2) / 0: invalid
+        (np.array([3.0, 1.0, 0.0, 0.0]), 1),  # (1 - 2) / 0: divide
+        (np.array([5.0, 2.0, 1.0, 0.0, 0.0, 0.0]), 4),
+        (np.zeros(4), 2),
+    ]
+    with np.errstate(all="warn"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for c, n_rows in cases:
+            pi = inclusion_probabilities(c, n_rows)
+            assert np.all(pi[c == 0] == 0) and np.all((pi >= 0) & (pi <= 1))
+            assert pi.sum() == pytest.approx(min(n_rows, np.count_nonzero(c)))
+
+
+# --- what each Newton iteration measures, and on which rows ----------------------------------
+
+
+def spy_on_newton(monkeypatch):
+    """Record, per call, what minimize_newton passes to and gets from the subsampling, the
+    curvature, the squared gradients and conjugate gradients."""
+    calls = {"sample": [], "curvature": [], "squared": [], "cg": []}
+    sample, cg = newton.curvature_sample, newton._conjugate_gradients
+    curvature, squared = FullBatchObjective.curvature, FullBatchObjective.squared_gradients
+
+    def recording_sample(row_curvature, sample_weight, n_rows, rng):
+        drawn = sample(row_curvature, sample_weight, n_rows, rng)
+        calls["sample"].append((row_curvature.copy(), sample_weight, n_rows, drawn))
+        return drawn
+
+    def recording_curvature(self, x, rows=None, gauss_newton=True, row_weights=None):
+        calls["curvature"].append((rows, gauss_newton, row_weights, self))
+        return curvature(self, x, rows, gauss_newton, row_weights)
+
+    def recording_squared(self, x, rows=None, row_weights=None):
+        result = squared(self, x, rows, row_weights)
+        calls["squared"].append((rows, row_weights, result.copy()))
+        return result
+
+    def recording_cg(curvature_, grad, damping, start, scale):
+        calls["cg"].append((damping, scale))
+        return cg(curvature_, grad, damping, start, scale)
+
+    monkeypatch.setattr(newton, "curvature_sample", recording_sample)
+    monkeypatch.setattr(newton, "_conjugate_gradients", recording_cg)
+    monkeypatch.setattr(FullBatchObjective, "curvature", recording_curvature)
+    monkeypatch.setattr(FullBatchObjective, "squared_gradients", recording_squared)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "n, fraction, rows_asked",
+    [(1200, 0.1, newton.MIN_CURVATURE_ROWS), (1200, 0.5, 600), (400, 0.1, None)],
+)
+@pytest.mark.parametrize("curvature", ["gauss-newton", "hessian"])
+def test_each_iteration_measures_the_curvature_and_preconditioner_on_the_drawn_rows(
+    monkeypatch, n, fraction, rows_asked, curvature
+):
+    """Beyond MIN_CURVATURE_ROWS rows, each iteration draws about max(500, fraction * n) rows
+    by the curvature each carries at the current point (and its sample weight), and measures
+    both the curvature (the kind asked for) and the preconditioner's squared gradients on
+    exactly those rows with their Horvitz-Thompson weights; the preconditioner is
+    ``(F + damping) ** 0.75``. With fewer rows, every row is used."""
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:n] * np.logspace(-2, 2, 64), y[:n]  # scales far apart: the preconditioner is on
+    sample_weight = np.random.RandomState(0).uniform(0.5, 2.0, n)
+    calls = spy_on_newton(monkeypatch)
+    SimpleMLPClassifier(
+        (10,), solver="newton-cg", curvature=curvature, curvature_fraction=fraction,
+        max_iter=3, tol=0.0, random_state=0,
+    ).fit(X, y, sample_weight=sample_weight)  # fmt: skip
+    assert len(calls["cg"]) == len(calls["curvature"]) == len(calls["squared"]) == 3
+    objective = calls["curvature"][0][3]
+    if rows_asked is None:
+        assert calls["sample"] == []
+        assert all(rows is None and weights is None for rows, weights, _ in calls["squared"])
+    else:
+        assert len(calls["sample"]) == 3
+    for i, (rows, gauss_newton, row_weights, _) in enumerate(calls["curvature"]):
+        assert gauss_newton is (curvature == "gauss-newton")
+        squared_rows, squared_weights, squared = calls["squared"][i]
+        damping, scale = calls["cg"][i]
+        np.testing.assert_allclose(scale, (squared + damping) ** newton.PRECONDITIONER)
+        if rows_asked is None:
+            assert rows is None and row_weights is None
+            continue
+        trace, weights_given, n_rows, (drawn, drawn_weights) = calls["sample"][i]
+        assert n_rows == rows_asked and weights_given is objective.sample_weight
+        assert abs(drawn.size - n_rows) < 5 * np.sqrt(n_rows)
+        assert rows is drawn and row_weights is drawn_weights
+        assert squared_rows is drawn and squared_weights is drawn_weights
+        assert trace.shape == (n,) and trace.min() >= 0
+    assert calls["cg"][0][0] == newton.INITIAL_DAMPING
+
+
+def test_a_start_that_meets_tol_returns_at_once(digits):
+    """A gradient norm at most tol (equal included, as in L-BFGS-B) is convergence before any
+    step: 0 iterations, converged, no limit reached, no message, one evaluation."""
+    objective, theta = make_objective(digits)
+    norm = np.linalg.norm(objective(theta)[1])
+    params = dict(max_iter=10, max_fun=100, tol=norm, curvature="gauss-newton",
+                  curvature_fraction=0.1)  # fmt: skip
+    for tol in [norm, 2 * norm]:
+        objective, theta = make_objective(digits)
+        result = newton.minimize_newton(
+            objective, theta, {**params, "tol": tol}, lambda x, loss: False, None
+        )
+        assert (result.n_iter, result.converged, result.hit_limit) == (0, True, False)
+        assert result.message == "" and result.n_evaluations == 1
+        np.testing.assert_array_equal(result.theta, theta)
+
+
+@pytest.mark.parametrize("direction", ["zero", "uphill"])
+def test_a_direction_that_does_not_descend_falls_back_on_the_gradient(monkeypatch, digits,
+                                                                      direction):  # fmt: skip
+    """Should CG return a direction along which the loss does not fall (rounding), the step is
+    taken along the negative gradient instead: the loss still falls at every iteration."""
+
+    def failed_cg(curvature, grad, damping, start, scale):
+        d = np.zeros_like(grad) if direction == "zero" else 1e-3 * grad / np.linalg.norm(grad)
+        return d, grad @ d, 0.0
+
+    monkeypatch.setattr(newton, "_conjugate_gradients", failed_cg)
+    objective, theta = make_objective(digits)
+    losses = []
+    params = dict(max_iter=5, max_fun=1000, tol=0.0, curvature="gauss-newton",
+                  curvature_fraction=1.0)  # fmt: skip
+    result = newton.minimize_newton(
+        objective, theta, params, lambda x, loss: losses.append(loss), None
+    )
+    assert result.n_iter == 5 and len(losses) == 5
+    assert losses[0] < objective(theta)[0] and np.all(np.diff(losses) < 0)
+
+
+def test_without_the_preconditioner_the_squared_gradients_are_measured_once(monkeypatch, digits):
+    """On standardized features the spread of F is small: CG runs unpreconditioned, and the
+    squared gradients (one more forward and backward pass on the curvature rows) are measured
+    at the first iteration only, to decide. Before, NumPy's False (not False) made every
+    iteration measure them for nothing."""
+    X, y = digits
+    calls = spy_on_newton(monkeypatch)
+    SimpleMLPClassifier((10,), solver="newton-cg", max_iter=4, tol=0.0, random_state=0).fit(X, y)
+    assert len(calls["cg"]) == 4 and len(calls["squared"]) == 1
+    assert all(scale == 1.0 for _, scale in calls["cg"])
+
+
+NEWTON_PARAMS = dict(max_iter=3, max_fun=1000, tol=0.0, curvature="gauss-newton",
+                     curvature_fraction=1.0)  # fmt: skip
+
+
+def test_what_minimize_newton_returns_on_each_limit(digits):
+    """max_iter: the last iterate, max_iter iterations, not converged (the gradient is not
+    within tol), the limit hit. max_fun: stops at the first iteration that reached it, limit
+    hit. Stalled loss: converged, no limit, the relative reduction in the message. Every
+    result counts the objective's evaluations."""
+    objective, theta = make_objective(digits)
+    iterates = []
+    result = newton.minimize_newton(
+        objective, theta, NEWTON_PARAMS, lambda x, loss: iterates.append(x.copy()), None
+    )
+    assert (result.n_iter, result.converged, result.hit_limit) == (3, False, True)
+    assert result.message == "max_iter reached" and len(iterates) == 3
+    assert result.n_evaluations == objective.n_evaluations > 3
+    np.testing.assert_array_equal(result.theta, iterates[-1])
+
+    objective, theta = make_objective(digits)
+    result = newton.minimize_newton(
+        objective, theta, {**NEWTON_PARAMS, "max_iter": 100, "max_fun": 2},
+        lambda x, loss: False, None,
+    )  # fmt: skip
+    assert (result.n_iter, result.converged, result.hit_limit) == (1, False, True)
+    assert result.message == "max_fun reached" and result.n_evaluations == 2
+
+    objective, theta = make_objective(digits)
+    result = newton.minimize_newton(
+        objective, theta, {**NEWTON_PARAMS, "max_iter": 500}, lambda x, loss: False, None
+    )
+    assert result.converged and not result.hit_limit and result.n_iter < 500
+    assert result.message.startswith("the loss stopped falling: relative reduction")
+    assert result.n_evaluations == objective.n_evaluations
+
+    objective, theta = make_objective(digits)
+    stopped_at = []  # a callback that stops (early stopping): the run ends on its iterate
+    result = newton.minimize_newton(
+        objective,
+        theta,
+        {**NEWTON_PARAMS, "max_iter": 500},
+        lambda x, loss: stopped_at.append(x.copy()) or True,
+        None,
+    )
+    np.testing.assert_array_equal(result.theta, stopped_at[0])
+    assert (result.n_iter, result.converged, result.hit_limit, result.message) == (
+        1,
+        True,
+        False,
+        "",
+    )
+    assert result.n_evaluations == objective.n_evaluations
+
+
+def test_an_overflow_no_shorter_step_avoids_ends_the_run_without_weights(digits):
+    """An overflow at the starting point (or of a curvature product) cannot be backed off
+    from: the run returns no weights (the caller keeps the last completed iterate), -1
+    iterations, not converged, no limit, and the reason."""
+    objective, theta = make_objective(digits)
+    with np.errstate(over="ignore"):  # the overflow under test
+        result = newton.minimize_newton(
+            objective, theta * 1e300, NEWTON_PARAMS, lambda x, loss: False, None
+        )
+    assert result.theta is None and result.n_iter == -1
+    assert (result.converged, result.hit_limit) == (False, False)
+    assert "overflowed" in result.message and result.n_evaluations == 1
+
+
+@pytest.mark.parametrize("damping", [1.0, 2.0])
+def test_conjugate_gradients_stop_where_the_damped_curvature_is_not_positive(damping):
+    """Along a direction where ``p (C + damping I) p <= 0`` (an exact Hessian can be that
+    indefinite) the quadratic model has no minimum: CG keeps the point reached, here the
+    zero direction from an uphill start (minimize_newton then steps along -g)."""
+    n = 5
+    grad = np.arange(1.0, n + 1)
+    d, slope, bend = newton._conjugate_gradients(
+        lambda v: -damping * v, grad, damping, grad.copy(), 1.0
+    )  # (C + damping I) = 0 along every direction, exactly (damping is a power of two)
+    np.testing.assert_array_equal(d, np.zeros(n))
+    assert slope == 0.0 and bend == 0.0
+
+
+@pytest.mark.parametrize("tail", [1.0, 1e-4])
+def test_conjugate_gradients_stop_when_the_model_stops_improving(monkeypatch, tail):
+    """Martens's rule: with ``q_i`` the quadratic model after iteration i, CG stops at the
+    first i >= k = max(10, i // 10) where q_i < 0 and q_(i-k) - q_i < 5e-4 k |q_i|, unless the
+    residual target stopped it first. The q_i come from runs cut after each number of
+    iterations; the residual target is out of reach here (a tiny gradient)."""
+    n = 200
+    # eigenvalues over six orders of magnitude, the gradient mostly along the large ones: the
+    # model's fall comes early, then slows to a trickle
+    Q = np.linalg.qr(np.random.RandomState(3).normal(size=(n, n)))[0]
+    eigenvalues = np.logspace(-6, 0, n)
+    C = Q @ np.diag(eigenvalues) @ Q.T
+    grad = 1e-12 * Q @ (eigenvalues * tail)
+    grad += 1e-12 * Q[:, -1]  # (tail 1e-4: nearly all along the largest, caught at once)
+    damping = 1e-9
+
+    def run():
+        count = [0]
+
+        def curvature(v):
+            count[0] += 1
+            return C @ v
+
+        d = newton._conjugate_gradients(curvature, grad, damping, np.zeros(n), 1.0)[0]
+        return d, count[0] - 1  # the first product is the start's
+
+    _, iterations = run()
+    cap = newton.MAX_CG_ITERATIONS
+    models = []
+    for cut in range(1, iterations + 1):
+        monkeypatch.setattr(newton, "MAX_CG_ITERATIONS", cut)
+        d, done = run()
+        assert done == cut
+        models.append(grad @ d + 0.5 * (d @ C @ d))
+    models = np.array(models)
+
+    def rule(i):
+        k = max(newton.CG_WINDOW, i // 10)
+        return i >= k and models[i] < 0 and models[i - k] - models[i] < 5e-4 * k * -models[i]
+
+    stop = iterations - 1
+    assert 10 <= stop < cap - 1  # stopped by the rule, not by the cap
+    assert rule(stop) and not any(rule(i) for i in range(stop))
+    assert np.all(np.diff(models) < 0)  # each CG iteration lowers the model
+
+
+def test_a_line_search_that_finds_no_lower_loss_ends_the_run_where_it_was(monkeypatch, digits):
+    """Should no step along the direction lower the loss (here a direction that only claims to
+    descend), the run ends after MAX_BACKTRACKS cuts at the last iterate: not converged, no
+    limit, and says why."""
+
+    def uphill(curvature, grad, damping, start, scale):
+        return grad.copy(), -1.0, 0.0  # a false slope: the loss rises along +grad
+
+    monkeypatch.setattr(newton, "_conjugate_gradients", uphill)
+    objective, theta = make_objective(digits)
+    result = newton.minimize_newton(objective, theta, NEWTON_PARAMS, lambda x, loss: False, None)
+    np.testing.assert_array_equal(result.theta, theta)
+    assert (result.n_iter, result.converged, result.hit_limit) == (0, False, False)
+    assert result.message == "the line search found no lower loss along the Newton direction"
+    assert result.n_evaluations == 1 + newton.MAX_BACKTRACKS == objective.n_evaluations
+
+
+def test_the_damping_follows_how_well_the_quadratic_model_predicted_the_fall(monkeypatch, digits):
+    """Levenberg-Marquardt: with ``rho`` the loss's change over the quadratic model's
+    prediction ``t slope + t^2 bend / 2`` for the step length ``t`` taken, the damping is
+    multiplied by 1.5 when rho < 0.25 and by 0.5 when rho > 0.5 (within its bounds); after
+    three poor models in a row the curvature rows double. Checked iteration by iteration
+    against what CG and the sampling were given."""
+    cg, sample = newton._conjugate_gradients, newton.curvature_sample
+    solves, asked = [], []
+
+    def recording_cg(curvature, grad, damping, start, scale):
+        d, slope, bend = cg(curvature, grad, damping, start, scale)
+        solves.append((damping, d.copy(), slope, bend))
+        return d, slope, bend
+
+    def recording_sample(row_curvature, sample_weight, n_rows, rng):
+        asked.append(n_rows)
+        return sample(row_curvature, sample_weight, n_rows, rng)
+
+    monkeypatch.setattr(newton, "_conjugate_gradients", recording_cg)
+    monkeypatch.setattr(newton, "curvature_sample", recording_sample)
+    monkeypatch.setattr(newton, "MIN_CURVATURE_ROWS", 4)  # a noisy curvature: poor models
+    objective, theta = make_objective(digits, n=1500)
+    start_loss = objective(theta)[0]
+    points = [(theta.astype(np.float64), start_loss)]
+    params = {**NEWTON_PARAMS, "max_iter": 25, "curvature_fraction": 0.01}
+    newton.minimize_newton(
+        objective,
+        theta,
+        params,
+        lambda x, loss: points.append((x.copy(), loss)),
+        np.random.default_rng(0),
+    )
+    assert len(solves) == len(points) - 1 > 10
+    ratios, damping, n_rows, poor = [], newton.INITIAL_DAMPING, 15, 0  # ceil(0.01 * 1500)
+    for i, (used, d, slope, bend) in enumerate(solves):
+        assert used == pytest.approx(damping, rel=1e-12) and asked[i] == n_rows
+        (x0, f0), (x1, f1) = points[i], points[i + 1]
+        t = np.linalg.norm(x1 - x0) / np.linalg.norm(d)
+        predicted = t * slope + 0.5 * t * t * bend
+        rho = (f1 - f0) / predicted if predicted < 0 else 0.0
+        ratios.append(rho)
+        if rho < newton.POOR_MODEL[0]:
+            damping, poor = min(damping * newton.POOR_MODEL[1], newton.MAX_DAMPING), poor + 1
+            if poor >= newton.POOR_MODELS_BEFORE_MORE_ROWS:
+                n_rows, poor = min(1500, 2 * n_rows), 0
+        else:
+            poor = 0
+            if rho > newton.GOOD_MODEL[0]:
+                damping = max(damping * newton.GOOD_MODEL[1], newton.MIN_DAMPING)
+    # every branch was taken: poor, middling and good models, and more rows
+    ratios = np.array(ratios)
+    assert (ratios < 0.25).any() and (ratios > 0.5).any()
+    assert ((ratios > 0.25) & (ratios < 0.5)).any() and asked[-1] > asked[0]
+
+
+def test_what_minimize_lbfgs_returns(digits):
+    """SciPy's iterations, its message and limit status, and the objective's evaluations; an
+    overflow at the start (nothing to back off to) returns no weights, -1 iterations and the
+    reason; a stopping callback ends the run converged on its iterate."""
+    from sknn_simple.training.full_batch import minimize_lbfgs
+
+    objective, theta = make_objective(digits)
+    params = dict(max_iter=3, max_fun=1000, tol=0.0)
+    iterates = []
+    result = minimize_lbfgs(objective, theta, params, lambda x, f: iterates.append(x.copy()))
+    assert (result.n_iter, result.converged, result.hit_limit) == (3, False, True)
+    assert "ITERATIONS REACHED LIMIT" in result.message
+    assert result.n_evaluations == objective.n_evaluations >= 4
+    np.testing.assert_array_equal(result.theta, iterates[-1])
+
+    objective, theta = make_objective(digits)
+    result = minimize_lbfgs(objective, theta, {**params, "max_iter": 100}, lambda x, f: True)
+    assert (result.n_iter, result.converged, result.hit_limit) == (1, True, False)
+
+    objective, theta = make_objective(digits)
+    with np.errstate(over="ignore"):  # the overflow under test
+        result = minimize_lbfgs(objective, theta * 1e300, params, lambda x, f: False)
+    assert result.theta is None and result.n_iter == -1
+    assert (result.converged, result.hit_limit) == (False, False)
+    assert "overflowed" in result.message and result.n_evaluations == 1

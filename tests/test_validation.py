@@ -1,6 +1,8 @@
 """The input checks of ``sknn_simple/_validation.py``: encodings, class weights, sample weights,
 and error messages read whole (what they say after the first words too)."""
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -193,3 +195,34 @@ def test_a_class_weight_dict_keeps_every_finite_weight_and_defaults_to_one():
         "balanced, the weights multiplied over labels) or None; use sample_weight for "
         "anything else."
     )
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [[1, 2, 3, 1], [0.5, 1.5, 0.5, 1.5], [True, False, True, False], [1, 2.5, np.int64(3), 1]],
+)
+def test_numbers_in_an_object_array_are_told_to_be_converted(labels):
+    """Labels that are all numbers, held as Python objects, get the advice to convert them."""
+    with pytest.raises(ValueError, match=r"y holds numbers in an array of Python objects"):
+        check_targets(np.array(labels, dtype=object))
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        # scikit-learn >= 1.7 refuses bytes; 1.6 reads them as sequences, as it does tuples
+        ([b"a", b"b", b"a", b"b"], "bytes|legacy multi-label"),
+        ([(1,), (2,), (1,), (2,)], "legacy multi-label"),
+    ],
+)
+def test_an_object_array_of_other_things_is_not_called_numbers(labels, message):
+    """Labels in an object array that are neither text nor numbers (bytes, tuples) are not
+    numbers: scikit-learn's own message says what they are, and the advice about numbers,
+    which would mislead, is not given."""
+    y = np.empty(len(labels), dtype=object)
+    y[:] = labels
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # scikit-learn 1.6 on bytes labels
+        with pytest.raises((TypeError, ValueError), match=message) as caught:
+            check_targets(y)
+    assert "holds numbers" not in str(caught.value)

@@ -125,7 +125,8 @@ def minimize_newton(objective, theta, params, on_iteration, rng):
             if precondition is not False:
                 squared = objective.squared_gradients(x, rows, row_weights)
                 if precondition is None:  # decided once, at the first iteration
-                    precondition = spread(squared) > PRECONDITION_SPREAD
+                    # a bool, not NumPy's: ``is not False`` above must skip the pass after
+                    precondition = bool(spread(squared) > PRECONDITION_SPREAD)
                 if precondition:
                     scale = (squared + damping) ** PRECONDITIONER
             direction, slope, bend = _conjugate_gradients(
