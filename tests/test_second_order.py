@@ -696,7 +696,7 @@ def test_a_start_that_meets_tol_returns_at_once(digits):
             objective, theta, {**params, "tol": tol}, lambda x, loss: False, None
         )
         assert (result.n_iter, result.converged, result.hit_limit) == (0, True, False)
-        assert result.message == "" and result.n_evaluations == 1
+        assert result.message == "" and objective.n_evaluations == 1
         np.testing.assert_array_equal(result.theta, theta)
 
 
@@ -750,7 +750,7 @@ def test_what_minimize_newton_returns_on_each_limit(digits):
     )
     assert (result.n_iter, result.converged, result.hit_limit) == (3, False, True)
     assert result.message == "max_iter reached" and len(iterates) == 3
-    assert result.n_evaluations == objective.n_evaluations > 3
+    assert objective.n_evaluations > 3
     np.testing.assert_array_equal(result.theta, iterates[-1])
 
     objective, theta = make_objective(digits)
@@ -759,7 +759,7 @@ def test_what_minimize_newton_returns_on_each_limit(digits):
         lambda x, loss: False, None,
     )  # fmt: skip
     assert (result.n_iter, result.converged, result.hit_limit) == (1, False, True)
-    assert result.message == "max_fun reached" and result.n_evaluations == 2
+    assert result.message == "max_fun reached" and objective.n_evaluations == 2
 
     objective, theta = make_objective(digits)
     result = newton.minimize_newton(
@@ -767,7 +767,6 @@ def test_what_minimize_newton_returns_on_each_limit(digits):
     )
     assert result.converged and not result.hit_limit and result.n_iter < 500
     assert result.message.startswith("the loss stopped falling: relative reduction")
-    assert result.n_evaluations == objective.n_evaluations
 
     objective, theta = make_objective(digits)
     stopped_at = []  # a callback that stops (early stopping): the run ends on its iterate
@@ -785,7 +784,6 @@ def test_what_minimize_newton_returns_on_each_limit(digits):
         False,
         "",
     )
-    assert result.n_evaluations == objective.n_evaluations
 
 
 def test_an_overflow_no_shorter_step_avoids_ends_the_run_without_weights(digits):
@@ -799,7 +797,7 @@ def test_an_overflow_no_shorter_step_avoids_ends_the_run_without_weights(digits)
         )
     assert result.theta is None and result.n_iter == -1
     assert (result.converged, result.hit_limit) == (False, False)
-    assert "overflowed" in result.message and result.n_evaluations == 1
+    assert "overflowed" in result.message and objective.n_evaluations == 1
 
 
 @pytest.mark.parametrize("damping", [1.0, 2.0])
@@ -876,7 +874,7 @@ def test_a_line_search_that_finds_no_lower_loss_ends_the_run_where_it_was(monkey
     np.testing.assert_array_equal(result.theta, theta)
     assert (result.n_iter, result.converged, result.hit_limit) == (0, False, False)
     assert result.message == "the line search found no lower loss along the Newton direction"
-    assert result.n_evaluations == 1 + newton.MAX_BACKTRACKS == objective.n_evaluations
+    assert objective.n_evaluations == 1 + newton.MAX_BACKTRACKS
 
 
 def test_the_damping_follows_how_well_the_quadratic_model_predicted_the_fall(monkeypatch, digits):
@@ -946,7 +944,7 @@ def test_what_minimize_lbfgs_returns(digits):
     result = minimize_lbfgs(objective, theta, params, lambda x, f: iterates.append(x.copy()))
     assert (result.n_iter, result.converged, result.hit_limit) == (3, False, True)
     assert "ITERATIONS REACHED LIMIT" in result.message
-    assert result.n_evaluations == objective.n_evaluations >= 4
+    assert objective.n_evaluations >= 4
     np.testing.assert_array_equal(result.theta, iterates[-1])
 
     objective, theta = make_objective(digits)
@@ -958,4 +956,4 @@ def test_what_minimize_lbfgs_returns(digits):
         result = minimize_lbfgs(objective, theta * 1e300, params, lambda x, f: False)
     assert result.theta is None and result.n_iter == -1
     assert (result.converged, result.hit_limit) == (False, False)
-    assert "overflowed" in result.message and result.n_evaluations == 1
+    assert "overflowed" in result.message and objective.n_evaluations == 1
