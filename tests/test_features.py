@@ -27,12 +27,16 @@ def fitted_network(X, y, **params):
         return SimpleMLPClassifier(random_state=0, **params).fit(X, y)
 
 
-@parametrize_with_checks(
+# scikit-learn before 1.9 hands pytest a generator of checks, which pytest deprecates: a list
+_CHECKS = parametrize_with_checks(
     [
         HiddenFeatures(SimpleMLPClassifier((6,), max_iter=20, random_state=0)),
         HiddenFeatures(SimpleMLPRegressor(hidden_layer_sizes=(5, 4), max_iter=20, random_state=0)),
     ]
 )
+
+
+@pytest.mark.parametrize(_CHECKS.args[0], list(_CHECKS.args[1]), **_CHECKS.kwargs)
 def test_scikit_learn_checks(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
