@@ -9,6 +9,7 @@ import copy
 import warnings
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.utils.validation import check_array, validate_data
 
 from ._params import validation_scorer
@@ -107,9 +108,10 @@ class FitData:
             1 / factor <= (1 - share) / (1 - fraction) <= factor
         ):
             return
+        original = "MLPClassifier" if is_classifier(self) else "MLPRegressor"
         warn(
             f"Early stopping held out validation_fraction={fraction} of the rows, as "
-            f"MLPClassifier does, but they carry {share:.1%} of the sample weight, so the "
+            f"{original} does, but they carry {share:.1%} of the sample weight, so the "
             "validation score weighs far from what was asked. To hold out that share of the "
             "weight, set validation_split='grouped'; or pass X_val and y_val.",
             UserWarning,

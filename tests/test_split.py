@@ -450,3 +450,39 @@ def test_wide_sparse_rows_are_hashed_without_densifying():
         tracemalloc.stop()
     assert peak < 20_000_000, peak  # the coefficients take 1.6 MB
     assert len(np.unique(sparse)) == 100  # 100 distinct rows
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_a_random_hold_out_far_from_the_weight_asked_is_said_and_the_grouped_one_is_not(kind):
+    """MLPClassifier's split draws rows, whatever their weights: when the held-out rows carry a
+    share of the weight far from validation_fraction, a UserWarning names the estimator copied
+    and the way out; validation_split="grouped" holds out that share and says nothing."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 3))
+    y = (X[:, 0] > 0).astype(int) if kind == "classifier" else X[:, 0].copy()
+    weight = np.ones(400)
+    weight[:20] = 50.0  # 20 rows carry 72 % of the weight
+    cls = SimpleMLPClassifier if kind == "classifier" else SimpleMLPRegressor
+    settings = dict(hidden_layer_sizes=(4,), early_stopping=True, max_iter=3, random_state=0)
+    original = "MLPClassifier" if kind == "classifier" else "MLPRegressor"
+    for seed in range(20):  # a split that puts at least one heavy row among the held-out ones
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cls(**{**settings, "random_state": seed}).fit(X, y, sample_weight=weight)
+        said = [w for w in caught if w.category is UserWarning]
+        if said:
+            break
+    assert len(said) == 1
+    message = str(said[0].message)
+    assert f"of the rows, as {original} does, but they carry" in message
+    assert "set validation_split='grouped'" in message
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        cls(**settings, validation_split="grouped").fit(X, y, sample_weight=weight)
