@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn.neural_network as sklearn_nn
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import load_digits, make_circles, make_classification, make_moons
 from sklearn.exceptions import ConvergenceWarning
@@ -331,17 +331,45 @@ def assert_the_same_model(theirs, ours, X):
     np.testing.assert_allclose(getattr(ours, predict)(X), expected, rtol=1e-9, atol=1e-9)
 
 
+def chaotic(name, params, X, y, theirs):
+    """Whether scikit-learn's own run amplifies rounding beyond the oracle's 1e-9: refitted on
+    inputs moved by one unit in the last place, it stops at another epoch or predicts more than
+    1e-9 away. There (Adam at learning_rate_init=0.1 with batch_size=1, say: a difference of
+    6e-15 after one epoch grows a hundredfold each epoch) no implementation can match another to
+    1e-9, since none rounds every sum in scikit-learn's order."""
+    moved = fitted(both(name)[0](**params), X * (1 + 2.0**-52), y)
+    if moved.n_iter_ != theirs.n_iter_:
+        return True
+    predict = "predict_proba" if hasattr(theirs, "predict_proba") else "predict"
+    with np.errstate(all="ignore"):
+        shift = np.abs(getattr(moved, predict)(X) - getattr(theirs, predict)(X))
+    return not shift.max() <= 1e-9  # (NaN: chaotic too)
+
+
 def fit_both(name, params, X, y):
-    """Both fitted, or both refusing the data: None when scikit-learn's fit raised (a hold-out
-    too small, non-finite weights), after checking that ours raised too."""
+    """Both fitted, or both refusing the data: None when scikit-learn's fit raised, after
+    checking what ours did. A hold-out too small: ours raises too. Weights that overflowed
+    (scikit-learn: "non-finite parameter weights"): ours backs off (issue 24), raising
+    DivergenceError or keeping the last finite epoch's weights with a warning that says so,
+    and then predicts finite values."""
     theirs_cls, ours_cls = both(name)
     theirs, ours = theirs_cls(**params), ours_cls(**params)
     try:
         fitted(theirs, X, y)
     except ValueError as exc:
-        with pytest.raises(ValueError):
-            fitted(ours, X, y)
-        assert "validation" in str(exc).lower() or "non-finite" in str(exc)
+        if "non-finite" not in str(exc):
+            with pytest.raises(ValueError):
+                fitted(ours, X, y)
+            assert "validation" in str(exc).lower()
+            return None
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+            warnings.simplefilter("always")
+            try:
+                ours.fit(X, y)
+            except sknn_simple.DivergenceError:
+                return None
+        assert any("infinite or NaN" in str(w.message) for w in caught)
+        assert np.isfinite(ours.predict(X)).all()
         return None
     fitted(ours, X, y)
     return theirs, ours
@@ -360,9 +388,10 @@ ORACLE = settings(
 @given(st.fixed_dictionaries({}, optional=STOCHASTIC_PARAMETERS))
 def test_random_mlpclassifier_parameters_train_the_same_model(params):
     params.setdefault("random_state", 0)
-    fitted = fit_both("MLPClassifier", params, X_SMALL, Y_SMALL)
-    if fitted is not None:
-        assert_the_same_model(*fitted, X_SMALL)
+    models = fit_both("MLPClassifier", params, X_SMALL, Y_SMALL)
+    if models is not None:
+        assume(not chaotic("MLPClassifier", params, X_SMALL, Y_SMALL, models[0]))
+        assert_the_same_model(*models, X_SMALL)
 
 
 REGRESSOR_PARAMETERS = dict(STOCHASTIC_PARAMETERS)
@@ -375,9 +404,10 @@ if HAS_POISSON:
 def test_random_mlpregressor_parameters_train_the_same_model(params, n_outputs):
     params.setdefault("random_state", 0)
     y = Y_REAL[:, 0] if n_outputs == 1 else Y_REAL
-    fitted = fit_both("MLPRegressor", params, X_SMALL, y)
-    if fitted is not None:
-        assert_the_same_model(*fitted, X_SMALL)
+    models = fit_both("MLPRegressor", params, X_SMALL, y)
+    if models is not None:
+        assume(not chaotic("MLPRegressor", params, X_SMALL, y, models[0]))
+        assert_the_same_model(*models, X_SMALL)
 
 
 def test_the_alias_has_scikit_learns_methods_so_calibration_is_the_same():
