@@ -321,29 +321,35 @@ STOCHASTIC_PARAMETERS = {
 }
 
 
-def assert_the_same_model(theirs, ours, X):
-    """Both fitted the same: predictions to 1e-9 (probabilities for a classifier), the same
-    epochs and the same stopping."""
+def assert_the_same_model(theirs, ours, X, shift=0.0):
+    """Both fitted the same: predictions to 1e-9 (probabilities for a classifier) plus 100
+    times the run's own rounding shift (:func:`rounding_shift`), the same epochs and the same
+    stopping."""
     assert ours.n_iter_ == theirs.n_iter_
     predict = "predict_proba" if hasattr(theirs, "predict_proba") else "predict"
     with np.errstate(all="ignore"):
         expected = getattr(theirs, predict)(X)
-    np.testing.assert_allclose(getattr(ours, predict)(X), expected, rtol=1e-9, atol=1e-9)
+    tolerance = 1e-9 + 100 * shift
+    np.testing.assert_allclose(getattr(ours, predict)(X), expected, rtol=tolerance, atol=tolerance)
 
 
-def chaotic(name, params, X, y, theirs):
-    """Whether scikit-learn's own run amplifies rounding beyond the oracle's 1e-9: refitted on
-    inputs moved by one unit in the last place, it stops at another epoch or predicts more than
-    1e-9 away. There (Adam at learning_rate_init=0.1 with batch_size=1, say: a difference of
-    6e-15 after one epoch grows a hundredfold each epoch) no implementation can match another to
-    1e-9, since none rounds every sum in scikit-learn's order."""
-    moved = fitted(both(name)[0](**params), X * (1 + 2.0**-52), y)
+def rounding_shift(name, params, X, y, theirs):
+    """How far scikit-learn's own run moves when its inputs move by one unit in the last place:
+    the largest change of its predictions, or infinity when it then stops at another epoch or
+    overflows. A run that amplifies rounding (Adam at learning_rate_init=0.1 with batch_size=1,
+    say: a difference of 6e-15 after one epoch grows a hundredfold each epoch) can be matched by
+    no implementation that rounds its sums in another order; the oracle allows each run 100
+    times its own shift beside the 1e-9, and sets aside runs that shift by more than 1e-9."""
+    try:
+        moved = fitted(both(name)[0](**params), X * (1 + 2.0**-52), y)
+    except ValueError:  # its weights overflowed this time
+        return np.inf
     if moved.n_iter_ != theirs.n_iter_:
-        return True
+        return np.inf
     predict = "predict_proba" if hasattr(theirs, "predict_proba") else "predict"
     with np.errstate(all="ignore"):
-        shift = np.abs(getattr(moved, predict)(X) - getattr(theirs, predict)(X))
-    return not shift.max() <= 1e-9  # (NaN: chaotic too)
+        shift = np.abs(getattr(moved, predict)(X) - getattr(theirs, predict)(X)).max()
+    return shift if np.isfinite(shift) else np.inf
 
 
 def fit_both(name, params, X, y):
@@ -357,7 +363,8 @@ def fit_both(name, params, X, y):
     try:
         fitted(theirs, X, y)
     except ValueError as exc:
-        if "non-finite" not in str(exc):
+        diverged = "non-finite" in str(exc) or "infinity" in str(exc)
+        if not diverged:
             with pytest.raises(ValueError):
                 fitted(ours, X, y)
             assert "validation" in str(exc).lower()
@@ -371,7 +378,16 @@ def fit_both(name, params, X, y):
         assert any("infinite or NaN" in str(w.message) for w in caught)
         assert np.isfinite(ours.predict(X)).all()
         return None
-    fitted(ours, X, y)
+    try:
+        fitted(ours, X, y)
+    except sknn_simple.DivergenceError:
+        # ours found no weights with a finite training loss: scikit-learn's "successful" fit
+        # diverged too (outputs or last loss not finite), or sits where rounding decides
+        with np.errstate(all="ignore"):
+            outputs = theirs.predict(X)
+        finite = np.isfinite(outputs).all() and np.isfinite(theirs.loss_curve_[-1])
+        assert not finite or rounding_shift(name, params, X, y, theirs) > 1e-9
+        return None
     return theirs, ours
 
 
@@ -390,8 +406,9 @@ def test_random_mlpclassifier_parameters_train_the_same_model(params):
     params.setdefault("random_state", 0)
     models = fit_both("MLPClassifier", params, X_SMALL, Y_SMALL)
     if models is not None:
-        assume(not chaotic("MLPClassifier", params, X_SMALL, Y_SMALL, models[0]))
-        assert_the_same_model(*models, X_SMALL)
+        shift = rounding_shift("MLPClassifier", params, X_SMALL, Y_SMALL, models[0])
+        assume(shift <= 1e-9)
+        assert_the_same_model(*models, X_SMALL, shift)
 
 
 REGRESSOR_PARAMETERS = dict(STOCHASTIC_PARAMETERS)
@@ -406,8 +423,9 @@ def test_random_mlpregressor_parameters_train_the_same_model(params, n_outputs):
     y = Y_REAL[:, 0] if n_outputs == 1 else Y_REAL
     models = fit_both("MLPRegressor", params, X_SMALL, y)
     if models is not None:
-        assume(not chaotic("MLPRegressor", params, X_SMALL, y, models[0]))
-        assert_the_same_model(*models, X_SMALL)
+        shift = rounding_shift("MLPRegressor", params, X_SMALL, y, models[0])
+        assume(shift <= 1e-9)
+        assert_the_same_model(*models, X_SMALL, shift)
 
 
 def test_the_alias_has_scikit_learns_methods_so_calibration_is_the_same():
@@ -424,3 +442,88 @@ def test_the_alias_has_scikit_learns_methods_so_calibration_is_the_same():
     expected = fitted(CalibratedClassifierCV(theirs(**settings)), X, y).predict_proba(X)
     got = fitted(CalibratedClassifierCV(ours(**settings)), X, y).predict_proba(X)
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+
+
+CI_DRAWS = [  # draws that failed in CI (2026-12-07) before the oracle knew rounding and overflow
+    (
+        {
+            "solver": "sgd",
+            "learning_rate_init": 0.0625,
+            "activation": "identity",
+            "batch_size": "auto",
+            "validation_fraction": 0.5,
+            "alpha": 0.0,
+            "momentum": 0.0,
+            "hidden_layer_sizes": 1,
+            "random_state": 3769,
+            "shuffle": False,
+            "power_t": 0.0,
+            "n_iter_no_change": 1,
+            "loss": "poisson",
+            "learning_rate": "constant",
+            "tol": 0.0,
+            "early_stopping": True,
+        },
+        1,
+    ),
+    (
+        {
+            "beta_1": 0.5,
+            "beta_2": 0.9,
+            "random_state": 3769,
+            "max_iter": 1,
+            "epsilon": 1e-10,
+            "tol": 0.0,
+            "learning_rate_init": 0.09032358146881933,
+            "solver": "sgd",
+            "learning_rate": "constant",
+            "alpha": 0.9917301494663231,
+            "activation": "identity",
+            "n_iter_no_change": 1,
+            "hidden_layer_sizes": 1,
+            "nesterovs_momentum": False,
+            "loss": "poisson",
+            "momentum": 0.26230458047950944,
+        },
+        1,
+    ),
+    (
+        {
+            "activation": "identity",
+            "solver": "adam",
+            "beta_2": 0.9,
+            "n_iter_no_change": 1,
+            "beta_1": 0.5,
+            "tol": 0.0,
+            "random_state": 0,
+            "alpha": 0.0,
+            "shuffle": False,
+        },
+        2,
+    ),
+    (
+        {
+            "beta_2": 0.9399306692749909,
+            "momentum": 0.582854787915182,
+            "batch_size": 1,
+            "learning_rate_init": 0.1,
+            "random_state": 0,
+        },
+        1,
+    ),
+    ({"solver": "sgd", "learning_rate_init": 0.0625, "batch_size": 1, "random_state": 0}, 1),
+]
+
+
+@pytest.mark.parametrize("params, n_outputs", CI_DRAWS)
+def test_draws_that_once_failed_hold(params, n_outputs):
+    """Each either matches scikit-learn within its own rounding, is set aside as chaotic, or
+    diverged on both sides (ours raising DivergenceError or keeping finite weights)."""
+    if "loss" in params and not HAS_POISSON:
+        pytest.skip("loss= needs scikit-learn >= 1.7")
+    y = Y_REAL[:, 0] if n_outputs == 1 else Y_REAL
+    models = fit_both("MLPRegressor", dict(params), X_SMALL, y)
+    if models is not None:
+        shift = rounding_shift("MLPRegressor", params, X_SMALL, y, models[0])
+        if shift <= 1e-9:
+            assert_the_same_model(*models, X_SMALL, shift)
