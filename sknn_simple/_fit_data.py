@@ -127,6 +127,8 @@ class FitData:
             Z = self._forward(X, theta)
             scale = HEADS[self.out_activation_].report_scale(Y.shape[1])  # as loss_curve_
             loss = scale * mean_loss(Z.copy(), Y, self.out_activation_, sample_weight)
+            if not np.isfinite(loss):  # outputs overflowed (exp of a Poisson head): no score
+                return -np.inf, loss  # can rank them, and scikit-learn's would raise inside
             if scorer is None:
                 return self._score_outputs(Z, Y, sample_weight), loss
             # The scorer predicts with the estimator's weights: theta is the training state's

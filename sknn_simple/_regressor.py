@@ -532,10 +532,8 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         (what ``score`` computes); NaN for a single sample, where R² is undefined."""
         if Y.shape[0] < 2:  # only with scoring="loss" (see _validator)
             return np.nan
-        outputs = HEADS[self.out_activation_].output(Z)
-        if not np.isfinite(outputs).all():  # exp overflowed (Poisson): the worst score, not
-            return -np.inf  # r2_score's "Input contains infinity" from inside the fit
-        return float(r2_score(Y, outputs, sample_weight=sample_weight))
+        head = HEADS[self.out_activation_]
+        return float(r2_score(Y, head.output(Z), sample_weight=sample_weight))
 
     #: The early-stopping split holds out a share of all rows: there are no classes to stratify.
     def _hold_out_strata(self, Y, split):

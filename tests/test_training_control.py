@@ -673,3 +673,34 @@ def test_a_scorer_that_cannot_score_the_targets_fails_before_training():
     with pytest.raises(ValueError, match="scoring='f1' cannot score this validation set"):
         model.fit(X, y + 0.5)
     assert not model.__sklearn_is_fitted__()
+
+
+@pytest.mark.parametrize("scoring", ["r2", "neg_mean_absolute_error", "loss"])
+def test_validating_outputs_that_overflowed_fails_cleanly_with_any_score(scoring):
+    """A Poisson regressor whose outputs exp(z) overflow on the held-out rows: the validation
+    score is the worst one (-inf) whatever scores it, never scikit-learn's "Input contains
+    infinity" from inside the fit; this fit then ends in DivergenceError, which says what to do."""
+    from sknn_simple import DivergenceError, SimpleMLPRegressor
+
+    from .test_porting import X_SMALL, Y_REAL
+
+    model = SimpleMLPRegressor(
+        loss="poisson",
+        solver="sgd",
+        learning_rate_init=0.0625,
+        activation="identity",
+        hidden_layer_sizes=1,
+        validation_fraction=0.5,
+        early_stopping=True,
+        shuffle=False,
+        momentum=0.0,
+        alpha=0.0,
+        tol=0.0,
+        n_iter_no_change=1,
+        random_state=3769,
+        scoring=scoring,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.raises(DivergenceError, match="Training diverged"):
+            model.fit(X_SMALL, Y_REAL[:, 0])
