@@ -92,6 +92,8 @@ class HiddenFeatures(TransformerMixin, MetaEstimatorMixin, BaseEstimator):
             The fitted transformer.
         """
         self._validate_params()
+        if isinstance(self.layer, bool):  # an Integral to Python, not a layer
+            raise ValueError(f"layer={self.layer!r}: give a layer's index, e.g. -1 for the last.")
         _network_in(self.estimator)  # a TypeError before any training
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         net = _network_in(self.estimator_)

@@ -101,6 +101,13 @@ def test_a_layer_the_network_lacks_is_refused_with_the_range(digits):
     net = fitted_network(X, y, hidden_layer_sizes=(8, 4), max_iter=5)
     with pytest.raises(ValueError, match="has 2 hidden layer.*from -2 to 1"):
         HiddenFeatures(FrozenEstimator(net), layer=2).fit(X, y)
+    with pytest.raises(ValueError, match="give a layer's index"):  # an int to Python
+        HiddenFeatures(FrozenEstimator(net), layer=True).fit(X, y)
+    with pytest.raises(ValueError, match="'layer' parameter of HiddenFeatures must be an int"):
+        HiddenFeatures(FrozenEstimator(net), layer=np.bool_(False)).fit(X, y)
+    # a NumPy integer, as a grid search hands it, is a layer
+    last = HiddenFeatures(FrozenEstimator(net), layer=np.int64(-1)).fit(X, y)
+    assert last.transform(X).shape[1] == 4
 
 
 def test_another_estimator_is_refused_before_any_training(digits):
