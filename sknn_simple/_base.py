@@ -30,6 +30,7 @@ from ._params import (
     PARAMETER_CONSTRAINTS,
     batch_rows,
     check_solver_options,
+    hidden_activations,
     hidden_sizes,
     schedule_in_force,
     validation_scorer,
@@ -49,7 +50,8 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
     """Base class of the estimators (private): set-up, training, fitted state, forward pass.
 
     Subclasses define ``__init__`` (every parameter of ``_parameter_constraints``) and the hooks
-    ``_prepare_targets`` (which also sets ``n_outputs_`` and ``out_activation_``, the head),
+    ``_prepare_targets`` (which also sets ``n_outputs_`` and ``out_activation_``, the output
+    function), ``_head`` (the output function with the loss it trains),
     ``_encode_validation_targets``, ``_score_outputs`` and ``_hold_out_strata``, and may
     extend ``_fitted_attributes``, ``_check_fitted_values`` and ``_divergence_hint``.
     """
@@ -200,6 +202,7 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
         state = TrainingState.from_dict(values["_state"])
         if state.theta.shape != (layout.size,):
             raise ValueError("the weights do not match the layers' sizes")
+        hidden_activations(self.activation, len(layout.hidden))  # one per hidden layer
         self._check_fitted_values(values, layout)
         for name in self._fitted_attributes:
             if name in values:
@@ -211,6 +214,11 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
 
     def _check_fitted_values(self, values, layout):
         """A subclass's checks of its own fitted attributes (ValueError when one is wrong)."""
+
+    def _head(self):
+        """The output function with the loss trained (and validated) on: by default the head
+        ``out_activation_`` names, whose loss is its canonical pair."""
+        return HEADS[self.out_activation_]
 
     def __getstate__(self):
         state = dict(super().__getstate__())  # a copy: it may be the instance's own __dict__
@@ -274,9 +282,8 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
             log=print if self.verbose else None,
             callbacks=callbacks,
         )
-        problem = Problem(
-            X, Y, sample_weight, self._layout, self.activation, self.out_activation_, self.alpha
-        )
+        activation = hidden_activations(self.activation, len(self._layout.hidden))
+        problem = Problem(X, Y, sample_weight, self._layout, activation, self._head(), self.alpha)
         state.n_iter = 0
         # Overflow during training shows up as a non-finite loss, which stops training with a
         # clear ConvergenceWarning; NumPy's own warnings would only add noise.
@@ -301,11 +308,12 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
         before every check has passed.
         """
         hidden = hidden_sizes(self.hidden_layer_sizes)
-        check_solver_options(self.solver, self.dropout)
+        activation = hidden_activations(self.activation, len(hidden))
         validation_scorer(self, self._builtin_score)  # an unknown scorer: before any work
         X, Y, sample_weight = self._validate_training_data(
             X, y, sample_weight, first_call, incremental, target_options
         )
+        check_solver_options(self.solver, self.dropout, self._head())
         validation = None
         # (X_val, y_val, sample_weight_val) from fit: any of them given asks for a validation set
         if validation_data is not None and any(v is not None for v in validation_data):
@@ -316,7 +324,7 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
         if first_call:
             self._layout = Layout.of(X.shape[1], hidden, Y.shape[1])
             try:
-                theta = init_params(self._layout, self.activation, rng, X.dtype)
+                theta = init_params(self._layout, activation, rng, X.dtype)
             except MemoryError:  # NumPy's message gives only an array's shape
                 size = self._layout.size
                 raise MemoryError(
@@ -384,14 +392,16 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
                 return self._forward(X, self._state.theta)
         dtype = np.result_type(X.dtype, theta.dtype)
         buffers = Buffers(layout, X.shape[0], dtype, backward=False)
-        Z, _, _ = forward(theta, layout, X, self.activation, buffers)
+        activation = hidden_activations(self.activation, len(layout.hidden))
+        Z, _, _ = forward(theta, layout, X, activation, buffers)
         return Z
 
     def _hidden_activations(self, X, layer):
         """``A_l = f(Z_l)`` of hidden layer ``layer`` (0-based; negative from the last) for
         the rows of ``X`` (checked), C-ordered: :class:`~sknn_simple.HiddenFeatures`."""
         X = self._checked_input(X)
-        _, _, A = forward(self._state.theta, self._layout, X, self.activation)  # new arrays
+        activation = hidden_activations(self.activation, len(self._layout.hidden))
+        _, _, A = forward(self._state.theta, self._layout, X, activation)  # new arrays
         return np.ascontiguousarray(A[layer])
 
     def _outputs(self, X):

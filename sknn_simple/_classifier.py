@@ -66,9 +66,12 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         ``(64, 32)`` two layers; an int ``h`` means ``(h,)`` and ``()`` no hidden layer (a
         linear model: logistic regression with an L2 penalty).
 
-    activation : {"relu", "sigmoid", "logistic", "tanh", "identity"}, default="relu"
-        Hidden activation ``f``: ``max(z, 0)``, ``1 / (1 + exp(-z))`` (``"logistic"`` is
-        scikit-learn's name for the same function), ``tanh(z)`` or ``z``.
+    activation : str or sequence of str, default="relu"
+        Hidden activation ``f``: scikit-learn's ``"relu"`` (``max(z, 0)``), ``"logistic"``
+        (``1 / (1 + exp(-z))``; ``"sigmoid"`` is the same function), ``"tanh"`` or
+        ``"identity"`` (``z``), or this package's ``"leaky_relu"`` (slope 0.01 below 0),
+        ``"elu"``, ``"softplus"``, ``"gelu"`` or ``"silu"``. A sequence gives one name per
+        hidden layer, as many as ``hidden_layer_sizes`` has. See :ref:`activations`.
 
     solver : {"adam", "sgd", "lbfgs", "newton-cg"}, default="adam"
         ``"sgd"``: mini-batch gradient descent with (Nesterov) momentum; with ``momentum=0`` and

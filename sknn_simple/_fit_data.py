@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_array, validate_data
 
 from ._params import validation_scorer
 from ._report import warn
-from .core.heads import HEADS, mean_loss
+from .core.heads import mean_loss
 from .training.split import random_split, validation_mask, weight_share
 
 
@@ -122,11 +122,12 @@ class FitData:
 
         scorer = validation_scorer(self, self._builtin_score)
         y = None if scorer is None else self._decode_targets(Y)
+        head = self._head()
 
         def validate(theta):
             Z = self._forward(X, theta)
-            scale = HEADS[self.out_activation_].report_scale(Y.shape[1])  # as loss_curve_
-            loss = scale * mean_loss(Z.copy(), Y, self.out_activation_, sample_weight)
+            scale = head.report_scale(Y.shape[1])  # as loss_curve_
+            loss = scale * mean_loss(Z.copy(), Y, head, sample_weight)
             if not np.isfinite(loss):  # outputs overflowed (exp of a Poisson head): no score
                 return -np.inf, loss  # can rank them, and scikit-learn's would raise inside
             if scorer is None:

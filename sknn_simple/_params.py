@@ -22,7 +22,7 @@ STOCHASTIC_SOLVERS = tuple(name for name, solver in SOLVERS.items() if solver.st
 #: Each parameter's constraint, as scikit-learn's ``_parameter_constraints`` checks it.
 PARAMETER_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-    "activation": [StrOptions(set(ACTIVATIONS))],
+    "activation": [StrOptions(set(ACTIVATIONS)), "array-like"],
     "solver": [StrOptions(set(SOLVERS))],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "batch_size": [StrOptions({"auto", "full"}), Interval(Integral, 1, None, closed="left")],
@@ -71,13 +71,51 @@ def hidden_sizes(hidden_layer_sizes):
     return tuple(int(h) for h in sizes)
 
 
-def check_solver_options(solver, dropout):
-    """A ValueError for a parameter the solver cannot use (dropout without a stochastic one)."""
+def hidden_activations(activation, n_hidden):
+    """``activation`` as the core takes it (a name, or a tuple of one name per hidden layer),
+    or a ValueError that says what is wrong."""
+    names = sorted(ACTIVATIONS)
+    if isinstance(activation, str):
+        return activation  # (checked by the constraints)
+    if isinstance(activation, (Mapping, Set, bytes)) or np.ndim(activation) != 1:
+        sequence = None
+    else:
+        sequence = list(np.asarray(activation, dtype=object))
+    if sequence is None or not all(isinstance(name, str) for name in sequence):
+        raise ValueError(
+            f"activation={activation!r}: give one name for every hidden layer (one of "
+            f"{names}) or a sequence of names, one per hidden layer, e.g. ('relu', 'tanh')."
+        )
+    unknown = [name for name in sequence if name not in ACTIVATIONS]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], names, n=1)
+        raise ValueError(
+            f"activation={activation!r}: {unknown[0]!r} is not an activation; the names are "
+            f"{names}" + (f" (did you mean {close[0]!r}?)" if close else "") + "."
+        )
+    if len(sequence) != n_hidden:
+        raise ValueError(
+            f"activation={activation!r} names {len(sequence)} activations and "
+            f"hidden_layer_sizes has {n_hidden} hidden layers: give one name per hidden layer, "
+            "or one name for all."
+        )
+    return tuple(str(name) for name in sequence)
+
+
+def check_solver_options(solver, dropout, head=None):
+    """A ValueError for a parameter the solver cannot use (dropout without a stochastic solver,
+    with the fit's ``head``, a loss without curvature with Newton's method)."""
     if dropout > 0 and solver not in STOCHASTIC_SOLVERS:
         raise ValueError(
             f"dropout={dropout} needs a stochastic solver ('sgd' or 'adam'): "
             f"solver={solver!r} minimizes one fixed loss, which random masks would "
             "change at every step. Set dropout=0 or choose solver='adam'."
+        )
+    if head is not None and SOLVERS[solver].uses_curvature and not head.has_curvature:
+        raise ValueError(
+            f"solver={solver!r} steps by the loss's curvature, and the pinball loss of "
+            "loss='quantile' has none (it is piecewise linear: its second derivative is 0 "
+            "wherever it exists). Use solver='adam', 'sgd' or 'lbfgs'."
         )
 
 

@@ -7,20 +7,29 @@ diverges. The set-up and training machinery is in ``_base.py``, the heads in
 ``core/heads.py``.
 """
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseSimpleMLP
 from ._docstrings import renamed_docstring
 from ._params import partial_fit_available
+from ._report import warn
 from ._validation import check_sample_weight, regression_targets
-from .core.heads import HEADS
+from .core.heads import HEADS, huber_head, quantile_head
 
-#: The output head of each loss (scikit-learn's ``out_activation_``).
-LOSS_HEADS = {"squared_error": "identity", "poisson": "exp"}
+#: Each loss: its output function (scikit-learn's ``out_activation_``) and the head that trains
+#: it, built from the estimator's parameters.
+LOSSES = {
+    "squared_error": ("identity", lambda net: HEADS["identity"]),
+    "poisson": ("exp", lambda net: HEADS["exp"]),
+    "huber": ("identity", lambda net: huber_head(net.huber_epsilon)),
+    "quantile": ("identity", lambda net: quantile_head(net.quantile)),
+}
 
 
 class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
@@ -40,21 +49,29 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
 
     Parameters
     ----------
-    loss : {"squared_error", "poisson"}, default="squared_error"
+    loss : {"squared_error", "poisson", "huber", "quantile"}, default="squared_error"
         ``"squared_error"``: the prediction is the last layer's output ``z`` and the loss half
         the squared error ``(z - y)^2 / 2``, summed over the outputs. ``"poisson"``: for counts
         and rates ``y >= 0``, the prediction is ``exp(z)`` and the loss half the Poisson
         deviance (scikit-learn's log link). Either way the derivative of the loss with respect
-        to ``z`` is the prediction minus ``y``.
+        to ``z`` is the prediction minus ``y``. This package adds two robust losses, each on the
+        output ``z`` itself: ``"huber"``, the squared error for residuals up to
+        ``huber_epsilon`` and the absolute error beyond (an outlier pulls no harder than a
+        residual of ``huber_epsilon``), and ``"quantile"``, the pinball loss, whose minimizer is
+        the ``quantile``-th conditional quantile of ``y`` (not with ``solver="newton-cg"``: the
+        pinball loss has no curvature). See :ref:`robust-losses`.
 
     hidden_layer_sizes : int or sequence of int, default=(100,)
         The number of units of each hidden layer: ``(100,)`` is one hidden layer of 100 units,
         ``(64, 32)`` two layers; an int ``h`` means ``(h,)`` and ``()`` no hidden layer (a
         linear model: ridge regression with the squared error).
 
-    activation : {"relu", "sigmoid", "logistic", "tanh", "identity"}, default="relu"
-        Hidden activation ``f``: ``max(z, 0)``, ``1 / (1 + exp(-z))`` (``"logistic"`` is
-        scikit-learn's name for the same function), ``tanh(z)`` or ``z``.
+    activation : str or sequence of str, default="relu"
+        Hidden activation ``f``: scikit-learn's ``"relu"`` (``max(z, 0)``), ``"logistic"``
+        (``1 / (1 + exp(-z))``; ``"sigmoid"`` is the same function), ``"tanh"`` or
+        ``"identity"`` (``z``), or this package's ``"leaky_relu"`` (slope 0.01 below 0),
+        ``"elu"``, ``"softplus"``, ``"gelu"`` or ``"silu"``. A sequence gives one name per
+        hidden layer, as many as ``hidden_layer_sizes`` has. See :ref:`activations`.
 
     solver : {"adam", "sgd", "lbfgs", "newton-cg"}, default="adam"
         ``"sgd"``: mini-batch gradient descent with (Nesterov) momentum; with ``momentum=0`` and
@@ -208,6 +225,18 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         back so the estimate stays unbiased); ``1.0`` uses every row. The gradient always
         comes from every row.
 
+    huber_epsilon : float, default=1.35
+        With ``loss="huber"``: the residual ``|z - y|`` beyond which the loss grows linearly,
+        in the units of ``y`` (``HuberRegressor``'s and ``SGDRegressor``'s ``epsilon``; named
+        apart from Adam's ``epsilon``). 1.35 is ``HuberRegressor``'s default: on a target
+        scaled to unit noise, 95 % as efficient as the squared error on Gaussian noise. Scale
+        ``y`` (``TransformedTargetRegressor``) or set it to the size of a typical error.
+
+    quantile : float, default=0.5
+        With ``loss="quantile"``: the quantile of ``y`` given ``X`` to predict, in (0, 1)
+        (``QuantileRegressor``'s and ``HistGradientBoostingRegressor``'s name); 0.5 is the
+        median. Early stopping of a quantile model should watch ``scoring="loss"``.
+
     Attributes
     ----------
     coefs_ : list of ndarrays
@@ -297,8 +326,10 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     """
 
     _parameter_constraints: dict = {
-        "loss": [StrOptions(set(LOSS_HEADS))],
+        "loss": [StrOptions(set(LOSSES))],
         **BaseSimpleMLP._parameter_constraints,
+        "huber_epsilon": [Interval(Real, 0, None, closed="neither")],
+        "quantile": [Interval(Real, 0, 1, closed="neither")],
         "scoring": [str, callable],
     }
 
@@ -334,6 +365,8 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         validation_split="random",
         curvature="gauss-newton",
         curvature_fraction=0.1,
+        huber_epsilon=1.35,
+        quantile=0.5,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -364,6 +397,8 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         self.validation_split = validation_split
         self.curvature = curvature
         self.curvature_fraction = curvature_fraction
+        self.huber_epsilon = huber_epsilon
+        self.quantile = quantile
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
@@ -461,12 +496,16 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     def _check_fitted_values(self, values, layout):
         # the head the model was fitted with, which may differ from the loss parameter set
         # since (set_params); continuing training checks that they agree
-        heads = sorted(set(LOSS_HEADS.values()))
+        heads = sorted({output for output, _ in LOSSES.values()})
         if values["out_activation_"] not in heads:
             raise ValueError(
                 f"the output function {values['out_activation_']!r} is not a regressor's "
                 f"(one of {heads})"
             )
+
+    def _head(self):
+        """The identity or exp output with the loss of ``loss`` (and its parameter)."""
+        return LOSSES[self.loss][1](self)
 
     def _targets(self, y, dtype, name):
         """``y`` as floats (n, k), checked for the loss (Poisson: no negative target)."""
@@ -481,7 +520,7 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
     def _prepare_targets(self, y, sample_weight, X, reset, incremental):
         """Targets as floats of ``X``'s dtype, (n, n_outputs); sets the head on a first fit."""
         Y = self._targets(y, X.dtype, "y")
-        head = LOSS_HEADS[self.loss]
+        head = LOSSES[self.loss][0]
         if reset:
             self.n_outputs_ = Y.shape[1]
             self.out_activation_ = head
@@ -512,6 +551,13 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         return Y_val, sample_weight_val
 
     def _validator(self, X, Y, sample_weight):
+        if self.loss == "quantile" and self.scoring == "r2":
+            warn(
+                f"scoring='r2' ranks the epochs of a quantile model (loss='quantile', "
+                f"quantile={self.quantile}) by how well it predicts the mean, which it does "
+                "not model: set scoring='loss' to watch the validation pinball loss.",
+                UserWarning,
+            )
         if self.scoring == "r2" and Y.shape[0] < 2:
             raise ValueError(
                 "scoring='r2' needs a validation set of at least 2 samples (R² compares the "

@@ -9,13 +9,14 @@ either estimator alone and inside a Pipeline::
     onx = to_onnx(pipeline, X[:1].astype("float32"), options={"zipmap": False})
 
 The graph computes exactly the network of :func:`sknn_simple.core.network.forward`, at any
-depth: for each hidden layer ``MatMul(W_l) + b_l`` and the hidden activation, then
+depth: for each hidden layer ``MatMul(W_l) + b_l`` and its activation's graph (``ACTIVATIONS[...]
+.onnx``: one operator, or a few for gelu and silu), then
 ``MatMul(W_{L+1}) + b_{L+1}`` and the output head's operator (``HEADS[...].onnx_op``). For the
 classifier: softmax, or sigmoids for binary (``[sigmoid(-z), sigmoid(z)]``) and multilabel
 models; labels are the arg-max class (multilabel: probability above 0.5); the usual skl2onnx
 classifier options apply (``zipmap``, ``nocl``, ``output_class_labels``). For the regressor:
 one output ``variable`` of shape (n, n_outputs), the last layer itself (squared error: the
-identity head has no operator) or its ``Exp`` (Poisson).
+identity head has no operator: squared error, Huber, pinball) or its ``Exp`` (Poisson).
 """
 
 import numpy as np
@@ -40,7 +41,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import MLPClassifier, SimpleMLPClassifier
 from ._regressor import MLPRegressor, SimpleMLPRegressor
-from .core.activations import ACTIVATIONS
+from .core.activations import Op, layer_activations
 from .core.heads import HEADS
 
 __all__ = ["register"]
@@ -90,6 +91,40 @@ def _unary(scope, container, op_type, x):
     return out
 
 
+#: Operators onnxruntime computes in float32 only: a float64 graph casts around them (their
+#: results then carry float32's 1e-7 relative rounding).
+FLOAT32_ONLY = frozenset({"Elu", "Erf", "Softplus"})
+
+
+def _graph(scope, container, op, x, dtype):
+    """The nodes of an activation's expression ``op`` (see ``Op``) applied to ``x``; returns
+    the output's name. Numbers become scalar constants of the graph's float type."""
+    inputs = []
+    for arg in op.inputs:
+        if isinstance(arg, Op):
+            inputs.append(_graph(scope, container, arg, x, dtype))
+        elif arg == "x":
+            inputs.append(x)
+        else:
+            constant = scope.get_unique_variable_name("c")
+            container.add_initializer(constant, dtype, [], [float(arg)])
+            inputs.append(constant)
+    single = op.type in FLOAT32_ONLY and dtype == onnx_proto.TensorProto.DOUBLE
+    if single:
+        inputs = [_cast(scope, container, name, onnx_proto.TensorProto.FLOAT) for name in inputs]
+    out = scope.get_unique_variable_name(op.type.lower())
+    container.add_node(
+        op.type, inputs, out, name=scope.get_unique_operator_name(op.type), **dict(op.attributes)
+    )
+    return _cast(scope, container, out, dtype) if single else out
+
+
+def _cast(scope, container, name, to):
+    out = scope.get_unique_variable_name("cast")
+    apply_cast(scope, name, out, container, to=to)
+    return out
+
+
 def _network(scope, operator, container, out=None):
     """The layers up to the logits ``Z_{L+1}`` (written to ``out`` if given); returns its name."""
     model = operator.raw_operator
@@ -100,11 +135,11 @@ def _network(scope, operator, container, out=None):
     x = scope.get_unique_variable_name("x")
     apply_cast(scope, operator.inputs[0].full_name, x, container, to=dtype)
 
-    hidden_op = ACTIVATIONS[model.activation].onnx_op
     layers = list(zip(model.coefs_, model.intercepts_, strict=True))
-    for W, b in layers[:-1]:  # hidden layers: A_l = f(A_{l-1} W_l + b_l)
+    acts = layer_activations(model.activation, len(layers) - 1)
+    for (W, b), act in zip(layers[:-1], acts, strict=True):  # A_l = f_l(A_{l-1} W_l + b_l)
         z = _dense(scope, container, x, W.astype(numpy_dtype), b.astype(numpy_dtype), dtype)
-        x = _unary(scope, container, hidden_op, z)
+        x = _graph(scope, container, act.onnx, z, dtype)
     W, b = layers[-1]
     return _dense(scope, container, x, W.astype(numpy_dtype), b.astype(numpy_dtype), dtype, out)
 

@@ -265,6 +265,29 @@ BAD_PARAMETERS = {
     "curvature": ["fisher", None],
     "curvature_fraction": [0.0, 1.5, "all"],
 }
+# activation as a sequence: one known name per hidden layer, or an error that says so
+BAD_ACTIVATION_SEQUENCES = {
+    "one name for two layers": (
+        dict(hidden_layer_sizes=(4, 3), activation=["relu"]),
+        r"names 1 activations and hidden_layer_sizes has 2 hidden layers: give one name per",
+    ),
+    "three names for two layers": (
+        dict(hidden_layer_sizes=(4, 3), activation=("relu", "tanh", "elu")),
+        "names 3 activations and hidden_layer_sizes has 2",
+    ),
+    "an unknown name": (
+        dict(hidden_layer_sizes=(4, 3), activation=("relu", "gleu")),
+        r"'gleu' is not an activation; the names are .* \(did you mean 'gelu'\?\)",
+    ),
+    "numbers": (dict(hidden_layer_sizes=(4, 3), activation=[1, 2]), "give one name for every"),
+    "a nested list": (
+        dict(hidden_layer_sizes=(4, 3), activation=[["relu"], ["tanh"]]),
+        "give one name for every",
+    ),
+}
+for case, (params, pattern) in BAD_ACTIVATION_SEQUENCES.items():
+    CASES[f"activation: {case}"] = (fit(**params), ValueError, pattern)
+
 for name, values in BAD_PARAMETERS.items():
     for value in values:
         CASES[f"{name}={value!r}"] = (
@@ -537,6 +560,8 @@ REGRESSOR_BAD_PARAMETERS = {
     **{name: values for name, values in BAD_PARAMETERS.items() if name != "class_weight"},
     "loss": ["absolute_error", "log_loss", None],
     "scoring": [3, None],
+    "huber_epsilon": [0.0, -1.0, "1"],
+    "quantile": [0.0, 1.0, 1.5],
 }
 for name, values in REGRESSOR_BAD_PARAMETERS.items():
     for value in values:

@@ -44,6 +44,17 @@ CONFIGURATIONS = [
     *(SimpleMLPRegressor(solver=solver) for solver in ("adam", "sgd", "lbfgs")),
     SimpleMLPRegressor(hidden_layer_sizes=(20, 10), solver="newton-cg", max_iter=50),
     SimpleMLPRegressor(**EARLY_STOPPING, learning_rate_init=0.01),
+    # this package's additions, with every solver that can train them: one activation per
+    # hidden layer (one reading its output, one its input), the Huber loss, the pinball loss
+    # (not with newton-cg, which refuses a loss without curvature)
+    *(
+        SimpleMLPClassifier((20, 10), activation=("gelu", "leaky_relu"), solver=solver)
+        for solver in ("adam", "sgd", "lbfgs", "newton-cg")
+    ),
+    SimpleMLPRegressor((20, 10), activation=("elu", "silu"), solver="lbfgs"),
+    *(SimpleMLPRegressor(loss="huber", solver=solver) for solver in ("adam", "sgd", "lbfgs")),
+    SimpleMLPRegressor(loss="huber", solver="newton-cg", max_iter=50),
+    *(SimpleMLPRegressor(loss="quantile", solver=solver) for solver in ("adam", "sgd", "lbfgs")),
     # under scikit-learn's names, with scikit-learn's defaults
     MLPClassifier(),
     MLPRegressor(),

@@ -11,15 +11,35 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from scipy.special import xlogy
-from sklearn.metrics import log_loss, mean_poisson_deviance, mean_squared_error
+from scipy.special import erfc, xlogy
+from sklearn.metrics import (
+    log_loss,
+    mean_pinball_loss,
+    mean_poisson_deviance,
+    mean_squared_error,
+)
 
-from sknn_simple.core.activations import ACTIVATIONS, ZERO
+from sknn_simple.core.activations import ACTIVATIONS, ZERO, init_factors
 from sknn_simple.core.curvature import hessian_product, squared_gradient_diagonal
-from sknn_simple.core.heads import HEADS, baseline_loss, mean_loss
+from sknn_simple.core.heads import (
+    HEADS,
+    baseline_loss,
+    head_of,
+    huber_head,
+    mean_loss,
+    quantile_head,
+)
 from sknn_simple.core.network import Buffers, Layout, forward, init_params, loss_and_grad
 
-ACTIVATION_NAMES = ["identity", "relu", "sigmoid", "tanh"]
+# scikit-learn's activations, then this package's ("logistic" is the sigmoid under another name)
+SKLEARN_ACTIVATIONS = ["identity", "relu", "sigmoid", "tanh"]
+NEW_ACTIVATIONS = ["leaky_relu", "elu", "softplus", "gelu", "silu"]
+ACTIVATION_NAMES = SKLEARN_ACTIVATIONS + NEW_ACTIVATIONS
+assert set(ACTIVATION_NAMES) == set(ACTIVATIONS) - {"logistic"}  # a new entry is tested here
+# one activation per hidden layer: each depth's sequence mixes reading A with reading Z
+MIXED = {1: ("gelu",), 2: ("silu", "elu"), 3: ("softplus", "gelu", "leaky_relu")}
+# the heads of the regressor's robust losses, at parameters inside the targets' range
+HUBER, QUANTILE = huber_head(0.8), quantile_head(0.3)
 # output type -> (output head, number of output units)
 OUTPUTS = {
     "binary": ("logistic", 1),
@@ -27,8 +47,12 @@ OUTPUTS = {
     "multilabel": ("logistic", 3),
     "regression": ("identity", 2),  # squared error, two outputs
     "poisson": ("exp", 2),  # Poisson deviance of counts, two outputs
+    "huber": (HUBER, 2),  # Huber loss, two outputs
+    "quantile": (QUANTILE, 2),  # pinball loss, two outputs
 }
 CLASSIFICATION = [out for out, (head, _) in OUTPUTS.items() if head in ("softmax", "logistic")]
+# every head by name, the built ones with their parameter
+ALL_HEADS = {**HEADS, "huber": HUBER, "quantile": QUANTILE}
 DEPTHS = {0: (), 1: (6,), 2: (6, 5), 3: (5, 4, 3)}
 # (weighted, alpha, dropout): each option on and off, in four combinations
 VARIANTS = [(False, 0.0, False), (True, 0.3, False), (False, 0.3, True), (True, 0.0, True)]
@@ -38,7 +62,7 @@ def make_targets(output, rng, n, k):
     """Targets of an output type: one-hot, 0/1, real numbers or counts."""
     if output == "multiclass":
         return np.eye(k)[rng.randint(k, size=n)]
-    if output == "regression":
+    if output in ("regression", "huber", "quantile"):
         return rng.normal(scale=2.0, size=(n, k))
     if output == "poisson":
         return rng.poisson(2.0, size=(n, k)).astype(float)
@@ -74,10 +98,27 @@ def numerical_gradient(f, theta, eps=1e-6):
 
 
 def relative_error(a, b):
-    return np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b))
+    scale = max(np.linalg.norm(a), np.linalg.norm(b))
+    return 0.0 if scale == 0 else np.linalg.norm(a - b) / scale  # two zero vectors agree
 
 
-CASES = list(itertools.product(DEPTHS, ACTIVATION_NAMES, OUTPUTS, VARIANTS))
+# scikit-learn's activations with every head, depth and option; the additions (each activation,
+# and a mixed sequence per depth) at depths 1-3 with sample weights, on a head of each kind
+CASES = list(itertools.product(DEPTHS, SKLEARN_ACTIVATIONS, OUTPUTS, VARIANTS))
+CASES += list(
+    itertools.product(
+        [1, 2, 3],
+        NEW_ACTIVATIONS,
+        ["multiclass", "poisson", "huber"],
+        [(True, 0.3, False), (True, 0.0, True)],
+    )
+)
+CASES += [
+    (depth, MIXED[depth], output, variant)
+    for depth in MIXED
+    for output in OUTPUTS
+    for variant in [(True, 0.3, False), (True, 0.0, True)]
+]
 
 
 @pytest.mark.parametrize("depth, activation, output, variant", CASES)
@@ -162,18 +203,25 @@ def test_hessian_is_symmetric(depth):
 @pytest.mark.parametrize("output", list(OUTPUTS))
 @pytest.mark.parametrize("weighted", [False, True])
 def test_loss_matches_sklearn_metrics(depth, output, weighted):
-    """The data term is scikit-learn's log_loss (classification), half its mean squared error
-    or half its mean Poisson deviance summed over the outputs (regression); the penalty is
-    alpha/2 ||W||^2 over the weight sum."""
+    """The data term is scikit-learn's log_loss (classification), half its mean squared error,
+    half its mean Poisson deviance or its mean pinball loss summed over the outputs
+    (regression), or the Huber loss written out; the penalty is alpha/2 ||W||^2 over the weight
+    sum."""
     layout, X, Y, theta, sw, head = make_problem(output, DEPTHS[depth])
     sw = sw if weighted else None
     alpha = 0.3
     loss, _ = loss_and_grad(theta, layout, X, Y, "tanh", head, alpha, sw)
 
     Z, _, _ = forward(theta, layout, X, "tanh")
-    P = HEADS[head].output(Z)
+    P = head_of(head).output(Z)
     k = Y.shape[1]
-    if output == "multiclass":
+    if output == "quantile":  # mean_pinball_loss averages over the outputs
+        data = k * mean_pinball_loss(Y, P, alpha=0.3, sample_weight=sw)
+    elif output == "huber":  # (no scikit-learn metric): the formula, written out
+        r = np.abs(P - Y)
+        rows = np.where(r <= 0.8, 0.5 * r**2, 0.8 * (r - 0.4)).sum(axis=1)
+        data = np.average(rows, weights=sw)
+    elif output == "multiclass":
         data = log_loss(Y.argmax(axis=1), P, sample_weight=sw, labels=range(k))
     elif output == "regression":  # mean_squared_error averages over the outputs
         data = 0.5 * k * mean_squared_error(Y, P, sample_weight=sw)
@@ -397,25 +445,79 @@ def test_glorot_uniform_bounds_and_scikit_learn_order(activation, hidden):
         np.testing.assert_array_equal(b, rng.uniform(-bound, bound, b.shape))
 
 
+def test_glorot_factor_of_each_layer_follows_its_activation():
+    """With one activation per layer, a hidden layer's weights take the factor of the
+    activation they feed and the output layer that of the last hidden layer; a sequence of
+    one name repeated draws exactly what the name alone draws."""
+    assert init_factors(("sigmoid", "relu"), 2) == (2.0, 6.0, 6.0)
+    assert init_factors(("relu", "sigmoid"), 2) == (6.0, 2.0, 2.0)
+    assert init_factors("sigmoid", 0) == (2.0,) and init_factors((), 0) == (6.0,)
+    layout = Layout((30, 20, 10, 5))
+    rng = np.random.RandomState(0)
+    theta = init_params(layout, ("relu", "sigmoid"), np.random.RandomState(0))
+    for W, factor in zip(layout.unpack(theta)[0], (6.0, 2.0, 2.0), strict=True):
+        bound = np.sqrt(factor / (W.shape[0] + W.shape[1]))
+        np.testing.assert_array_equal(W, rng.uniform(-bound, bound, W.shape))
+        rng.uniform(size=W.shape[1])  # the bias, drawn after its weights
+    np.testing.assert_array_equal(
+        init_params(layout, ("tanh", "tanh"), np.random.RandomState(3)),
+        init_params(layout, "tanh", np.random.RandomState(3)),
+    )
+
+
 @pytest.mark.parametrize("activation", ACTIVATION_NAMES)
 def test_activation_derivatives_match_finite_differences(activation):
-    """backward and derivative are f', second_derivative is f'' (ZERO where f'' vanishes)."""
-    z = np.linspace(-3, 3, 61) + 0.01  # avoid relu's kink at exactly 0
+    """backward and derivative are f', second_derivative is f'' (ZERO where f'' vanishes),
+    each computed from what the activation says it reads (its output A or its input Z); the
+    forward step writes into the array it is given, the input itself included."""
+    z = np.linspace(-3, 3, 61) + 0.01  # avoid the kinks of relu, leaky relu and elu at 0
     act = ACTIVATIONS[activation]
+
+    def f(z):
+        return act.forward(z, np.empty_like(z))
+
+    def read(z):  # S: what the derivatives read
+        return f(z) if act.reads == "output" else z
+
     eps = 1e-6
-    numeric = (act.forward(z + eps) - act.forward(z - eps)) / (2 * eps)
-    A = act.forward(z.copy())
-    np.testing.assert_allclose(act.backward(A, np.ones_like(z)), numeric, rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(act.derivative(A), numeric, rtol=1e-6, atol=1e-8)
+    numeric = (f(z + eps) - f(z - eps)) / (2 * eps)
+    in_place = z.copy()
+    assert act.forward(in_place, in_place) is in_place
+    np.testing.assert_array_equal(in_place, f(z))
+    S = read(z)
+    np.testing.assert_allclose(act.backward(S, np.ones_like(z)), numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(act.derivative(S), numeric, rtol=1e-6, atol=1e-8)
     eps = 1e-4
-    second = (act.derivative(act.forward(z + eps)) - act.derivative(act.forward(z - eps))) / (
-        2 * eps
-    )
+    second = (act.derivative(read(z + eps)) - act.derivative(read(z - eps))) / (2 * eps)
     if act.second_derivative is ZERO:
         np.testing.assert_allclose(second, 0, atol=1e-12)
-        assert act.second_derivative(A) is None
+        assert act.second_derivative(S) is None
     else:
-        np.testing.assert_allclose(act.second_derivative(A), second, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(act.second_derivative(S), second, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("activation", NEW_ACTIVATIONS)
+def test_new_activations_are_their_formulas_and_stay_finite(activation):
+    """Each addition against its textbook formula, and finite (with finite derivatives) at
+    inputs where a naive formula overflows."""
+    z = np.array([-800.0, -30.0, -2.0, -0.5, 0.25, 3.0, 30.0, 800.0])
+    expected = {
+        "leaky_relu": np.where(z > 0, z, 0.01 * z),
+        "elu": np.where(z > 0, z, np.exp(np.minimum(z, 0)) - 1),
+        "softplus": np.logaddexp(0, z),
+        "gelu": 0.5 * z * erfc(-z / np.sqrt(2)),  # 1 + erf(x) = erfc(-x), without cancelling
+        "silu": z / (1 + np.exp(-np.clip(z, -700, 700))),
+    }[activation]
+    act = ACTIVATIONS[activation]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning either
+        A = act.forward(z.copy(), np.empty_like(z))
+        S = A if act.reads == "output" else z
+        derivatives = [act.derivative(S), act.backward(S, np.ones_like(z))]
+        if act.second_derivative is not ZERO:
+            derivatives.append(act.second_derivative(S))
+    np.testing.assert_allclose(A, expected, rtol=1e-12, atol=1e-300)
+    assert all(np.isfinite(d).all() for d in derivatives)
 
 
 @pytest.mark.parametrize("output", CLASSIFICATION)
@@ -448,7 +550,7 @@ def test_losses_are_stable_for_huge_logits(output):
         assert loss == pytest.approx(2e150, rel=1e-12)
 
 
-@pytest.mark.parametrize("output", list(OUTPUTS))
+@pytest.mark.parametrize("output", ["binary", "multiclass", "multilabel", "regression", "poisson"])
 def test_baseline_loss_is_the_loss_of_the_best_constant_prediction(output):
     """With every weight zero and the output bias at the best constant (log of the label
     shares, the targets' mean, or its log), the loss is the baseline; any other bias is worse."""
@@ -474,7 +576,7 @@ def test_baseline_is_computed_in_float64_whatever_the_targets_dtype(output):
     baseline measures if the means and squares are taken in float32 (targets and weights of a
     float32 fit are float32)."""
     layout, X, Y, theta, sw, head = make_problem(output, n=200)
-    if head in ("identity", "exp"):
+    if output in ("regression", "poisson", "huber", "quantile"):
         Y = Y + 1e4
     Y32, sw32 = Y.astype(np.float32), sw.astype(np.float32)  # as a float32 fit holds them
     exact = baseline_loss(Y32.astype(np.float64), head, sw32.astype(np.float64))
@@ -502,35 +604,59 @@ def test_the_baseline_of_constant_targets_is_exactly_zero(head):
     assert baseline_loss(Y, head, weight) == pytest.approx(expected, rel=1e-9)
 
 
-@pytest.mark.parametrize("head", list(HEADS))
+@pytest.mark.parametrize("head", list(ALL_HEADS))
 def test_outputs_are_computed_in_place(head):
     """``output`` overwrites the logits (a prediction allocates no second (n, k) array)."""
     Z = np.random.RandomState(0).normal(size=(5, 3))
-    expected = HEADS[head].output(Z.copy())
-    P = HEADS[head].output(Z)
+    expected = ALL_HEADS[head].output(Z.copy())
+    P = ALL_HEADS[head].output(Z)
     assert np.shares_memory(P, Z)
     np.testing.assert_array_equal(Z, expected)
 
 
-@pytest.mark.parametrize("head", list(HEADS))
-def test_output_jvp_is_the_derivative_of_the_output(head):
-    """Each head's output_jvp is the Jacobian of its output function times a direction."""
+# the targets each head scores
+TARGETS_OF = {
+    "softmax": "multiclass",
+    "logistic": "multilabel",
+    "identity": "regression",
+    "exp": "poisson",
+    "huber": "huber",
+    "quantile": "quantile",
+}
+
+
+@pytest.mark.parametrize("head", list(ALL_HEADS))
+def test_curvature_jvp_is_the_derivative_of_the_delta(head):
+    """Each head's curvature_jvp is the loss's second derivative in the logits times a
+    direction: the change of the delta along it (for a canonical pair, the derivative of the
+    output, the delta being g(Z) - Y)."""
     rng = np.random.RandomState(0)
     Z, RZ = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
-    out = HEADS[head]
+    Y = make_targets(TARGETS_OF[head], rng, 5, 3)
+    out = ALL_HEADS[head]
     eps = 1e-6
-    numeric = (out.output(Z + eps * RZ) - out.output(Z - eps * RZ)) / (2 * eps)
-    np.testing.assert_allclose(out.output_jvp(out.output(Z.copy()), RZ), numeric, rtol=1e-6)
+    plus, minus, D = Z + eps * RZ, Z - eps * RZ, Z.copy()
+    for delta in (plus, minus, D):
+        out.loss_and_delta(delta, Y)
+    numeric = (plus - minus) / (2 * eps)
+    product = out.curvature_jvp(out.output(Z.copy()), D, RZ)
+    np.testing.assert_allclose(product, numeric, rtol=1e-6, atol=1e-9)
+    if head in HEADS:  # a canonical pair: the derivative of the output itself
+        outputs = (out.output(Z + eps * RZ) - out.output(Z - eps * RZ)) / (2 * eps)
+        np.testing.assert_allclose(product, outputs, rtol=1e-6)
+    if head in ("huber", "quantile"):  # zero somewhere, not everywhere: both zones are hit
+        assert head == "quantile" or 0 < np.count_nonzero(product) < product.size
+        assert out.has_curvature == (head == "huber")
 
 
-@pytest.mark.parametrize("head", list(HEADS))
+@pytest.mark.parametrize("head", list(ALL_HEADS))
 def test_loss_and_delta_is_the_loss_and_its_derivative(head):
-    """loss_and_delta returns each row's loss and leaves d loss / dZ = g(Z) - Y in Z."""
+    """loss_and_delta returns each row's loss and leaves d loss / dZ in Z (g(Z) - Y for the
+    canonical pairs, the clipped residual for Huber, 1 - q or -q for the pinball loss)."""
     rng = np.random.RandomState(1)
     Z = rng.normal(size=(4, 3))
-    output = {"softmax": "multiclass", "logistic": "multilabel", "identity": "regression"}
-    Y = make_targets(output.get(head, "poisson"), rng, 4, 3)
-    out = HEADS[head]
+    Y = make_targets(TARGETS_OF[head], rng, 4, 3)
+    out = ALL_HEADS[head]
     row_loss = out.loss_and_delta(Z.copy(), Y)
     delta = Z.copy()
     out.loss_and_delta(delta, Y)
@@ -546,9 +672,46 @@ def test_loss_and_delta_is_the_loss_and_its_derivative(head):
         expected = -(Y * np.log(P) + (1 - Y) * np.log(1 - P)).sum(axis=1)
     elif head == "identity":
         expected = 0.5 * ((P - Y) ** 2).sum(axis=1)
+    elif head == "huber":  # epsilon 0.8
+        r = np.abs(P - Y)
+        expected = np.where(r <= 0.8, 0.5 * r**2, 0.8 * r - 0.32).sum(axis=1)
+        assert 0 < np.count_nonzero(r <= 0.8) < r.size  # both zones
+    elif head == "quantile":  # q = 0.3: 0.3 (y - z) above the output, 0.7 (z - y) below
+        expected = np.where(Y >= P, 0.3 * (Y - P), 0.7 * (P - Y)).sum(axis=1)
     else:  # half the Poisson deviance of the mean P = exp(Z)
         expected = (xlogy(Y, Y / P) - Y + P).sum(axis=1)
     np.testing.assert_allclose(row_loss, expected, rtol=1e-12)
+
+
+def test_the_pinball_delta_at_a_tie_is_the_middle_of_its_subgradients():
+    """Where the output equals the target the pinball loss has no derivative; the delta is
+    1/2 - q, the middle of [-q, 1 - q] (so a fit that reaches a target is not pushed off)."""
+    Z = np.array([[1.0, 2.0, 3.0]])
+    QUANTILE.loss_and_delta(Z, np.array([[1.0, 1.0, 4.0]]))
+    np.testing.assert_allclose(Z, [[0.5 - 0.3, 1 - 0.3, -0.3]])
+
+
+@pytest.mark.parametrize("output", ["huber", "quantile"])
+def test_the_robust_baselines_are_the_best_constant_loss(output):
+    """The baseline of the Huber loss is its minimum over constants (a convex function of
+    one number: the loss of every constant on a fine grid is no lower), and that of the
+    pinball loss is reached at the weighted quantile, a target itself (the loss is piecewise
+    linear between targets: checking every target finds its minimum exactly)."""
+    rng = np.random.RandomState(4)
+    Y = np.column_stack([rng.standard_t(2, size=60), rng.exponential(size=60)])
+    weight = rng.uniform(0.1, 3, size=60)
+    head = ALL_HEADS[output]
+
+    def loss_of(c, j):  # of the constant c on every row of output j
+        return mean_loss(np.full((len(Y), 1), c), Y[:, j : j + 1], head, weight)
+
+    baseline = baseline_loss(Y, head, weight)
+    best = 0.0  # the loss is a sum over the outputs: each output's best constant, added
+    for j in range(Y.shape[1]):
+        grid = Y[:, j] if output == "quantile" else np.linspace(Y[:, j].min(), Y[:, j].max(), 4000)
+        best += min(loss_of(c, j) for c in grid)
+    assert baseline <= best + 1e-12
+    assert baseline == pytest.approx(best, rel=1e-9 if output == "quantile" else 1e-5)
 
 
 def logits_jacobian(theta, layout, X, activation, eps=1e-6):
@@ -570,23 +733,26 @@ def logits_jacobian(theta, layout, X, activation, eps=1e-6):
 def test_gauss_newton_product_is_the_explicit_matrix(depth, activation, output, weighted):
     """G v with G = sum_i w_i J_i^T H_i J_i / sum(w) + alpha / sum(w) on the weights, built
     entry by entry from the logits' Jacobian (finite differences) and the head's curvature
-    H_i (softmax: diag(p) - p p^T; sigmoids: diag(p (1 - p)); identity: I; exp: diag(m)). G is
-    symmetric and positive semi-definite."""
+    H_i (softmax: diag(p) - p p^T; sigmoids: diag(p (1 - p)); identity: I; exp: diag(m);
+    Huber: 1 where the residual is inside epsilon, else 0; pinball: 0). G is symmetric and
+    positive semi-definite."""
     layout, X, Y, theta, sw, head = make_problem(output, DEPTHS[depth], n=7)
     sw = sw if weighted else np.ones(len(X))
     alpha = 0.3
     Z, _, _ = forward(theta, layout, X, activation)
-    P = HEADS[head].output(Z.copy())
+    P = head_of(head).output(Z.copy())
     J = logits_jacobian(theta, layout, X, activation)
     G = np.zeros((theta.size, theta.size))
     for i in range(len(X)):
-        p = P[i]
+        p, y = P[i], Y[i]
         H_i = {
             "softmax": lambda p: np.diag(p) - np.outer(p, p),
             "logistic": lambda p: np.diag(p * (1 - p)),
             "identity": lambda p: np.eye(len(p)),
             "exp": np.diag,  # the second derivative of exp(z) - y z is exp(z) = m
-        }[head](p)
+            "huber": lambda p, y=y: np.diag((np.abs(p - y) < 0.8).astype(float)),
+            "quantile": lambda p: np.zeros((len(p), len(p))),
+        }[head if isinstance(head, str) else output](p)
         G += sw[i] * J[i].T @ H_i @ J[i]
     G /= sw.sum()
     G[np.arange(layout.n_weights), np.arange(layout.n_weights)] += alpha / sw.sum()
@@ -601,15 +767,15 @@ def test_gauss_newton_product_is_the_explicit_matrix(depth, activation, output, 
     assert np.linalg.eigvalsh((product + product.T) / 2).min() > -1e-10
 
 
-@pytest.mark.parametrize("head", list(HEADS))
+@pytest.mark.parametrize("head", list(ALL_HEADS))
 def test_curvature_trace_is_the_trace_of_the_loss_second_derivative(head):
-    """``curvature_trace(g(Z))`` is ``sum_j d^2 loss_i / dZ_ij^2`` of each row: the diagonal
-    of the row loss's second derivative in its logits, by central differences of the delta."""
+    """``curvature_trace(g(Z), D)`` is ``sum_j d^2 loss_i / dZ_ij^2`` of each row: the
+    diagonal of the row loss's second derivative in its logits, by central differences of the
+    delta ``D``."""
     rng = np.random.RandomState(2)
     Z = rng.normal(size=(6, 3))
-    output = {"softmax": "multiclass", "logistic": "multilabel", "identity": "regression"}
-    Y = make_targets(output.get(head, "poisson"), rng, 6, 3)
-    out, eps = HEADS[head], 1e-5
+    Y = make_targets(TARGETS_OF[head], rng, 6, 3)
+    out, eps = ALL_HEADS[head], 1e-5
     numeric = np.zeros(len(Z))
     for j in range(Z.shape[1]):
         step = np.zeros_like(Z)
@@ -618,11 +784,13 @@ def test_curvature_trace_is_the_trace_of_the_loss_second_derivative(head):
         out.loss_and_delta(plus, Y)  # each now holds d loss / dZ
         out.loss_and_delta(minus, Y)
         numeric += (plus[:, j] - minus[:, j]) / (2 * eps)
-    trace = out.curvature_trace(out.output(Z.copy()))
+    D = Z.copy()
+    out.loss_and_delta(D, Y)
+    trace = out.curvature_trace(out.output(Z.copy()), D)
     assert trace.shape == (len(Z),)
-    np.testing.assert_allclose(trace, numeric, rtol=1e-6)
+    np.testing.assert_allclose(trace, numeric, rtol=1e-6, atol=1e-12)
     # in the outputs' precision, as every other quantity of a float32 model
-    single = out.curvature_trace(out.output(Z.astype(np.float32)))
+    single = out.curvature_trace(out.output(Z.astype(np.float32)), D.astype(np.float32))
     assert single.dtype == np.float32
     np.testing.assert_allclose(single, trace, rtol=1e-5)
 
@@ -638,7 +806,9 @@ def test_loss_and_grad_records_the_curvature_trace_of_each_row(output, depth):
         theta, layout, X, Y, "tanh", head, 0.3, sw, row_curvature=row_curvature
     )
     Z, _, _ = forward(theta, layout, X, "tanh")
-    expected = HEADS[head].curvature_trace(HEADS[head].output(Z))
+    D = Z.copy()
+    head_of(head).loss_and_delta(D, Y)
+    expected = head_of(head).curvature_trace(head_of(head).output(Z), D)
     np.testing.assert_allclose(row_curvature, expected, rtol=1e-12)
     plain_loss, plain_grad = loss_and_grad(theta, layout, X, Y, "tanh", head, 0.3, sw)
     assert loss == plain_loss

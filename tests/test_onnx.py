@@ -13,6 +13,10 @@ from skl2onnx import to_onnx  # noqa: E402
 
 import sknn_simple.onnx  # noqa: E402, F401  (registers the converter)
 from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor  # noqa: E402
+from sknn_simple.core.activations import ACTIVATIONS  # noqa: E402
+
+# every activation of the registry, and one sequence per layer mixing operators and graphs
+EVERY_ACTIVATION = sorted(set(ACTIVATIONS) - {"logistic"})
 
 
 def run(onx, X):
@@ -87,6 +91,38 @@ def test_onnxruntime_matches_the_regressor(diabetes, hidden, activation, loss, n
     assert prediction.shape == (len(X), n_outputs) and prediction.dtype == np.float32
     expected = model.predict(X).reshape(len(X), n_outputs)
     np.testing.assert_allclose(prediction, expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("activation", [*EVERY_ACTIVATION, ("gelu", "leaky_relu")])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_onnxruntime_computes_every_activation(digits, activation, dtype):
+    """Each activation's ONNX graph (an operator such as LeakyRelu or Elu, or a composition:
+    gelu as x/2 (1 + erf(x / sqrt 2)), silu as x sigmoid(x)) gives the network's outputs, in
+    float32 and float64 inputs, at depth 2."""
+    X, y = digits
+    X = X.astype(dtype) / 16
+    model = SimpleMLPClassifier((16, 8), activation=activation, max_iter=15, random_state=0)
+    model.fit(X, y)
+    labels, proba = run(to_onnx(model, X[:1], options={"zipmap": False}), X)
+    assert proba.dtype == dtype
+    np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-5)
+    agree = np.mean(labels == model.predict(X))  # a float32 tie may break the other way
+    assert agree > 0.999
+
+
+@pytest.mark.parametrize("loss", ["huber", "quantile"])
+@pytest.mark.parametrize("activation", ["elu", "silu"])
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_onnxruntime_matches_the_robust_losses(diabetes, loss, activation):
+    """The Huber and pinball losses change training, not the output: the identity head's
+    graph (no operator) predicts as the estimator does."""
+    X, Y = diabetes
+    model = SimpleMLPRegressor(
+        loss, (16, 8), activation, max_iter=15, learning_rate_init=0.01, random_state=0
+    ).fit(X, Y)
+    (prediction,) = run(to_onnx(model, X[:1]), X)
+    np.testing.assert_allclose(prediction, model.predict(X), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -21,7 +21,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import has_fit_parameter
 
 from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor
-from sknn_simple._regressor import LOSS_HEADS
+from sknn_simple._regressor import LOSSES
 from sknn_simple.core.heads import baseline_loss
 from sknn_simple.core.network import Layout, loss_and_grad
 
@@ -596,7 +596,7 @@ def test_a_constant_target_is_no_failed_fit(diabetes, solver, loss):
     y = np.full(len(X), 0.1)
     y[:5] = 7.0
     weights = np.r_[np.zeros(5), np.ones(len(X) - 5)]
-    assert baseline_loss(y[5:, None], LOSS_HEADS[loss]) == 0.0
+    assert baseline_loss(y[5:, None], LOSSES[loss][0]) == 0.0
     model = SimpleMLPRegressor(loss, (8,), solver=solver, random_state=0, max_iter=300)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

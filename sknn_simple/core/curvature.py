@@ -12,14 +12,17 @@ With one hidden layer, each forward line and its R-forward line::
     Z1 = X W1 + b1                R{Z1} = X V1 + c1
     A1 = f(Z1)                    R{A1} = f'(Z1) * R{Z1}
     Z2 = A1 W2 + b2               R{Z2} = R{A1} W2 + A1 V2 + c2
-    P  = g(Z2)                    R{P}  = J_g R{Z2}      (the head's output_jvp: for softmax
+    P  = g(Z2)                    R{P}  = J_g R{Z2}      (for softmax
                                                           P * (R{Z2} - sum_j P_j R{Z2}_j),
                                                           for sigmoids P (1 - P) * R{Z2})
 
 and each backward line (gradient) and its R-backward line, with ``w_i`` the sample weights over
 their sum::
 
-    dZ2 = w (P - Y)               R{dZ2} = w R{P}
+    dZ2 = w (P - Y)               R{dZ2} = w R{P}        (the head's curvature_jvp; for a
+                                                          loss that is not a canonical pair,
+                                                          dZ2 = w D and R{dZ2} = w D' R{Z2}
+                                                          with D' = d^2 loss / dZ2^2)
     dW2 = A1^T dZ2                R{dW2} = R{A1}^T dZ2 + A1^T R{dZ2}
     db2 = sum_rows dZ2            R{db2} = sum_rows R{dZ2}
     dA1 = dZ2 W2^T                R{dA1} = R{dZ2} W2^T + dZ2 V2^T
@@ -38,8 +41,8 @@ Gauss-Newton matrix by default (positive semi-definite) and damps either one.
 import numpy as np
 from scipy.sparse import issparse
 
-from .activations import ACTIVATIONS
-from .heads import HEADS
+from .activations import layer_activations
+from .heads import head_of
 from .network import forward
 
 
@@ -77,22 +80,24 @@ def hessian_product(
         else ((sample_weight / weight_sum)[:, None])
     )  # (n, 1)
     masks = dropout_masks if dropout_masks is not None else [None] * (n_layers - 1)
-    act, out = ACTIVATIONS[activation], HEADS[head]
+    acts, out = layer_activations(activation, n_layers - 1), head_of(head)
 
     # The forward pass, and the backward pass of the gradient: every quantity the R-passes reuse.
-    Z, H, A = forward(theta, layout, X, activation, dropout_masks=dropout_masks)
+    Z, H, _, S = forward(theta, layout, X, activation, dropout_masks=dropout_masks, saved=True)
+    D = Z.copy()
+    out.loss_and_delta(D, Y)  # the delta d loss / dZ (P - Y for a canonical pair)
     P = out.output(Z)  # (n, k)
-    d1 = [act.derivative(A_l) for A_l in A]  # f'(Z_l) of each hidden layer
+    d1 = [act.derivative(S_l) for act, S_l in zip(acts, S, strict=True)]  # f'(Z_l), each layer
     dZ = [None] * n_layers  # dZ[l]: delta of layer l (0-based), (n, fan_out)
     d2 = [None] * (n_layers - 1)  # dA * f''(Z) of each hidden layer, or None where f'' = 0
     if not gauss_newton:  # the gradient's deltas, for the terms the Hessian adds
-        dZ[-1] = w * (P - Y)
+        dZ[-1] = w * D
         for l in range(n_layers - 1, 0, -1):
             dA = dZ[l] @ Ws[l].T  # dL/dA of hidden layer l, before f'
             if masks[l - 1] is not None:
                 dA *= masks[l - 1]
             dZ[l - 1] = dA * d1[l - 1]
-            second = act.second_derivative(A[l - 1])
+            second = acts[l - 1].second_derivative(S[l - 1])
             d2[l - 1] = None if second is None else second * dA
     curvature_scale = alpha / weight_sum
 
@@ -110,7 +115,7 @@ def hessian_product(
                 RH[l + 1] = d1[l] * RZ[l]  # R{A} = f'(Z) R{Z}
                 if masks[l] is not None:
                     RH[l + 1] *= masks[l]
-        RdZ = w * out.output_jvp(P, RZ[-1])  # R{dZ_{L+1}} = w R{P}
+        RdZ = w * out.curvature_jvp(P, D, RZ[-1])  # R{dZ_{L+1}} = w R{P} (canonical pairs)
         # R-backward, from the output layer down.
         for l in range(n_layers - 1, -1, -1):
             HVs[l][...] = H[l].T @ RdZ
@@ -155,11 +160,12 @@ def squared_gradient_diagonal(theta, layout, X, Y, activation, head, alpha=0.0, 
         if sample_weight is None
         else (sample_weight / weight_sum)[:, None]
     )
-    act, out = ACTIVATIONS[activation], HEADS[head]
-    Z, H, A = forward(theta, layout, X, activation)
+    acts = layer_activations(activation, len(Ws) - 1)
+    Z, H, _, S = forward(theta, layout, X, activation, saved=True)
     diagonal = np.empty_like(theta, dtype=np.float64)
     DWs, Dbs = layout.unpack(diagonal)
-    dZ = out.output(Z) - Y  # each row's delta, unweighted
+    dZ = Z
+    head_of(head).loss_and_delta(dZ, Y)  # each row's delta, unweighted
     for l in range(len(Ws) - 1, -1, -1):
         weighted = w * (dZ * dZ)  # float64: w is
         H2 = H[l].power(2) if issparse(H[l]) else np.square(H[l])
@@ -167,6 +173,6 @@ def squared_gradient_diagonal(theta, layout, X, Y, activation, head, alpha=0.0, 
         weighted.sum(axis=0, out=Dbs[l])
         if l == 0:
             break
-        dZ = (dZ @ Ws[l].T) * act.derivative(A[l - 1])
+        dZ = (dZ @ Ws[l].T) * acts[l - 1].derivative(S[l - 1])
     diagonal[: layout.n_weights] += alpha / weight_sum
     return diagonal

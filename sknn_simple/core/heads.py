@@ -1,9 +1,9 @@
 """Output heads: the output function ``g`` of the last layer and the loss paired with it.
 
 A head turns the logits ``Z`` (n, k) into the network's output ``G = g(Z)`` and scores it
-against the targets ``Y`` (n, k). Each pair here is a *canonical link*: the derivative of the
-loss with respect to the logits is simply ``g(Z) - Y``, which is why the backward pass of every
-head starts the same way::
+against the targets ``Y`` (n, k). The four pairs of scikit-learn's MLPs are *canonical links*:
+the derivative of the loss with respect to the logits is simply ``g(Z) - Y``, which is why the
+backward pass of each starts the same way::
 
     softmax  + cross-entropy      loss_i = -sum_j Y_ij log softmax(Z_i)_j     dloss/dZ = P - Y
     logistic + cross-entropy      loss_i = sum_j softplus(Z_ij) - Y_ij Z_ij   dloss/dZ = P - Y
@@ -11,20 +11,29 @@ head starts the same way::
     exp      + Poisson deviance   loss_i = sum_j Y_ij log(Y_ij / M_ij)        dloss/dZ = M - Y
                                            - Y_ij + M_ij,  M = exp(Z)
 
-A :class:`Head` carries, for its pair: the loss and that derivative computed from the logits
-(stably, never as ``log`` of a rounded probability), the output function, the product of its
-Jacobian with a direction (what the curvature products need), the loss of the best constant
-output (the baseline that tells a failed fit), and its ONNX operator. Adding a head is one entry
-in :data:`HEADS`. The first two serve the classifier, the last two the regressor (the names
-are scikit-learn's ``out_activation_``).
+Two regression losses of this package pair the identity output with a robust loss instead, and
+their delta is not ``Z - Y`` (``R = Z - Y``, ``e`` = ``epsilon``, ``q`` = ``quantile``)::
+
+    identity + Huber         loss_i = sum_j h_e(R_ij)                   dloss/dZ = clip(R, -e, e)
+    identity + pinball       loss_i = sum_j max(-q R_ij, (1 - q) R_ij)  dloss/dZ = 1 - q (R > 0),
+                                                                                  -q  (R < 0)
+
+A :class:`Head` carries, for its pair: the loss and its delta computed from the logits (stably,
+never as ``log`` of a rounded probability), the output function, the loss's second derivative
+in the logits times a direction (what the curvature products need), the loss of the best
+constant output (the baseline that tells a failed fit), and its ONNX operator. Adding a head
+is one entry in :data:`HEADS` (or a function that builds it from its parameter, as
+:func:`huber_head` and :func:`quantile_head`). The first two serve the classifier, the others
+the regressor (the names of :data:`HEADS` are scikit-learn's ``out_activation_``).
 """
 
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 from scipy.special import entr, expit, xlogy
 
 
@@ -75,12 +84,12 @@ def _softmax(Z):
     return Z
 
 
-def _softmax_jvp(P, RZ):
+def _softmax_jvp(P, D, RZ):
     """``J RZ`` for the softmax Jacobian ``J = diag(P) - P P^T``, row by row."""
     return P * (RZ - np.einsum("ij,ij->i", P, RZ)[:, None])
 
 
-def _softmax_curvature_trace(P):
+def _softmax_curvature_trace(P, D):
     """``trace(diag(P) - P P^T) = 1 - sum_j P_j^2``, row by row."""
     return 1 - np.einsum("ij,ij->i", P, P)
 
@@ -111,11 +120,11 @@ def _sigmoid(Z):
     return expit(_raise_tiny(Z, math.log(2)), out=Z)
 
 
-def _sigmoid_jvp(P, RZ):
+def _sigmoid_jvp(P, D, RZ):
     return P * (1 - P) * RZ  # sigmoid' = P (1 - P), unit by unit
 
 
-def _sigmoid_curvature_trace(P):
+def _sigmoid_curvature_trace(P, D):
     return np.einsum("ij->i", P * (1 - P))
 
 
@@ -144,11 +153,11 @@ def _identity(Z):
     return Z
 
 
-def _identity_jvp(G, RZ):
+def _identity_jvp(G, D, RZ):
     return RZ  # the identity's Jacobian is the identity
 
 
-def _identity_curvature_trace(G):
+def _identity_curvature_trace(G, D):
     return np.full(G.shape[0], G.shape[1], dtype=G.dtype)  # trace(I_k) = k on every row
 
 
@@ -192,11 +201,11 @@ def _exp(Z):
     return np.exp(Z, out=Z)
 
 
-def _exp_jvp(G, RZ):
+def _exp_jvp(G, D, RZ):
     return G * RZ  # exp' = exp, unit by unit
 
 
-def _exp_curvature_trace(G):
+def _exp_curvature_trace(G, D):
     return np.einsum("ij->i", G)
 
 
@@ -210,19 +219,119 @@ def _poisson_baseline(Y, weight):
     return float(((weight @ xlogy(Y, Y)) / total - xlogy(mean, mean)).sum())
 
 
+# --- identity + Huber loss (robust regression; not a canonical pair) -----------------------------
+
+
+def _huber(Z, Y, epsilon):
+    """Per-row Huber loss ``sum_j h(z_j - y_j)``; overwrites ``Z`` with its derivative in ``Z``.
+
+    ``h(r) = r^2 / 2`` for ``|r| <= epsilon`` and ``epsilon (|r| - epsilon / 2)`` beyond: the
+    squared error near the target, the absolute error (times ``epsilon``) far from it, joined
+    with a continuous slope. The derivative is the residual clipped to ``[-epsilon, epsilon]``:
+    an outlier pulls no harder than a residual of ``epsilon``.
+    """
+    Z -= Y  # r, the residual
+    size = np.abs(Z)
+    loss = np.where(size <= epsilon, 0.5 * Z * Z, epsilon * (size - 0.5 * epsilon))
+    np.clip(Z, -epsilon, epsilon, out=Z)  # d loss / dZ = clip(r, -epsilon, epsilon)
+    return np.einsum("ij->i", loss)
+
+
+def _huber_jvp(G, D, RZ, epsilon):
+    # d^2 loss / dZ^2 = 1 inside the quadratic zone, 0 on the linear arms; |D| < epsilon
+    # exactly where |r| < epsilon (D is r clipped)
+    return (np.abs(D) < epsilon) * RZ
+
+
+def _huber_curvature_trace(G, D, epsilon):
+    return np.einsum("ij->i", (np.abs(D) < epsilon).astype(D.dtype))
+
+
+def _huber_baseline(Y, weight, epsilon):
+    """The Huber loss of the best constant of each output (a robust location, found by a
+    bounded scalar search: the loss is convex in the constant)."""
+    Y = np.asarray(Y, dtype=np.float64)
+    if _constant(Y, weight):
+        return 0.0
+    total, loss = weight.sum(), 0.0
+    for y in Y.T:
+
+        def mean_huber(c, y=y):
+            delta = np.full((y.size, 1), c) - y[:, None]
+            return float(weight @ _huber(delta, 0.0, epsilon)) / total
+
+        low, high = float(y.min()), float(y.max())
+        tolerance = 1e-12 * max(1.0, high - low)
+        loss += minimize_scalar(
+            mean_huber, bounds=(low, high), method="bounded", options={"xatol": tolerance}
+        ).fun
+    return float(loss)
+
+
+# --- identity + pinball loss (quantile regression; not smooth) -----------------------------------
+
+
+def _pinball(Z, Y, quantile):
+    """Per-row pinball loss ``sum_j rho(y_j - z_j)``; overwrites ``Z`` with its derivative in ``Z``.
+
+    ``rho(r) = quantile * r`` for ``r >= 0`` and ``(quantile - 1) * r`` below: minimized by the
+    ``quantile``-th quantile of ``y``. With ``u = z - y`` the loss is
+    ``max(-quantile * u, (1 - quantile) * u)``, whose derivative is ``1 - quantile`` where the
+    output is above the target, ``-quantile`` below, and the middle of the two, ``1/2 -
+    quantile``, at a tie (a subgradient: the loss has no derivative there).
+    """
+    Z -= Y  # u = z - y
+    loss = np.einsum("ij->i", np.maximum(-quantile * Z, (1 - quantile) * Z))
+    np.sign(Z, out=Z)
+    Z *= 0.5
+    Z += 0.5 - quantile  # d loss / dZ
+    return loss
+
+
+def _no_curvature(G, D, RZ=None):
+    """The pinball loss is piecewise linear: its second derivative is 0 wherever it exists."""
+    return np.zeros_like(D) if RZ is not None else np.zeros(D.shape[0], D.dtype)
+
+
+def _pinball_jvp(G, D, RZ):
+    return _no_curvature(G, D, RZ)
+
+
+def _pinball_curvature_trace(G, D):
+    return _no_curvature(G, D)
+
+
+def _pinball_baseline(Y, weight, quantile):
+    """The pinball loss of each output's weighted ``quantile``-th quantile, the best constant:
+    the first target (in increasing order) at which the cumulative weight reaches ``quantile``
+    of the total."""
+    Y = np.asarray(Y, dtype=np.float64)
+    total, loss = weight.sum(), 0.0
+    for y in Y.T:
+        order = np.argsort(y, kind="stable")
+        reached = np.cumsum(weight[order])
+        best = y[order[min(np.searchsorted(reached, quantile * total), y.size - 1)]]
+        u = best - y
+        loss += float(weight @ np.maximum(-quantile * u, (1 - quantile) * u)) / total
+    return loss
+
+
 @dataclass(frozen=True)
 class Head:
     """An output function ``g`` and its loss: the last step of the network."""
 
-    #: ``(Z, Y) -> loss`` of each row (n,); overwrites ``Z`` with ``d loss / dZ = g(Z) - Y``.
+    #: ``(Z, Y) -> loss`` of each row (n,); overwrites ``Z`` with the delta ``D = d loss / dZ``
+    #: (``g(Z) - Y`` for the canonical pairs).
     loss_and_delta: Callable
     #: ``Z -> g(Z)``, in place.
     output: Callable
-    #: ``(G, RZ) -> J_g(Z) RZ``, the output's change along ``RZ`` (``G = g(Z)``).
-    output_jvp: Callable
-    #: ``G -> (n,)``: ``trace J_g`` row by row, the second derivative of a row's loss summed
-    #: over its logits (``d^2 loss / dZ^2 = J_g`` for these canonical pairs): how much
-    #: curvature each row carries. The Newton solver draws its curvature rows by it.
+    #: ``(G, D, RZ) -> (d^2 loss / dZ^2) RZ``, row by row, from the output ``G = g(Z)`` and the
+    #: delta ``D``: the loss's curvature in the logits along ``RZ``. For a canonical pair it is
+    #: ``J_g(Z) RZ``, the output's change along ``RZ``.
+    curvature_jvp: Callable
+    #: ``(G, D) -> (n,)``: ``trace(d^2 loss / dZ^2)`` row by row, the second derivative of a
+    #: row's loss summed over its logits: how much curvature each row carries. The Newton
+    #: solver draws its curvature rows by it.
     curvature_trace: Callable
     #: ``(Y, weight) -> float``: the smallest loss of an output that ignores the inputs.
     baseline: Callable
@@ -233,6 +342,8 @@ class Head:
     #: Whether scikit-learn reports this loss as a mean over the outputs rather than their sum
     #: (MLPRegressor's ``squared_loss``; it trains on the sum's gradient all the same).
     reported_per_output: bool = False
+    #: Whether the loss has curvature a Newton step can use (False: piecewise linear).
+    has_curvature: bool = True
 
     def report_scale(self, n_outputs):
         """What the reported loss's data term is of the loss trained on (its sum over the
@@ -271,14 +382,49 @@ HEADS = {
 }
 
 
+@cache
+def huber_head(epsilon):
+    """The head of the Huber loss with threshold ``epsilon`` (> 0): the identity output."""
+    epsilon = float(epsilon)
+    return Head(
+        partial(_huber, epsilon=epsilon),
+        _identity,
+        partial(_huber_jvp, epsilon=epsilon),
+        partial(_huber_curvature_trace, epsilon=epsilon),
+        partial(_huber_baseline, epsilon=epsilon),
+        None,
+    )
+
+
+@cache
+def quantile_head(quantile):
+    """The head of the pinball loss of the ``quantile`` (in (0, 1)): the identity output."""
+    quantile = float(quantile)
+    return Head(
+        partial(_pinball, quantile=quantile),
+        _identity,
+        _pinball_jvp,
+        _pinball_curvature_trace,
+        partial(_pinball_baseline, quantile=quantile),
+        None,
+        has_curvature=False,
+    )
+
+
+def head_of(head):
+    """The :class:`Head` ``head`` names (a key of :data:`HEADS`), or ``head`` itself."""
+    return head if isinstance(head, Head) else HEADS[head]
+
+
 def mean_loss(Z, Y, head, sample_weight=None):
     """Weighted mean loss of the logits ``Z`` (overwritten), without a penalty.
 
     For the classification heads this is scikit-learn's ``log_loss``; for ``"identity"`` half
     the mean squared error summed over the outputs, for ``"exp"`` half the mean Poisson
-    deviance summed over the outputs.
+    deviance summed over the outputs (and for the Huber and pinball heads their mean, summed
+    over the outputs).
     """
-    return float(np.average(HEADS[head].loss_and_delta(Z, Y), weights=sample_weight))
+    return float(np.average(head_of(head).loss_and_delta(Z, Y), weights=sample_weight))
 
 
 def baseline_loss(Y, head, sample_weight=None):
@@ -288,9 +434,11 @@ def baseline_loss(Y, head, sample_weight=None):
     each class (of the 1s of each label), and its loss is the entropy ``-sum_c q_c log q_c``
     (summed over labels for logistic outputs). For the regression heads it is each output's
     weighted mean ``m``: half its weighted variance (squared error), or ``mean(y log y) - m log m``
-    (Poisson). The penalized optimum of the network is never worse: all weights zero and the
-    output bias ``b = log q`` (``m``, ``log m``) reach it, penalty-free.
+    (Poisson); for the Huber loss a robust location, for the pinball loss the weighted
+    quantile. The penalized optimum of the network is never worse: all weights zero and the
+    output bias at that constant (``log q``, ``log m`` for the exp and softmax outputs) reach it,
+    penalty-free.
     """
     # in float64 whatever the fit's dtype: the sums run over every row
     weight = np.ones(Y.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
-    return HEADS[head].baseline(Y, weight)
+    return head_of(head).baseline(Y, weight)

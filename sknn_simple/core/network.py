@@ -33,9 +33,9 @@ from functools import cached_property
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import init_factors, layer_activations
 from .blas import axpy, column_sums, matmul_into
-from .heads import HEADS
+from .heads import head_of
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,13 @@ def init_params(layout, activation, rng, dtype=np.float64):
     """Glorot-uniform initial ``theta`` drawn from the ``numpy.random.RandomState`` ``rng``.
 
     Draws happen in MLPClassifier's order (``W_1, b_1, W_2, b_2, ...``), so the same
-    ``random_state`` gives the same starting point as ``MLPClassifier``.
+    ``random_state`` gives the same starting point as ``MLPClassifier``. Each layer's bound
+    is ``sqrt(factor / (fan_in + fan_out))`` with the factor of
+    :func:`~sknn_simple.core.activations.init_factors`.
     """
     theta = np.empty(layout.size, dtype=dtype)
-    factor = ACTIVATIONS[activation].init_factor
-    for W, b in zip(*layout.unpack(theta), strict=True):
+    factors = init_factors(activation, len(layout.hidden))
+    for W, b, factor in zip(*layout.unpack(theta), factors, strict=True):
         bound = np.sqrt(factor / (W.shape[0] + W.shape[1]))
         W[...] = rng.uniform(-bound, bound, W.shape)
         b[...] = rng.uniform(-bound, bound, b.shape)
@@ -132,12 +134,13 @@ class Buffers:
     """Work arrays for the passes over at most ``n`` rows, so a training loop allocates nothing.
 
     ``A[l]`` holds the activations of hidden layer ``l + 1``, ``H[l]`` the same after dropout,
-    ``dZ[l]`` its delta (only with ``backward``). Without ``backward`` (a prediction), two
-    arrays take turns: layer ``l + 1`` overwrites layer ``l - 1``, which it no longer needs, so
-    memory does not grow with depth. ``Z`` holds the logits, stored column-major
-    (one output after the other): the softmax reduces over the outputs of each row, and NumPy
-    reduces over ``k`` rows of length ``n`` several times faster than over ``n`` rows of
-    length ``k``.
+    ``dZ[l]`` its delta (only with ``backward``); :meth:`inputs` its pre-activations, kept
+    for the backward pass of an activation whose derivative reads them (gelu, silu). Without
+    ``backward`` (a prediction), two arrays take turns: layer ``l + 1`` overwrites layer
+    ``l - 1``, which it no longer needs, so memory does not grow with depth. ``Z`` holds the
+    logits, stored column-major (one output after the other): the softmax reduces over the
+    outputs of each row, and NumPy reduces over ``k`` rows of length ``n`` several times
+    faster than over ``n`` rows of length ``k``.
     """
 
     def __init__(self, layout, n, dtype, dropout=False, backward=True):
@@ -152,6 +155,16 @@ class Buffers:
         self.H = [np.empty((n, h), dtype) for h in hidden] if dropout else None
         self.Z = np.empty((layout.n_outputs, n), dtype).T  # column-major (n, k)
         self._views = {}
+        self._inputs = {}
+        self._whole = self
+
+    def inputs(self, l):
+        """An (n, h) array for the pre-activations ``Z`` of hidden layer ``l + 1``, made on
+        first use: only a layer whose activation reads ``Z`` to differentiate needs it."""
+        whole = self._whole  # a part of rows() cuts the whole's arrays
+        if l not in whole._inputs:
+            whole._inputs[l] = np.empty_like(whole.A[l])
+        return whole._inputs[l][: self.n]
 
     def unpack(self, layout, array):
         """``layout.unpack(array)``, remembered for the arrays a loop passes at every step
@@ -175,35 +188,51 @@ class Buffers:
         part.H = None if self.H is None else [h[:m] for h in self.H]
         part.Z = self.Z[:m]
         part._views = self._views
+        part._whole = self._whole
         return part
 
 
-def forward(theta, layout, X, activation, buffers=None, dropout_masks=None):
+def forward(theta, layout, X, activation, buffers=None, dropout_masks=None, saved=False):
     """The logits ``Z_{L+1}`` (n, k), the input of every layer and every hidden activation.
 
     Returns ``Z, H, A`` with ``H = [X, H_1, ..., H_L]`` (layer ``l`` reads ``H[l - 1]``) and
-    ``A = [A_1, ..., A_L]``, ``A_l = f(Z_l)``. ``H_l`` is ``A_l`` itself, or ``A_l`` times its
-    dropout mask when ``dropout_masks`` (one (n, h_l) array per hidden layer) is given: the
-    inverted-dropout multipliers, 0 for a dropped unit and ``1 / (1 - p)`` for a kept one.
+    ``A = [A_1, ..., A_L]``, ``A_l = f_l(Z_l)``. ``H_l`` is ``A_l`` itself, or ``A_l`` times
+    its dropout mask when ``dropout_masks`` (one (n, h_l) array per hidden layer) is given:
+    the inverted-dropout multipliers, 0 for a dropped unit and ``1 / (1 - p)`` for a kept one.
+    ``activation`` names the activation of every hidden layer, or of each in turn (a sequence).
+
+    With ``saved=True`` it also returns ``S = [S_1, ..., S_L]``, what each activation's
+    derivatives read (``A_l``, or ``Z_l`` for gelu and silu): ``Z, H, A, S``.
     """
-    return _forward(*layout.unpack(theta), X, activation, buffers, dropout_masks)
+    Z, H, A, S = _forward(*layout.unpack(theta), X, activation, buffers, dropout_masks)
+    return (Z, H, A, S) if saved else (Z, H, A)
 
 
 def _forward(Ws, bs, X, activation, buffers, dropout_masks):
-    """:func:`forward` on the weights and biases already unpacked."""
-    f = ACTIVATIONS[activation].forward
+    """:func:`forward` on the weights and biases already unpacked; returns ``Z, H, A, S``."""
     L = len(Ws) - 1
-    H, A = [X], []
+    acts = layer_activations(activation, L)
+    # Z_l is kept where a backward pass will read it (no buffers: a one-off pass keeps all)
+    keep = buffers is None or buffers.dZ is not None
+    H, A, S = [X], [], []
     for l in range(L):
-        A_l = dense(H[l], Ws[l], bs[l], out=None if buffers is None else buffers.A[l])
-        A.append(f(A_l))  # A_l = f(Z_l), in place
+        act = acts[l]
+        if act.reads == "input" and keep:  # Z_l and A_l in two arrays
+            Z_l = dense(H[l], Ws[l], bs[l], out=None if buffers is None else buffers.inputs(l))
+            A_l = act.forward(Z_l, np.empty_like(Z_l) if buffers is None else buffers.A[l])
+            S.append(Z_l)
+        else:  # A_l = f(Z_l), in place
+            Z_l = dense(H[l], Ws[l], bs[l], out=None if buffers is None else buffers.A[l])
+            A_l = act.forward(Z_l, Z_l)
+            S.append(A_l)
+        A.append(A_l)
         if dropout_masks is None:
             H.append(A_l)
         else:
             out = None if buffers is None or buffers.H is None else buffers.H[l]
             H.append(np.multiply(A_l, dropout_masks[l], out=out))
     Z = dense(H[L], Ws[L], bs[L], out=None if buffers is None else buffers.Z)
-    return Z, H, A
+    return Z, H, A, S
 
 
 # --- loss and gradient ---------------------------------------------------------------------------
@@ -237,8 +266,8 @@ def loss_and_grad(
     X : ndarray or sparse matrix of shape (n, d)
     Y : ndarray of shape (n, k)
         Targets; for the classification heads 0/1 of any numeric dtype.
-    activation : str, a key of ``ACTIVATIONS``
-    head : str, a key of ``HEADS``
+    activation : str, a key of ``ACTIVATIONS``, or a sequence of them, one per hidden layer
+    head : str, a key of ``HEADS``, or a Head
     alpha : float
     sample_weight : ndarray of shape (n,) or None
         Non-negative, with a positive total.
@@ -268,12 +297,13 @@ def loss_and_grad(
     weight_sum = n if sample_weight is None else sample_weight.sum()
 
     # Forward pass, keeping each layer's input H_{l-1} and activation A_l for the backward pass.
-    Z, H, A = _forward(Ws, bs, X, activation, buffers, dropout_masks)
+    Z, H, A, S = _forward(Ws, bs, X, activation, buffers, dropout_masks)
 
     # Loss; Z now holds d loss_i / dZ = g(Z) - Y for each row.
-    row_loss = HEADS[head].loss_and_delta(Z, Y)  # (n,)
-    if row_curvature is not None:  # Z + Y is the output g(Z)
-        row_curvature[...] = HEADS[head].curvature_trace(Z + Y)
+    out = head_of(head)
+    row_loss = out.loss_and_delta(Z, Y)  # (n,)
+    if row_curvature is not None:  # Z + Y is the output g(Z) of a canonical pair
+        row_curvature[...] = out.curvature_trace(Z + Y, Z)
     dZ = Z  # (n, k)
     if sample_weight is None:
         data_loss = row_loss.sum()
@@ -288,7 +318,7 @@ def loss_and_grad(
     # dL/dW_l = H_{l-1}^T dZ_l and dL/db_l = sum over rows of dZ_l; the layer below gets
     # dL/dH_{l-1} = dZ_l W_l^T, then dL/dA_{l-1} = dL/dH_{l-1} * M_{l-1} (dropout mask) and
     # dL/dZ_{l-1} = dL/dA_{l-1} * f'(Z_{l-1}).  (dL/dX is never needed.)
-    backward = ACTIVATIONS[activation].backward
+    acts = layer_activations(activation, len(Ws) - 1)
     for l in range(len(Ws) - 1, -1, -1):
         if isinstance(H[l], np.ndarray):
             np.matmul(H[l].T, dZ, out=dWs[l])
@@ -300,7 +330,7 @@ def loss_and_grad(
         dH = np.matmul(dZ, Ws[l].T, out=buffers.dZ[l - 1])  # (n, h_l)
         if dropout_masks is not None:
             dH *= dropout_masks[l - 1]
-        dZ = backward(A[l - 1], dH)  # in place: dL/dZ_{l-1}
+        dZ = acts[l - 1].backward(S[l - 1], dH)  # in place: dL/dZ_{l-1}
 
     # L2 penalty on the weights (not the biases): d/dW [alpha/2 ||W||^2 / S] = alpha W / S.
     axpy(alpha / weight_sum, weights, grad[: layout.n_weights])

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.heads import HEADS, baseline_loss
+from ..core.heads import Head, baseline_loss
 from ..core.network import Buffers, forward
 from .full_batch import FullBatchObjective
 from .minibatch import MiniBatches, run_epoch
@@ -92,8 +92,8 @@ class Problem:
     Y: np.ndarray  # (n, k)
     sample_weight: np.ndarray | None
     layout: object
-    activation: str
-    head: str
+    activation: str | tuple  # one name, or one per hidden layer
+    head: Head
     alpha: float
 
     @property
@@ -104,7 +104,7 @@ class Problem:
     @property
     def report_scale(self):
         """The reported loss's data term over the trained one's (see :meth:`report`)."""
-        return HEADS[self.head].report_scale(self.layout.n_outputs)
+        return self.head.report_scale(self.layout.n_outputs)
 
     def report(self, loss, theta, weight_sum):
         """``loss`` (the penalized loss trained on, of ``theta`` over rows of total weight
@@ -124,7 +124,7 @@ class Problem:
         ``chunk_rows`` at a time."""
         n = self.X.shape[0]
         buffers = Buffers(self.layout, min(n, chunk_rows), theta.dtype, backward=False)
-        loss_and_delta = HEADS[self.head].loss_and_delta
+        loss_and_delta = self.head.loss_and_delta
         for start in range(0, n, chunk_rows):
             rows = slice(start, min(start + chunk_rows, n))
             part = buffers.rows(rows.stop - rows.start)

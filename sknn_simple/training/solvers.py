@@ -33,6 +33,7 @@ class StochasticSolver:
     stochastic: bool = True
     #: ``early_stopping=True`` holds out ``validation_fraction`` of the data.
     holds_out: bool = True
+    uses_curvature: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class FullBatchSolver:
     #: lbfgs ignores early stopping; a validation set given to ``fit`` is watched anyway).
     holds_out: bool = True
     stochastic: bool = False
+    #: Whether it steps by the loss's curvature (a loss without any cannot be minimized by it).
+    uses_curvature: bool = False
 
 
 def _bind_sgd(state, params):
@@ -74,7 +77,7 @@ SOLVERS = {
     "sgd": StochasticSolver(n_arrays=1, bind=_bind_sgd),
     "adam": StochasticSolver(n_arrays=2, bind=_bind_adam, follows_schedule=False),
     "lbfgs": FullBatchSolver(run=minimize_lbfgs, holds_out=False),
-    "newton-cg": FullBatchSolver(run=minimize_newton),
+    "newton-cg": FullBatchSolver(run=minimize_newton, uses_curvature=True),
 }
 
 
