@@ -14,6 +14,15 @@ are tested in ``test_training_control.py``. ``SimpleMLPRegressor(loss="poisson")
 the checks draw negative targets for multi-output regression, which the Poisson deviance
 refuses, and judge every regressor by R² on data that are not counts (it is tested against
 MLPRegressor's own Poisson loss in ``test_regressor.py``).
+
+A limit of the sample-weight checks with ``solver="newton-cg"``: they hold when the weighted
+and the repeated fit stop at the same point, and on their 15-row problem, which the network
+separates, the loss keeps falling towards 0 with ever larger weights, so two runs that differ
+by one rounding stop apart. ReLU passes by stopping early (9 iterations, loss 0.95, dead
+units); with ``tol=1e-10`` it differs by 0.004 in probability too, ``"leaky_relu"`` by 0.001 and
+``"gelu"`` alone by 0.06. The mixed configuration below (``("gelu", "tanh")``) converges to one
+point and passes; the activations themselves are checked against finite differences in
+``test_network.py``.
 """
 
 import pytest
@@ -45,13 +54,13 @@ CONFIGURATIONS = [
     SimpleMLPRegressor(hidden_layer_sizes=(20, 10), solver="newton-cg", max_iter=50),
     SimpleMLPRegressor(**EARLY_STOPPING, learning_rate_init=0.01),
     # this package's additions, with every solver that can train them: one activation per
-    # hidden layer (one reading its output, one its input), the Huber loss, the pinball loss
+    # hidden layer (one reading its input, one its output), the Huber loss, the pinball loss
     # (not with newton-cg, which refuses a loss without curvature)
     *(
-        SimpleMLPClassifier((20, 10), activation=("gelu", "leaky_relu"), solver=solver)
+        SimpleMLPClassifier((20, 10), activation=("gelu", "tanh"), solver=solver)
         for solver in ("adam", "sgd", "lbfgs", "newton-cg")
     ),
-    SimpleMLPRegressor((20, 10), activation=("elu", "silu"), solver="lbfgs"),
+    SimpleMLPRegressor(hidden_layer_sizes=(20, 10), activation=("elu", "silu"), solver="lbfgs"),
     *(SimpleMLPRegressor(loss="huber", solver=solver) for solver in ("adam", "sgd", "lbfgs")),
     SimpleMLPRegressor(loss="huber", solver="newton-cg", max_iter=50),
     *(SimpleMLPRegressor(loss="quantile", solver=solver) for solver in ("adam", "sgd", "lbfgs")),

@@ -43,7 +43,7 @@ INTENTIONALLY_DIFFERENT = {
 #: regressor's choice of loss.
 ONLY_IN = {
     SimpleMLPClassifier: {"class_weight", "classes_"},
-    SimpleMLPRegressor: {"loss"},
+    SimpleMLPRegressor: {"loss", "huber_epsilon", "quantile"},
 }
 
 

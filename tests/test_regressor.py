@@ -171,13 +171,16 @@ def test_sample_weight_matches_mlpregressor(diabetes):
 
 def test_parameter_names_and_defaults_follow_mlpregressor():
     """MLPRegressor's parameters, in its order, with its defaults; then the classifier's
-    extras but class_weight. (scikit-learn 1.6 has no loss parameter: squared_error there.)"""
+    extras but class_weight, then the parameters of the added losses. (scikit-learn 1.6 has no
+    loss parameter: squared_error there.)"""
     ours = inspect.signature(SimpleMLPRegressor).parameters
     theirs = dict(inspect.signature(MLPRegressor).parameters)
     if "loss" not in theirs:
         theirs = {"loss": ours["loss"], **theirs}
     extras = ["dropout", "scoring", "validation_split", "curvature", "curvature_fraction"]
-    assert list(ours) == [*theirs, *extras]
+    losses = ["huber_epsilon", "quantile"]  # the regressor's own: its added losses' parameters
+    assert list(ours) == [*theirs, *extras, *losses]
+    assert ours["huber_epsilon"].default == 1.35 and ours["quantile"].default == 0.5
     classifier = inspect.signature(SimpleMLPClassifier).parameters
     for name in extras:
         if name != "scoring":  # MLPRegressor's R², MLPClassifier's accuracy

@@ -227,7 +227,9 @@ def _plain(value):
 
 def _architecture(net):
     """``64 inputs -> 64 relu -> 32 relu -> 10 softmax outputs``, from the fitted weights."""
-    hidden = [f"{W.shape[1]} {net.activation}" for W in net.coefs_[:-1]]
+    layers = net.coefs_[:-1]
+    names = [net.activation] * len(layers) if isinstance(net.activation, str) else net.activation
+    hidden = [f"{W.shape[1]} {name}" for W, name in zip(layers, names, strict=True)]
     return " -> ".join(
         [f"{net.n_features_in_} inputs", *hidden, f"{net.n_outputs_} {net.out_activation_} outputs"]
     )

@@ -16,7 +16,7 @@ Z = np.linspace(-5, 5, 401)  # includes z = 0
 def curves(name):
     """(f(z), f'(z)) on Z; f' is computed from a = f(z), as in the package."""
     activation = ACTIVATIONS[name]
-    a = activation.forward(Z.copy())
+    a = activation.forward(Z.copy(), np.empty_like(Z))
     return a, activation.derivative(a)
 
 
