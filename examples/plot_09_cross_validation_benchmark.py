@@ -48,20 +48,21 @@ with warnings.catch_warnings(), threadpool_limits(limits=1):
             print(f"{data_name:14s} {model_name:20s} {scores.mean():.3f} +/- {scores.std():.3f}")
 
 # %%
-fig, ax = plt.subplots(figsize=(8, 3.5))
+fig, ax = plt.subplots(figsize=(7, 4))
 width = 0.25
 for k, model_name in enumerate(models):
     means = [results[d, model_name].mean() for d in datasets]
     stds = [results[d, model_name].std() for d in datasets]
-    ax.bar(np.arange(len(datasets)) + (k - 1) * width, means, width, yerr=stds, label=model_name)
+    where = np.arange(len(datasets)) + (k - 1) * width
+    ax.bar(where, means, width, yerr=stds, label=model_name)
 ax.set(
     xticks=range(len(datasets)),
     xticklabels=list(datasets),
     ylim=(0.85, 1.0),
     ylabel="accuracy (3-fold)",
 )
-ax.legend(loc="lower right")
-fig.tight_layout()
+fig.legend(loc="lower center", ncol=3)  # below the axes: inside, it covered the digits bars
+fig.tight_layout(rect=(0, 0.08, 1, 1))
 plt.show()
 
 # %%

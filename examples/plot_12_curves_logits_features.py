@@ -16,8 +16,8 @@ Three things scikit-learn's MLPClassifier does not give, on one digits network:
 # %%
 # Training curves
 # ---------------
-# Adam with early stopping (left), and SGD whose ``"adaptive"`` schedule divides the learning
-# rate by 5 after each plateau of the training loss (right; the dotted lines).
+# Adam with early stopping (top), and SGD whose ``"adaptive"`` schedule divides the learning
+# rate by 5 after each plateau of the training loss (bottom; the dotted lines).
 import warnings
 
 import matplotlib.pyplot as plt
@@ -54,9 +54,17 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     sgd.fit(X_train, y_train)
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-TrainingCurveDisplay.from_estimator(adam, ax=left, name="Adam, early stopping")
-TrainingCurveDisplay.from_estimator(sgd, ax=right, name="SGD, adaptive rate")
+# One panel above the other (side by side, the page would shrink them to unreadable text), each
+# legend moved below its panel, clear of the curves and of the vertical lines.
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 8.4))
+for ax, model, name in [(top, adam, "Adam, early stopping"), (bottom, sgd, "SGD, adaptive rate")]:
+    display = TrainingCurveDisplay.from_estimator(model, ax=ax, name=name)
+    handles = display.ax_.get_legend_handles_labels()[0]
+    if display.score_ax_ is not None:
+        handles += display.score_ax_.get_legend_handles_labels()[0]
+    (display.score_ax_ or ax).legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2
+    )
 fig.tight_layout()
 
 # %%
