@@ -19,10 +19,13 @@ from sklearn.preprocessing import StandardScaler
 from sknn_simple import SimpleMLPClassifier
 
 X, y = load_digits(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, test_size=0.2, random_state=42
+)
 
 model = make_pipeline(
-    StandardScaler(), SimpleMLPClassifier(hidden_layer_sizes=(100,), random_state=0)
+    StandardScaler(),
+    SimpleMLPClassifier(hidden_layer_sizes=(100,), random_state=0),
 )
 model.fit(X_train, y_train)
 print(f"test accuracy: {model.score(X_test, y_test):.3f}")
@@ -32,11 +35,14 @@ print(f"test accuracy: {model.score(X_test, y_test):.3f}")
 # layer (two here: ``hidden_layer_sizes=(64, 32)`` would give three). ``loss_curve_`` holds the
 # training loss (cross-entropy plus the L2 penalty) after each epoch.
 net = model[-1]
-print(f"{net.n_iter_} epochs; W1 has shape {net.coefs_[0].shape}, W2 {net.coefs_[1].shape}")
+W1, W2 = net.coefs_
+print(f"{net.n_iter_} epochs; W1 has shape {W1.shape}, W2 {W2.shape}")
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.plot(range(1, net.n_iter_ + 1), net.loss_curve_)
-ax.set(xlabel="epoch", ylabel="training loss", yscale="log", title="Adam on digits")
+ax.set(
+    xlabel="epoch", ylabel="training loss", yscale="log", title="Adam on digits"
+)
 fig.tight_layout()
 plt.show()
 

@@ -40,7 +40,9 @@ for _ in range(epochs):
     Z1 = X @ W1 + b1  # (n, h)
     A1 = np.maximum(Z1, 0)  # ReLU
     Z2 = A1 @ W2 + b2  # (n, 1)  the logit
-    losses.append(np.mean(np.logaddexp(0, Z2) - Y * Z2))  # cross-entropy, from the logit
+    losses.append(
+        np.mean(np.logaddexp(0, Z2) - Y * Z2)
+    )  # cross-entropy, from the logit
     dZ2 = (sigmoid(Z2) - Y) / n  # P - Y, over n
     dZ1 = (dZ2 @ W2.T) * (Z1 > 0)  # back through W2 and ReLU's slope
     W2 -= learning_rate * (A1.T @ dZ2)
@@ -54,7 +56,8 @@ def predict_proba(X):
 
 
 accuracy = np.mean((predict_proba(X) > 0.5) == y)
-print(f"loss {losses[0]:.3f} -> {losses[-1]:.3f}, training accuracy {accuracy:.3f}")
+first, last = losses[0], losses[-1]
+print(f"loss {first:.3f} -> {last:.3f}, training accuracy {accuracy:.3f}")
 
 # %%
 # The same training in the package
@@ -80,7 +83,9 @@ model = SimpleMLPClassifier(
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     model.fit(X, y)
-gap = max(np.abs(a - b).max() for a, b in zip([W1, W2], model.coefs_, strict=True))
+gap = max(
+    np.abs(a - b).max() for a, b in zip([W1, W2], model.coefs_, strict=True)
+)
 print(f"largest difference from the loop's weights: {gap:.1e}")
 
 # %%
@@ -89,7 +94,9 @@ print(f"largest difference from the loop's weights: {gap:.1e}")
 # Left: each hidden unit's line ``z = 0`` (the unit is off on the side its arrow points away
 # from) and the network's boundary, where the probability is 0.5. Right: the boundaries of the
 # loop and of ``SimpleMLPClassifier`` on top of each other.
-grid = np.stack(np.meshgrid(np.linspace(-2, 3, 300), np.linspace(-1.5, 2, 300)), axis=-1)
+grid = np.stack(
+    np.meshgrid(np.linspace(-2, 3, 300), np.linspace(-1.5, 2, 300)), axis=-1
+)
 points = grid.reshape(-1, 2)
 ours = predict_proba(points).reshape(grid.shape[:2])
 package = model.predict_proba(points)[:, 1].reshape(grid.shape[:2])
@@ -103,17 +110,44 @@ centre = X.mean(axis=0)
 for j in range(h):
     w, b = W1[:, j], b1[j]
     colour = f"C{j + 2}"
-    units.plot(xs, -(w[0] * xs + b) / w[1], "--", color=colour, label=f"hidden unit {j + 1}")
-    foot = centre - (w @ centre + b) * w / (w @ w)  # the line's point nearest the data's centre
+    units.plot(
+        xs,
+        -(w[0] * xs + b) / w[1],
+        "--",
+        color=colour,
+        label=f"hidden unit {j + 1}",
+    )
+    foot = centre - (w @ centre + b) * w / (
+        w @ w
+    )  # the line's point nearest the data's centre
     arrow = {"arrowstyle": "->", "color": colour, "lw": 2}
-    units.annotate("", foot + 0.4 * w / np.linalg.norm(w), foot, arrowprops=arrow)
-units.contour(grid[..., 0], grid[..., 1], ours, levels=[0.5], colors="k", linewidths=2)
-units.set_title("five ReLU units (arrows: their active side)\nand the boundary they make")
+    units.annotate(
+        "", foot + 0.4 * w / np.linalg.norm(w), foot, arrowprops=arrow
+    )
+units.contour(
+    grid[..., 0], grid[..., 1], ours, levels=[0.5], colors="k", linewidths=2
+)
+units.set_title(
+    "five ReLU units (arrows: their active side)\nand the boundary they make"
+)
 units.legend(fontsize=9, loc="lower left")
-same.contourf(grid[..., 0], grid[..., 1], package, levels=20, cmap="RdBu", alpha=0.4)
-same.contour(grid[..., 0], grid[..., 1], ours, levels=[0.5], colors="k", linewidths=3)
-same.contour(grid[..., 0], grid[..., 1], package, levels=[0.5], colors="yellow", linewidths=1.2)
-same.set_title("the loop (black) and SimpleMLPClassifier (yellow):\nthe same boundary")
+same.contourf(
+    grid[..., 0], grid[..., 1], package, levels=20, cmap="RdBu", alpha=0.4
+)
+same.contour(
+    grid[..., 0], grid[..., 1], ours, levels=[0.5], colors="k", linewidths=3
+)
+same.contour(
+    grid[..., 0],
+    grid[..., 1],
+    package,
+    levels=[0.5],
+    colors="yellow",
+    linewidths=1.2,
+)
+same.set_title(
+    "the loop (black) and SimpleMLPClassifier (yellow):\nthe same boundary"
+)
 fig.tight_layout()
 plt.show()
 

@@ -17,14 +17,23 @@ from sklearn.model_selection import train_test_split
 from sknn_simple import SimpleMLPClassifier
 
 X, y = make_moons(n_samples=300, noise=0.25, random_state=0)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=0)
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, test_size=0.5, random_state=0
+)
 
 fig, axes = plt.subplots(2, 2, figsize=(7, 6.6), sharex=True, sharey=True)
 models = {}
-for ax, activation in zip(axes.ravel(), ["identity", "relu", "sigmoid", "tanh"], strict=True):
-    # max_iter=1000: L-BFGS needs up to about 300 iterations here (tanh) to converge
+for ax, activation in zip(
+    axes.ravel(), ["identity", "relu", "sigmoid", "tanh"], strict=True
+):
+    # max_iter=1000: L-BFGS needs up to about 300 iterations here (tanh) to
+    # converge
     model = SimpleMLPClassifier(
-        (20,), activation=activation, solver="lbfgs", max_iter=1000, random_state=0
+        (20,),
+        activation=activation,
+        solver="lbfgs",
+        max_iter=1000,
+        random_state=0,
     )
     models[activation] = model.fit(X_train, y_train)
     DecisionBoundaryDisplay.from_estimator(
@@ -36,7 +45,14 @@ for ax, activation in zip(axes.ravel(), ["identity", "relu", "sigmoid", "tanh"],
         alpha=0.6,
         grid_resolution=100,
     )
-    ax.scatter(X_train[:, 0], X_train[:, 1], c=y_train, cmap="RdBu", edgecolor="k", s=12)
+    ax.scatter(
+        X_train[:, 0],
+        X_train[:, 1],
+        c=y_train,
+        cmap="RdBu",
+        edgecolor="k",
+        s=12,
+    )
     ax.set_title(
         f"{activation}\ntraining {model.score(X_train, y_train):.2f}, "
         f"test {model.score(X_test, y_test):.2f}"
@@ -62,9 +78,16 @@ plt.show()
 for activation in ["sigmoid", "tanh"]:
     for alpha in [1e-4, 1.0]:
         model = SimpleMLPClassifier(
-            (20,), activation=activation, solver="lbfgs", alpha=alpha, max_iter=1000, random_state=0
+            (20,),
+            activation=activation,
+            solver="lbfgs",
+            alpha=alpha,
+            max_iter=1000,
+            random_state=0,
         ).fit(X_train, y_train)
+        on_train = model.score(X_train, y_train)
+        on_test = model.score(X_test, y_test)
         print(
-            f"{activation:8s} alpha={alpha:<6g} training {model.score(X_train, y_train):.2f}, "
-            f"test {model.score(X_test, y_test):.2f}"
+            f"{activation:8s} alpha={alpha:<6g} "
+            f"training {on_train:.2f}, test {on_test:.2f}"
         )

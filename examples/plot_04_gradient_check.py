@@ -28,13 +28,21 @@ for hidden in [(), (5,), (5, 4), (5, 4, 3)]:
     def loss(t, layout=layout):
         return loss_and_grad(t, layout, X, Y, "tanh", "softmax", alpha=0.1)[0]
 
-    _, analytic = loss_and_grad(theta, layout, X, Y, "tanh", "softmax", alpha=0.1)
+    _, analytic = loss_and_grad(
+        theta, layout, X, Y, "tanh", "softmax", alpha=0.1
+    )
     eps = 1e-6
     numeric = np.array(
-        [(loss(theta + eps * e) - loss(theta - eps * e)) / (2 * eps) for e in np.eye(theta.size)]
+        [
+            (loss(theta + eps * e) - loss(theta - eps * e)) / (2 * eps)
+            for e in np.eye(theta.size)
+        ]
     )
     error = np.linalg.norm(analytic - numeric) / np.linalg.norm(analytic)
-    print(f"hidden_layer_sizes={hidden}: {theta.size} parameters, relative error {error:.1e}")
+    print(
+        f"hidden_layer_sizes={hidden}: {theta.size} parameters, "
+        f"relative error {error:.1e}"
+    )
     results[hidden] = numeric, analytic, error
 
 # %%

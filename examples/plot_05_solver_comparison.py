@@ -23,7 +23,9 @@ X, y = load_digits(return_X_y=True)
 X = StandardScaler().fit_transform(X)
 
 solvers = {
-    "gradient descent": dict(solver="sgd", momentum=0.0, batch_size="full", learning_rate_init=0.5),
+    "gradient descent": dict(
+        solver="sgd", momentum=0.0, batch_size="full", learning_rate_init=0.5
+    ),
     "SGD + momentum": dict(solver="sgd", learning_rate_init=0.05),
     "Adam": dict(solver="adam", learning_rate_init=0.01),
     "L-BFGS": dict(solver="lbfgs"),
@@ -31,14 +33,18 @@ solvers = {
 }
 histories = {}
 for name, settings in solvers.items():
-    model = SimpleMLPClassifier((50,), max_iter=60, tol=0.0, random_state=0, **settings)
-    # tol=0 and max_iter=60: the same fixed budget for every solver, so each fit stops on
-    # max_iter by design, and its ConvergenceWarning is expected here.
+    model = SimpleMLPClassifier(
+        (50,), max_iter=60, tol=0.0, random_state=0, **settings
+    )
+    # tol=0 and max_iter=60: the same fixed budget for every solver, so each fit
+    # stops on max_iter by design, and its ConvergenceWarning is expected here.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
     histories[name] = model.history_
-    print(f"{name:17s} n_iter_={model.n_iter_:3d}, final loss {model.loss_:.2e}")
+    print(
+        f"{name:17s} n_iter_={model.n_iter_:3d}, final loss {model.loss_:.2e}"
+    )
 
 # %%
 fig, (by_epoch, by_time) = plt.subplots(2, 1, figsize=(6.4, 7.0), sharey=True)
@@ -53,7 +59,12 @@ by_epoch.set(
 )
 by_time.set(xlabel="seconds (log scale)", ylabel="training loss", xscale="log")
 # Below the axes: inside, the legend would cover the curves' steep start.
-fig.legend(*by_epoch.get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=9)
+fig.legend(
+    *by_epoch.get_legend_handles_labels(),
+    loc="lower center",
+    ncol=3,
+    fontsize=9,
+)
 fig.tight_layout(rect=(0, 0.07, 1, 1))
 plt.show()
 

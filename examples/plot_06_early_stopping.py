@@ -24,7 +24,9 @@ from sklearn.preprocessing import StandardScaler
 from sknn_simple import SimpleMLPClassifier
 
 X, y = load_digits(return_X_y=True)
-X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.25, random_state=0)
+X_train, X_val, y_train, y_val = train_test_split(
+    X, y, test_size=0.25, random_state=0
+)
 scaler = StandardScaler().fit(X_train)
 X_train, X_val = scaler.transform(X_train), scaler.transform(X_val)
 
@@ -44,12 +46,14 @@ for scoring in ["loss", "accuracy"]:
         best = history["validation_loss"].idxmin()
     else:
         best = history["validation_score"].idxmax()
-    histories[scoring], kept[scoring], stopped[scoring] = history, best + 1, model.n_iter_
-    models[scoring] = model
+    histories[scoring], models[scoring] = history, model
+    kept[scoring], stopped[scoring] = best + 1, model.n_iter_
+    at_best = history.loc[best]
     print(
-        f"scoring={scoring!r:11s} stopped after {model.n_iter_:2d} epochs and kept epoch "
-        f"{best + 1:2d}: validation loss {history['validation_loss'][best]:.3f}, "
-        f"accuracy {history['validation_score'][best]:.3f}"
+        f"scoring={scoring!r}: stopped after {model.n_iter_} epochs, "
+        f"kept epoch {best + 1}\n"
+        f"  validation loss {at_best['validation_loss']:.3f}, "
+        f"accuracy {at_best['validation_score']:.3f}"
     )
 
 # %%
@@ -58,20 +62,43 @@ for scoring in ["loss", "accuracy"]:
 # where the grey band begins, the accuracy run where it ends.
 history = histories["accuracy"]
 fig, (losses, accuracy) = plt.subplots(2, 1, figsize=(6.4, 7.0), sharex=True)
-losses.plot(history["epoch"], history["loss"], label="training loss (epoch mean, with penalty)")
-losses.plot(history["epoch"], history["validation_loss"], label="validation loss (epoch end)")
+losses.plot(
+    history["epoch"],
+    history["loss"],
+    label="training loss (epoch mean, with penalty)",
+)
+losses.plot(
+    history["epoch"],
+    history["validation_loss"],
+    label="validation loss (epoch end)",
+)
 accuracy.plot(
-    history["epoch"], history["validation_score"], color="C2", label="validation accuracy"
+    history["epoch"],
+    history["validation_score"],
+    color="C2",
+    label="validation accuracy",
 )
 for ax in (losses, accuracy):
-    ax.axvline(kept["loss"], color="grey", ls="--", label='kept with scoring="loss"')
-    ax.axvline(kept["accuracy"], color="C3", ls=":", label='kept with scoring="accuracy"')
+    ax.axvline(
+        kept["loss"], color="grey", ls="--", label='kept with scoring="loss"'
+    )
+    ax.axvline(
+        kept["accuracy"],
+        color="C3",
+        ls=":",
+        label='kept with scoring="accuracy"',
+    )
     ax.axvspan(
-        stopped["loss"], stopped["accuracy"], color="0.93", zorder=0, label='"loss" run stopped'
+        stopped["loss"],
+        stopped["accuracy"],
+        color="0.93",
+        zorder=0,
+        label='"loss" run stopped',
     )
 losses.set(yscale="log", ylabel="loss")
 accuracy.set(xlabel="epoch", ylabel="validation accuracy")
-# One legend below both panels: inside, it would hide the curves or the vertical lines.
+# One legend below both panels: inside, it would hide the curves or the vertical
+# lines.
 handles, labels = losses.get_legend_handles_labels()
 handles.insert(2, accuracy.get_lines()[0])
 labels.insert(2, "validation accuracy")
@@ -87,13 +114,20 @@ plt.show()
 # epoch, without penalty. Measured the validation way, at the end of epoch 1, the training set's
 # loss is below the validation loss, as it should be. (One epoch is the budget here, on
 # purpose, so its ConvergenceWarning is silenced.)
-one_epoch = SimpleMLPClassifier((200,), learning_rate_init=0.01, max_iter=1, random_state=0)
+one_epoch = SimpleMLPClassifier(
+    (200,), learning_rate_init=0.01, max_iter=1, random_state=0
+)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     one_epoch.fit(X_train, y_train)
+recorded = one_epoch.loss_curve_[0]
+above = histories["accuracy"]["loss"][0]
 print(
-    f"epoch 1: training loss as recorded {one_epoch.loss_curve_[0]:.3f} (the run above: "
-    f"{histories['accuracy']['loss'][0]:.3f}); measured at the epoch's end without penalty: "
+    f"epoch 1: training loss as recorded {recorded:.3f} "
+    f"(the run above: {above:.3f})"
+)
+print(
+    "at the epoch's end, without penalty: "
     f"training {log_loss(y_train, one_epoch.predict_proba(X_train)):.3f}, "
     f"validation {log_loss(y_val, one_epoch.predict_proba(X_val)):.3f}"
 )

@@ -20,21 +20,32 @@ from sklearn.preprocessing import StandardScaler
 from sknn_simple import SimpleMLPClassifier
 
 X, y = load_digits(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, test_size=0.2, random_state=42
+)
 
-# L-BFGS converges within its default max_iter=200 for each of these penalties, so no fit warns
-# (with alpha=10 it needs several times as many iterations).
+# L-BFGS converges within its default max_iter=200 for each of these penalties,
+# so no fit warns (with alpha=10 it needs several times as many iterations).
 sizes, alphas = [(50,), (100,), (50, 50)], [1e-4, 1e-2, 1.0]
-pipe = make_pipeline(StandardScaler(), SimpleMLPClassifier(solver="lbfgs", random_state=0))
+pipe = make_pipeline(
+    StandardScaler(), SimpleMLPClassifier(solver="lbfgs", random_state=0)
+)
 search = GridSearchCV(
     pipe,
-    {"simplemlpclassifier__hidden_layer_sizes": sizes, "simplemlpclassifier__alpha": alphas},
+    {
+        "simplemlpclassifier__hidden_layer_sizes": sizes,
+        "simplemlpclassifier__alpha": alphas,
+    },
     cv=3,
 )
 search.fit(X_train, y_train)
-print("best:", search.best_params_, f"test accuracy {search.score(X_test, y_test):.3f}")
+for name, value in search.best_params_.items():
+    print(f"best {name.removeprefix('simplemlpclassifier__')}: {value}")
+print(f"test accuracy {search.score(X_test, y_test):.3f}")
 best = search.best_estimator_[-1]
-print("its layers:", [W.shape for W in best.coefs_], "n_layers_ =", best.n_layers_)
+print(
+    "its layers:", [W.shape for W in best.coefs_], "n_layers_ =", best.n_layers_
+)
 
 # %%
 # ``cv_results_`` lists the candidates with the last parameter (in alphabetical order,

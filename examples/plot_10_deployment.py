@@ -9,6 +9,7 @@ onnxruntime: every copy must predict the same.
 # %%
 import os
 import tempfile
+import textwrap
 
 import numpy as np
 import onnxruntime as ort
@@ -22,7 +23,9 @@ import sknn_simple.onnx  # noqa: F401  (registers the ONNX converter)
 
 X, y = load_digits(return_X_y=True)
 X = X.astype(np.float32)
-model = make_pipeline(StandardScaler(), sknn_simple.SimpleMLPClassifier(random_state=0))
+model = make_pipeline(
+    StandardScaler(), sknn_simple.SimpleMLPClassifier(random_state=0)
+)
 model.fit(X, y)
 
 # %%
@@ -40,9 +43,12 @@ print(
 # %%
 # ONNX: the whole pipeline, scaler included, as one graph.
 onx = to_onnx(model, X[:1], options={"zipmap": False})
-session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+session = ort.InferenceSession(
+    onx.SerializeToString(), providers=["CPUExecutionProvider"]
+)
 labels, probabilities = session.run(None, {session.get_inputs()[0].name: X})
-print("ONNX nodes:", [node.op_type for node in onx.graph.node])
+nodes = ", ".join(node.op_type for node in onx.graph.node)
+print(textwrap.fill(f"ONNX nodes: {nodes}", width=72, subsequent_indent="  "))
 print(
     "same labels:",
     np.array_equal(labels, model.predict(X)),

@@ -12,6 +12,7 @@ on its own scale.
 # %%
 # Inputs and target, both standardized. ``TransformedTargetRegressor`` scales ``y`` for
 # training and scales the predictions back, so the model predicts in the target's units.
+import textwrap
 import time
 import warnings
 
@@ -29,10 +30,14 @@ from sklearn.preprocessing import StandardScaler
 from sknn_simple import SimpleMLPRegressor
 
 X, y = load_diabetes(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, test_size=0.2, random_state=42
+)
 print(f"target: {y.min():.0f} to {y.max():.0f}, mean {y.mean():.1f}")
 
-settings = dict(hidden_layer_sizes=(32,), alpha=1.0, max_iter=300, random_state=0)
+settings = dict(
+    hidden_layer_sizes=(32,), alpha=1.0, max_iter=300, random_state=0
+)
 
 
 def scaled(regressor):
@@ -43,13 +48,16 @@ def scaled(regressor):
 
 model = scaled(SimpleMLPRegressor(**settings))
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore", ConvergenceWarning)  # 300 epochs, on purpose
+    warnings.simplefilter(
+        "ignore", ConvergenceWarning
+    )  # 300 epochs, on purpose
     model.fit(X_train, y_train)
 predicted = model.predict(X_test)
+mean_only = mean_absolute_error(y_test, np.full_like(y_test, y_train.mean()))
 print(
     f"test R² {model.score(X_test, y_test):.3f}, mean absolute error "
-    f"{mean_absolute_error(y_test, predicted):.1f} (predicting the training mean: "
-    f"{mean_absolute_error(y_test, np.full_like(y_test, y_train.mean())):.1f})"
+    f"{mean_absolute_error(y_test, predicted):.1f}\n"
+    f"(predicting the training mean: {mean_only:.1f})"
 )
 
 # %%
@@ -57,7 +65,10 @@ print(
 # shuffles and Adam steps, so the same predictions up to rounding, in less time.
 reference = scaled(MLPRegressor(**settings))
 seconds = {}
-for name, candidate in [("SimpleMLPRegressor", model), ("MLPRegressor", reference)]:
+for name, candidate in [
+    ("SimpleMLPRegressor", model),
+    ("MLPRegressor", reference),
+]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         start = time.perf_counter()
@@ -76,7 +87,12 @@ left.scatter(y_test, predicted, s=12)
 left.plot([25, 346], [25, 346], color="gray", lw=1)
 left.set(xlabel="true progression", ylabel="predicted", title="test set")
 right.plot(range(1, net.n_iter_ + 1), net.loss_curve_)
-right.set(xlabel="epoch", ylabel="training loss", yscale="log", title="Adam, standardized y")
+right.set(
+    xlabel="epoch",
+    ylabel="training loss",
+    yscale="log",
+    title="Adam, standardized y",
+)
 fig.tight_layout()
 plt.show()
 
@@ -90,4 +106,4 @@ with warnings.catch_warnings(record=True) as caught:
     unscaled.fit(X_train, y_train)
 print(f"test R² without scaling y: {unscaled.score(X_test, y_test):.3f}")
 for warning in caught:
-    print("warning:", warning.message)
+    print(textwrap.fill(f"warning: {warning.message}", 72))

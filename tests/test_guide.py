@@ -242,3 +242,51 @@ def test_approx_examples_allow_decimals_near_the_written_ones_and_nothing_else(p
     assert (not failures) == passes
     _, failures = guide_examples.run_examples(example.replace("  # doctest: +APPROX", ""), "exact")
     assert bool(failures) == (printed + "\n" != written)  # unmarked: the written output only
+
+
+# --- the shape of the pages ----------------------------------------------------------------------
+
+
+def test_no_part_is_longer_than_350_lines():
+    """Issue 26: a part a learner reads in one sitting (part 4 was 728 lines before the split)."""
+    lengths = {page.name: len(page.read_text().splitlines()) for page in GUIDE.glob("*.rst")}
+    assert len(lengths) >= 11  # the index and ten parts
+    assert {name: n for name, n in lengths.items() if n > 350} == {}
+
+
+def _example_lines(text):
+    """(indent of the example, line as shown) for each line of every ``>>>`` example.
+
+    An example runs from its first ``>>>`` line to the next blank line; the build strips the
+    ``# doctest:`` flags before showing it (Sphinx's trim_doctest_flags)."""
+    lines = text.splitlines()
+    shown, i = [], 0
+    while i < len(lines):
+        if not lines[i].lstrip().startswith(">>>"):
+            i += 1
+            continue
+        indent = len(lines[i]) - len(lines[i].lstrip())
+        while i < len(lines) and lines[i].strip():
+            line = re.sub(r"\s*# doctest: \+\w+$", "", lines[i])
+            shown.append((indent, line[indent:]))
+            i += 1
+    return shown
+
+
+def test_example_lines_fit_the_page_without_scrolling():
+    """At 1400 px, Chromium shows 81 characters of code on the page, 74 in a box or an answer
+    (measured on the built pages: 84 and 75 characters scrolled sideways, issue 26)."""
+    too_long = []
+    for page in sorted(GUIDE.glob("*.rst")):
+        shown = _example_lines(page.read_text())
+        assert shown or page.name == "index.rst", page
+        too_long += [
+            (page.name, line) for indent, line in shown if len(line) > (80 if indent == 0 else 72)
+        ]
+    assert too_long == []
+    assert _example_lines(">>> x = 1  # doctest: +APPROX\n1\n\ntext\n   >>> y\n   2\n") == [
+        (0, ">>> x = 1"),
+        (0, "1"),
+        (3, ">>> y"),
+        (3, "2"),
+    ]

@@ -55,10 +55,11 @@ def draw():
     slope.plot(z, p - 1)
     slope.plot(z, (p - 1) * p * (1 - p))
     slope.set(title="its derivative $d\\ell / dz$", xlabel="logit $z$")
-    slope.annotate(
+    slope.annotate(  # between the two curves, where neither crosses the text
         "confidently\nwrong: almost\nno gradient",
         (-5, -0.01),
-        (-5.5, -0.75),
+        (-5.7, -0.24),
+        va="top",
         arrowprops={"arrowstyle": "->"},
     )
     for name, gradient in GRADIENTS.items():
