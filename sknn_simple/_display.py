@@ -173,7 +173,8 @@ class TrainingCurveDisplay:
         handles = [*ax.get_legend_handles_labels()[0]]
         if score_ax is not None:
             handles += score_ax.get_legend_handles_labels()[0]
-        (score_ax or ax).legend(handles=handles, loc="center right")  # above both curves
+        # where it covers the fewest points of the curves and the epoch markers
+        (score_ax or ax).legend(handles=handles, loc="best", framealpha=0.9)
         if name:
             ax.set_title(f"Training curves of {name}")
         self.ax_, self.score_ax_, self.figure_, self.lines_ = ax, score_ax, ax.figure, lines
