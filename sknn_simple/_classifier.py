@@ -205,7 +205,9 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         :func:`sklearn.metrics.get_scorer_names` (``"roc_auc"``, ``"f1"``, ...) or a callable
         ``scorer(estimator, X, y)`` is called on the validation set after each epoch, as
         ``HistGradientBoostingClassifier`` does: ``validation_scores_`` records it, and the
-        best epoch is the one of its highest value.
+        best epoch is the one of its highest value. With ``"loss"``, ``validation_scores_``
+        records the negative validation loss, as HistGradientBoosting's ``validation_score_``
+        does.
 
     validation_split : {"random", "grouped"}, default="random"
         How early stopping holds out ``validation_fraction`` of the training data.
@@ -269,15 +271,16 @@ class SimpleMLPClassifier(ClassifierMixin, BaseSimpleMLP):
         Lowest ``loss_`` so far; None when ``early_stopping`` is True.
 
     validation_scores_ : list of float or None
-        Validation accuracy after each epoch; None without a validation set (no
-        ``early_stopping``, or ``"lbfgs"``, and no ``X_val``).
+        Validation score after each epoch (see ``scoring``: the accuracy by default, the negative
+        loss with ``"loss"``); None without a validation set (no ``early_stopping``, or
+        ``"lbfgs"``, and no ``X_val``).
 
     validation_loss_curve_ : list of float or None
         Validation cross-entropy (without the penalty: scikit-learn's ``log_loss``) after each
         epoch; None without a validation set.
 
     best_validation_score_ : float or None
-        Best validation accuracy; None without a validation set.
+        Best validation score (see ``scoring``); None without a validation set.
 
     history_ : sequence of dict
         One record per epoch or iteration, over all calls that trained these weights, with keys

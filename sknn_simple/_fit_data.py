@@ -130,6 +130,8 @@ class FitData:
             loss = scale * mean_loss(Z.copy(), Y, head, sample_weight)
             if not np.isfinite(loss):  # outputs overflowed (exp of a Poisson head): no score
                 return -np.inf, loss  # can rank them, and scikit-learn's would raise inside
+            if self.scoring == "loss":  # the score is the negative loss (as in scikit-learn's
+                return -loss, loss  # HistGradientBoosting): the one value early stopping watches
             if scorer is None:
                 return self._score_outputs(Z, Y, sample_weight), loss
             # The scorer predicts with the estimator's weights: theta is the training state's

@@ -44,3 +44,43 @@ def test_robust_losses_figure_covers_its_quantiles_and_huber_resists_outliers():
     for q, share in out["coverage"].items():
         assert abs(share - q) <= 0.03, q
     assert out["error"]["huber"] < 0.5 * out["error"]["squared_error"]
+
+
+def test_scorers_figure_keeps_another_epoch_by_auc_than_by_loss():
+    """docs/early_stopping_scorers: on 3 % positives the epoch kept by the AUC is not the one
+    kept by the loss, and the kept model's AUC is the best AUC recorded."""
+    import scorers
+
+    fits = scorers.results()
+    assert fits["roc_auc"]["best_epoch"] != fits["loss"]["best_epoch"]
+    by_auc = fits["roc_auc"]
+    assert by_auc["kept_auc"] == pytest.approx(max(by_auc["model"].validation_scores_))
+    by_loss = fits["loss"]["model"]  # with "loss", the scores are the negative losses
+    assert by_loss.validation_scores_ == [-v for v in by_loss.validation_loss_curve_]
+
+
+def test_curves_figure_marks_the_kept_epoch_and_the_rate_changes():
+    """docs/training_curves: Adam's display marks the epoch early stopping kept, SGD's the
+    epochs its adaptive schedule divided the rate (a learning rate that changes)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import curves
+
+    fits, displays = curves.report()
+    adam = fits["Adam, early stopping"]
+    assert displays["Adam, early stopping"].best_epoch == adam._state.best_epoch is not None
+    rates = displays["SGD, adaptive rate"].learning_rate
+    assert (rates[1:] != rates[:-1]).sum() >= 2 and rates[-1] < rates[0]
+
+
+def test_logits_figure_temperature_lowers_the_log_loss_and_keeps_every_prediction():
+    """docs/outputs_and_features: the fitted temperature is above 1 (the network is
+    over-confident), lowers the test log loss, changes no prediction; the linear model on the
+    hidden layer is within 2 points of the network."""
+    import logits_features
+
+    out = logits_features.results()
+    assert out["T"] > 1 and out["scaled"] < out["as_trained"] and out["same_predictions"]
+    accuracy = out["accuracy"]
+    assert abs(accuracy["linear on its hidden layer"] - accuracy["network"]) <= 0.02

@@ -113,9 +113,10 @@ def test_early_stopping_on_a_given_validation_set_keeps_its_best_epoch(digits):
     best = int(np.argmin(model.validation_loss_curve_))
     kept_loss = log_loss(y_val, model.predict_proba(X_val), sample_weight=sw_val)
     assert kept_loss == pytest.approx(model.validation_loss_curve_[best], rel=1e-9)
-    assert model.score(X_val, y_val, sample_weight=sw_val) == pytest.approx(
-        model.validation_scores_[best], rel=1e-12
-    )
+    # with scoring="loss" the score recorded is the negative loss (HistGradientBoosting's
+    # convention): the value early stopping ranks the epochs by
+    assert model.validation_scores_ == [-loss for loss in model.validation_loss_curve_]
+    assert model.best_validation_score_ == -model.validation_loss_curve_[best]
     # The whole training set was used: nothing was held out of it.
     assert model.t_ == model.n_iter_ * len(X)
 

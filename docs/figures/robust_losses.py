@@ -66,7 +66,7 @@ def draw():
     import matplotlib.pyplot as plt
 
     out = report()
-    fig, axes = plt.subplots(2, 1, figsize=(6.4, 7.6), sharex=True)
+    fig, axes = plt.subplots(2, 1, figsize=(6.4, 9.6), sharex=True)
     ax = axes[0]
     ax.scatter(out["x"][:, 0], out["y"], s=3, color="0.75", label="training data")
     for q, curve in out["quantiles"].items():
@@ -74,7 +74,7 @@ def draw():
         ax.plot(out["grid"][:, 0], curve, lw=2, label=f"quantile={q} (held out: {share:.2f})")
     ax.set_ylabel("$y$")
     ax.set_title("loss='quantile': three models, one per quantile", fontsize=10)
-    ax.legend(loc="lower left", frameon=False, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2, frameon=False, fontsize=9)
     ax = axes[1]
     ax.scatter(out["x"][:, 0], out["y_outliers"], s=3, color="0.75", label="training data")
     ax.plot(out["grid"][:, 0], np.sin(2 * out["grid"][:, 0]), "k:", label="noise-free curve")
@@ -85,7 +85,7 @@ def draw():
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     ax.set_title("10 % of the targets moved by 5 to 15 (most off the plot)", fontsize=10)
-    ax.legend(loc="lower left", frameon=False, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False, fontsize=9)
     fig.tight_layout()
 
 
