@@ -66,7 +66,14 @@ intersphinx_mapping = write_inventories(
 
 # Every >>> example of these pages runs while the page is read; a changed output, an exception
 # or a new warning fails the build (see _ext/guide_examples.py).
-guide_examples_pages = ["guide/*", "activations", "robust_losses"]
+guide_examples_pages = [
+    "guide/*",
+    "activations",
+    "robust_losses",
+    "outputs_and_features",
+    "early_stopping_scorers",
+    "training_curves",
+]
 
 # The figures of the guide: code in guide/figures/*.py, run by matplotlib's plot directive.
 plot_include_source = False

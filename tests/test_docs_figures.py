@@ -62,8 +62,7 @@ def test_scorers_figure_keeps_another_epoch_by_auc_than_by_loss():
 def test_curves_figure_marks_the_kept_epoch_and_the_rate_changes():
     """docs/training_curves: Adam's display marks the epoch early stopping kept, SGD's the
     epochs its adaptive schedule divided the rate (a learning rate that changes)."""
-    import matplotlib
-
+    matplotlib = pytest.importorskip("matplotlib")  # (the display draws as it is made)
     matplotlib.use("Agg")
     import curves
 
