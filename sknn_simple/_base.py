@@ -215,6 +215,13 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
     def _check_fitted_values(self, values, layout):
         """A subclass's checks of its own fitted attributes (ValueError when one is wrong)."""
 
+    def _watched(self):
+        """What the monitored values measure, as text: a warm-started fit that watches
+        something else (another ``scoring``, another loss) restarts the records of the best
+        values and of the epochs without improvement, which belong to the old measure."""
+        scoring = self.scoring if isinstance(self.scoring, str) else type(self.scoring).__name__
+        return f"scoring={scoring!r}"
+
     def _head(self):
         """The output function with the loss trained (and validated) on: by default the head
         ``out_activation_`` names, whose loss is its canonical pair."""
@@ -354,7 +361,9 @@ class BaseSimpleMLP(FitData, OutcomeReports, CallbackSupportMixin, BaseEstimator
         X = X.tocsr() if sp.issparse(X) else X  # CSC slices rows slowly: train on CSR
         if early_stopping and validation is None:
             X, Y, sample_weight, validation = self._hold_out(X, Y, sample_weight, self._state)
-        self._state.monitor(early_stopping or validation is not None, early_stopping)
+        self._state.monitor(
+            early_stopping or validation is not None, early_stopping, self._watched()
+        )
         return X, Y, sample_weight, validation, early_stopping
 
     # --- prediction ------------------------------------------------------------------------------

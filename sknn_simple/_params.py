@@ -6,6 +6,7 @@ parameter that needs a given solver), with errors that say how to fix the call.
 """
 
 import difflib
+import reprlib
 from collections.abc import Mapping, Set
 from numbers import Integral, Real
 
@@ -75,27 +76,32 @@ def hidden_activations(activation, n_hidden):
     """``activation`` as the core takes it (a name, or a tuple of one name per hidden layer),
     or a ValueError that says what is wrong."""
     names = sorted(ACTIVATIONS)
+    shown = reprlib.repr(activation)  # a long sequence is not printed whole
     if isinstance(activation, str):
-        return activation  # (checked by the constraints)
-    if isinstance(activation, (Mapping, Set, bytes)) or np.ndim(activation) != 1:
-        sequence = None
+        sequence = [activation]
+    elif isinstance(activation, np.ndarray) and activation.ndim == 1:
+        sequence = activation.tolist()
+    elif isinstance(activation, (list, tuple)):
+        sequence = list(activation)
     else:
-        sequence = list(np.asarray(activation, dtype=object))
+        sequence = None
     if sequence is None or not all(isinstance(name, str) for name in sequence):
         raise ValueError(
-            f"activation={activation!r}: give one name for every hidden layer (one of "
-            f"{names}) or a sequence of names, one per hidden layer, e.g. ('relu', 'tanh')."
+            f"activation={shown}: give one name for every hidden layer (one of {names}) or "
+            "a sequence of names, one per hidden layer, e.g. ('relu', 'tanh')."
         )
     unknown = [name for name in sequence if name not in ACTIVATIONS]
     if unknown:
         close = difflib.get_close_matches(unknown[0], names, n=1)
         raise ValueError(
-            f"activation={activation!r}: {unknown[0]!r} is not an activation; the names are "
+            f"activation={shown}: {unknown[0]!r} is not an activation; the names are "
             f"{names}" + (f" (did you mean {close[0]!r}?)" if close else "") + "."
         )
+    if isinstance(activation, str):
+        return activation
     if len(sequence) != n_hidden:
         raise ValueError(
-            f"activation={activation!r} names {len(sequence)} activations and "
+            f"activation={shown} names {len(sequence)} activations and "
             f"hidden_layer_sizes has {n_hidden} hidden layers: give one name per hidden layer, "
             "or one name for all."
         )

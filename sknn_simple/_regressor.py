@@ -506,6 +506,12 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
                 f"(one of {heads})"
             )
 
+    def _watched(self):
+        """The loss, with its parameter, beside the scoring (see the base class)."""
+        parameter = {"huber": self.huber_epsilon, "quantile": self.quantile}.get(self.loss)
+        loss = self.loss if parameter is None else f"{self.loss}({float(parameter)!r})"
+        return f"loss={loss!r}, {super()._watched()}"
+
     def _head(self):
         """The identity or exp output with the loss of ``loss`` (and its parameter)."""
         return LOSSES[self.loss][1](self)
@@ -590,6 +596,13 @@ class SimpleMLPRegressor(RegressorMixin, BaseSimpleMLP):
         return None
 
     def _divergence_hint(self, scales):
+        if self.loss == "huber":
+            return (
+                f" With loss='huber', a residual beyond huber_epsilon={self.huber_epsilon} pulls "
+                "no harder than huber_epsilon: set it near the size of a typical error, or "
+                "scale y (e.g. TransformedTargetRegressor with a StandardScaler) to errors "
+                "near 1."
+            )
         if self.loss == "poisson":
             return (
                 " With loss='poisson' the prediction is exp of the network's output, which "

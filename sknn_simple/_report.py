@@ -231,22 +231,45 @@ class OutcomeReports:
         )
 
     def _warn_if_never_learned(self, outcome, scales):
-        """Warn when a full-batch solver stopped with its loss above that of a constant output.
+        """Warn when a full-batch solver stopped with its loss above that of a constant output,
+        at once no better than it, or before any iteration trained the weights.
 
         The penalized optimum is never worse than the best constant output (all weights zero),
         so a solver that stopped there stalled: on targets of a large scale, L-BFGS-B's
-        relative-reduction test ends the run after an iteration that barely moved.
+        relative-reduction test ends the run after an iteration that barely moved; on a loss
+        scaled down (a tiny ``huber_epsilon``), the gradient at the start is below ``tol``.
         """
-        if not outcome.losses:
+        if not self._state.loss_curve:  # no iteration has ever trained these weights
+            warn(
+                f"solver={self.solver!r} stopped before its first iteration: the gradient at "
+                f"the starting weights is already below tol={self.tol}, so the model is its "
+                "random initialization. The loss is too flat on this scale: lower tol."
+                + (" Scale the inputs (e.g. with StandardScaler)." if scales.inputs else "")
+                + self._divergence_hint(scales),
+                ConvergenceWarning,
+            )
             return
-        lowest = min(outcome.losses)
-        if not self._above_baseline(lowest, outcome.baseline):
+        baseline, lowest = outcome.baseline, min(outcome.losses, default=self._state.loss)
+        if lowest is None or baseline <= 0:
+            return
+        if self._above_baseline(lowest, baseline):
+            what = (
+                f"above {baseline:.4g}, the loss of a model that ignores the inputs: "
+                "training failed"
+            )
+        elif len(outcome.losses) <= 1 and lowest > baseline * (1 - self.BASELINE_TOLERANCE):
+            # stopped at once (the first step barely moved) no better than a constant: a loss
+            # too flat on the data's scale for the solver's tests, not an optimum
+            what = (
+                f"no lower than {baseline:.4g}, the loss of a model that ignores the inputs: "
+                f"nothing was learned (the loss is too flat for tol={self.tol} on this scale)"
+            )
+        else:
             return
         warn(
             f"solver={self.solver!r} stopped after {self.n_iter_} iterations"
             + (f" ({outcome.message})" if outcome.message else "")
-            + f" with the training loss at {lowest:.4g}, above {outcome.baseline:.4g}, the loss "
-            "of a model that ignores the inputs: training failed."
+            + f" with the training loss at {lowest:.4g}, {what}."
             + (" Scale the inputs (e.g. with StandardScaler)." if scales.inputs else "")
             + self._divergence_hint(scales),
             ConvergenceWarning,

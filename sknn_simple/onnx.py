@@ -40,6 +40,7 @@ from skl2onnx.proto import onnx_proto
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import MLPClassifier, SimpleMLPClassifier
+from ._params import hidden_activations
 from ._regressor import MLPRegressor, SimpleMLPRegressor
 from .core.activations import Op, layer_activations
 from .core.heads import HEADS
@@ -136,7 +137,8 @@ def _network(scope, operator, container, out=None):
     apply_cast(scope, operator.inputs[0].full_name, x, container, to=dtype)
 
     layers = list(zip(model.coefs_, model.intercepts_, strict=True))
-    acts = layer_activations(model.activation, len(layers) - 1)
+    # checked as predict checks it: one known name per hidden layer, or a clear error
+    acts = layer_activations(hidden_activations(model.activation, len(layers) - 1), len(layers) - 1)
     for (W, b), act in zip(layers[:-1], acts, strict=True):  # A_l = f_l(A_{l-1} W_l + b_l)
         z = _dense(scope, container, x, W.astype(numpy_dtype), b.astype(numpy_dtype), dtype)
         x = _graph(scope, container, act.onnx, z, dtype)

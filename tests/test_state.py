@@ -257,6 +257,10 @@ FORGED = {
         ([1, 0], "expected two booleans, got [1, 0]"),
         ("both", "expected two booleans, got 'both'"),
     ],
+    "watched": [
+        (3, "expected a text of at most 1000 characters"),
+        ("x" * 1001, "expected a text of at most 1000 characters"),
+    ],
     "no_improvement_count": [(-1, f"{AN_INTEGER} -1")],
     "plateau_reference": [(np.nan, f"{A_NUMBER} nan")],
     "best_loss": [("low", f"{A_NUMBER} 'low'")],
@@ -294,7 +298,7 @@ def test_optional_fields_may_be_none_and_the_others_may_not():
     """None is what a fit that does not use a part records (no dropout, no validation set,
     a full-batch solver, no epoch yet); every other field refuses it."""
     optional = {
-        "dropout_rng", "optimizer_solver", "optimizer", "loss", "monitor_mode",
+        "dropout_rng", "optimizer_solver", "optimizer", "loss", "monitor_mode", "watched",
         "best_loss", "validation_scores", "validation_loss_curve", "best_validation_score",
         "best_epoch", "split_rng",
     }  # fmt: skip

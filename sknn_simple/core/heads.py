@@ -393,6 +393,7 @@ def huber_head(epsilon):
         partial(_huber_curvature_trace, epsilon=epsilon),
         partial(_huber_baseline, epsilon=epsilon),
         None,
+        reported_per_output=True,  # as the squared error it becomes inside epsilon
     )
 
 
@@ -407,6 +408,7 @@ def quantile_head(quantile):
         _pinball_curvature_trace,
         partial(_pinball_baseline, quantile=quantile),
         None,
+        reported_per_output=True,  # scikit-learn's mean_pinball_loss averages the outputs
         has_curvature=False,
     )
 

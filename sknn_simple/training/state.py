@@ -58,6 +58,9 @@ class TrainingState:
         Training time so far, over every call.
     monitor_mode : tuple (has_validation, early_stopping) or None
         What the latest call monitored; the records below restart when it changes.
+    watched : str or None
+        What the monitored values measure (the loss and the validation score, as the estimator
+        describes them); the records below restart when a call watches something else.
     no_improvement_count : int
         Consecutive epochs without an improvement of ``tol``.
     plateau_reference : float
@@ -90,6 +93,7 @@ class TrainingState:
     history: History = field(default_factory=History)
     seconds: float = 0.0
     monitor_mode: tuple | None = None
+    watched: str | None = None
     no_improvement_count: int = 0
     plateau_reference: float = -np.inf
     best_loss: float | None = None
@@ -106,10 +110,15 @@ class TrainingState:
         self.n_updates = 0
         self.learning_rate = learning_rate
 
-    def monitor(self, has_validation, early_stopping):
-        """Start the records of what is monitored afresh, if it is not what was monitored."""
+    def monitor(self, has_validation, early_stopping, watched=None):
+        """Start the records of what is monitored afresh, if it is not what was monitored:
+        another mode, or values that measure something else (``watched``: a changed loss or
+        validation score under ``warm_start``; None, as in states of earlier versions, keeps
+        the records)."""
         mode = (bool(has_validation), bool(early_stopping))
-        if mode == self.monitor_mode:
+        other = None not in (watched, self.watched) and watched != self.watched
+        self.watched = watched if watched is not None else self.watched
+        if mode == self.monitor_mode and not other:
             return
         self.monitor_mode = mode
         self.no_improvement_count = 0
@@ -230,7 +239,7 @@ class TrainingState:
 #: Fields that states written by earlier versions lack (with the value that means "none"), and
 #: fields they have that are gone (the shuffled order of the rows: each call now starts it
 #: afresh, as MLPClassifier does).
-_ADDED_SINCE = {"split_rng": None}
+_ADDED_SINCE = {"split_rng": None, "watched": None}
 _RETIRED = ("order",)
 
 #: The fields that grow by one entry per epoch or iteration.
@@ -320,6 +329,12 @@ def _monitor_mode(value):
     return tuple(bool(flag) for flag in value)
 
 
+def _description(value):
+    if not isinstance(value, str) or len(value) > 1000:
+        raise ValueError("expected a text of at most 1000 characters")
+    return value
+
+
 def _solver_name(value):
     if value not in SOLVERS:
         raise ValueError(f"unknown solver {value!r}")
@@ -348,6 +363,7 @@ _CHECKS = {
     "history": _history,
     "seconds": _number,
     "monitor_mode": _monitor_mode,
+    "watched": _description,
     "no_improvement_count": _integer,
     "plateau_reference": _number,
     "best_loss": _number,
@@ -366,6 +382,7 @@ _OPTIONAL = frozenset(
         "optimizer",
         "loss",
         "monitor_mode",
+        "watched",
         "best_loss",
         "validation_scores",
         "validation_loss_curve",
