@@ -451,6 +451,7 @@ def test_glorot_factor_of_each_layer_follows_its_activation():
     one name repeated draws exactly what the name alone draws."""
     assert init_factors(("sigmoid", "relu"), 2) == (2.0, 6.0, 6.0)
     assert init_factors(("relu", "sigmoid"), 2) == (6.0, 2.0, 2.0)
+    assert init_factors(("relu", "relu", "sigmoid"), 3) == (6.0, 6.0, 2.0, 2.0)  # the last
     assert init_factors("sigmoid", 0) == (2.0,) and init_factors((), 0) == (6.0,)
     layout = Layout((30, 20, 10, 5))
     rng = np.random.RandomState(0)
@@ -494,6 +495,22 @@ def test_activation_derivatives_match_finite_differences(activation):
         assert act.second_derivative(S) is None
     else:
         np.testing.assert_allclose(act.second_derivative(S), second, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_at_a_kink_the_derivatives_are_the_slopes_from_the_left(activation, dtype):
+    """At exactly z = 0, where relu, leaky relu and elu have a kink in f or f', the derivatives
+    take their value from the left (relu's 0, scikit-learn's convention; leaky relu's 0.01;
+    elu's f'' = e^0 = 1), in the dtype of the activations."""
+    act = ACTIVATIONS[activation]
+    z = np.array([-1e-6, 0.0, 1e-6], dtype=dtype)
+    S = act.forward(z.copy(), np.empty_like(z)) if act.reads == "output" else z
+    first, second = act.derivative(S), act.second_derivative(S)
+    assert first.dtype == dtype and (second is None or second.dtype == dtype)
+    np.testing.assert_allclose(first[1], first[0], rtol=1e-5, atol=1e-5)  # the left slope
+    if second is not None:
+        np.testing.assert_allclose(second[1], second[0], rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("activation", NEW_ACTIVATIONS)

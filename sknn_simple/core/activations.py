@@ -72,8 +72,10 @@ def _leaky_relu(Z, out):
 
 
 def _leaky_relu_derivative(A):
-    # f'(z) = 1 if z > 0 else 0.01, and z > 0 exactly when A > 0
-    return np.where(A > 0, 1.0, LEAKY_SLOPE).astype(A.dtype, copy=False)
+    # f'(z) = 1 if z > 0 else 0.01 (at z = 0 the slope from the left, as relu's 0), and z > 0
+    # exactly when A > 0; the two slopes in A's dtype, so the result is in it too
+    one, slope = A.dtype.type(1.0), A.dtype.type(LEAKY_SLOPE)
+    return np.where(A > 0, one, slope)
 
 
 def _leaky_relu_backward(A, delta):
@@ -136,7 +138,7 @@ def _elu(Z, out):
 
 def _elu_derivative(A):
     # f'(z) = 1 for z > 0, exp(z) = A + 1 below; z > 0 exactly when A > 0
-    return np.where(A > 0, 1.0, A + 1).astype(A.dtype, copy=False)
+    return np.where(A > 0, 1.0, A + 1)  # (a Python float keeps A's dtype)
 
 
 def _elu_backward(A, delta):
@@ -145,7 +147,7 @@ def _elu_backward(A, delta):
 
 
 def _elu_second_derivative(A):
-    return np.where(A > 0, 0.0, A + 1).astype(A.dtype, copy=False)  # f'' = exp(z) below 0
+    return np.where(A > 0, 0.0, A + 1)  # f'' = exp(z) below 0 (and at 0, from the left)
 
 
 def _softplus(Z, out):
@@ -328,5 +330,5 @@ def init_factors(activation, n_hidden):
     """
     if isinstance(activation, str):
         return (ACTIVATIONS[activation].init_factor,) * (n_hidden + 1)
-    factors = tuple(act.init_factor for act in layer_activations(activation, n_hidden))
+    factors = tuple(ACTIVATIONS[name].init_factor for name in activation)
     return (*factors, factors[-1] if factors else 6.0)
