@@ -408,3 +408,42 @@ def test_the_stand_in_for_an_overflowing_loss_is_the_documented_parabola():
     drop = np.linalg.norm(g0) * np.linalg.norm(x - x0)
     assert value == pytest.approx(f0 + 5 * drop, rel=1e-12)
     np.testing.assert_allclose(grad, g0 + 10 * drop / float((x - x0) @ (x - x0)) * (x - x0))
+    fresh = _BackOff(_Overflowing())  # before the first iterate (the first line search)
+    fresh(x0)
+    value, _ = fresh(x0 - 10 * g0)
+    assert value == pytest.approx(f0 + 4 * abs(float(g0 @ (-10 * g0))), rel=1e-12)
+    at_the_minimum = _BackOff(_Overflowing())  # g0 = 0: the drop is 1
+    at_the_minimum(np.zeros(2))
+    D = np.array([30.0, 40.0])
+    value, grad = at_the_minimum(D)
+    assert value == 5.0
+    np.testing.assert_allclose(grad, 10 * D / float(D @ D))
+
+
+def test_each_overflow_is_reported_by_what_overflowed():
+    """A finite loss whose gradient's norm is beyond 1e150 (its square would overflow in the
+    solvers) is an overflow too; so are a curvature product and squared gradients that
+    overflow. Each raises NonFiniteError saying which of them overflowed."""
+    from sknn_simple.core.network import Layout
+    from sknn_simple.training.full_batch import FullBatchObjective
+
+    rng = np.random.RandomState(0)
+    X, Y = rng.normal(size=(50, 3)), rng.normal(size=(50, 1))
+    layout = Layout((3, 4, 1))
+    model = dict(activation="tanh", head="identity", alpha=0.0)
+    objective = FullBatchObjective(layout, X, Y, model, None, np.float64)
+    theta = rng.normal(scale=0.1, size=layout.size)
+    far = theta.copy()
+    far[-1] = 1e151  # outputs of 1e151: a loss of 5e301, a gradient of 1e151
+    with np.errstate(over="ignore", invalid="ignore"):  # the overflows under test
+        with pytest.raises(NonFiniteError) as error:
+            objective(far)
+        assert str(error.value) == "the loss or its gradient overflowed"
+        with pytest.raises(NonFiniteError) as error:
+            objective.curvature(theta, None, True)(np.full(theta.size, 1e200))
+        assert str(error.value) == "the curvature (Hessian-vector product) overflowed"
+        far[-1] = 1e160  # per-row gradients whose squares overflow
+        with pytest.raises(NonFiniteError) as error:
+            objective.squared_gradients(far)
+        assert str(error.value) == "the squared gradients overflowed"
+    assert np.isfinite(objective(theta)[0])

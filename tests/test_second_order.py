@@ -427,6 +427,90 @@ def test_the_subsample_squared_gradients_are_the_weighted_rows_ones(digits, weig
     np.testing.assert_allclose(objective.squared_gradients(theta), whole, rtol=1e-12)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_rows_given_without_weights_keep_their_sample_weights(digits, weighted):
+    """Rows asked for without weights of their own are weighted by their sample weights (none
+    for an unweighted fit); rows whose weights are all 0 say nothing, so the curvature and
+    the squared gradients are then the whole set's."""
+    sw = np.random.RandomState(3).uniform(0.5, 2, 300) if weighted else None
+    objective, theta = make_objective(digits, sw)
+    rows = np.arange(0, 300, 7)
+    v = np.random.RandomState(4).normal(size=theta.size)
+    X, Y, w = objective.X[rows], objective.Y[rows], None if sw is None else sw[rows]
+    n_weights, total = objective.layout.n_weights, 300 if sw is None else sw.sum()
+    expected = hessian_product(theta, objective.layout, X, Y, "tanh", "softmax",
+                               sample_weight=w, gauss_newton=True)(v)  # fmt: skip
+    expected[:n_weights] += 0.5 / total * v[:n_weights]
+    np.testing.assert_allclose(objective.curvature(theta, rows, True)(v), expected, rtol=1e-12)
+    expected = squared_gradient_diagonal(theta, objective.layout, X, Y, "tanh", "softmax",
+                                         sample_weight=w)  # fmt: skip
+    expected[:n_weights] += 0.5 / total
+    np.testing.assert_allclose(objective.squared_gradients(theta, rows), expected, rtol=1e-12)
+    zeros = np.zeros(rows.size)
+    np.testing.assert_array_equal(
+        objective.curvature(theta, rows, True, zeros)(v), objective.curvature(theta, None, True)(v)
+    )
+    np.testing.assert_array_equal(
+        objective.squared_gradients(theta, rows, zeros), objective.squared_gradients(theta)
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_objective_is_the_network_in_the_models_dtype(digits, dtype):
+    """The solvers work in float64; the objective evaluates the network in the model's dtype:
+    at a float64 point it gives exactly loss_and_grad's loss and gradient at that point cast
+    to the dtype, with targets in the dtype, and returns the gradient in float64."""
+    X, y = digits
+    X, Y = X[:300].astype(dtype), np.eye(10)[y[:300]]
+    layout = Layout((X.shape[1], 12, 10))
+    model = dict(activation="tanh", head="softmax", alpha=0.5)
+    objective = FullBatchObjective(layout, X, Y, model, None, dtype)
+    for seed in range(2):  # the first evaluation, and one on the buffers it made
+        x = np.random.RandomState(seed).normal(scale=0.1, size=layout.size)
+        loss, grad = objective(x)
+        expected_loss, expected_grad = loss_and_grad(
+            x.astype(dtype), layout, X, Y.astype(dtype), **model
+        )
+        assert loss == expected_loss and grad.dtype == np.float64
+        np.testing.assert_array_equal(grad, expected_grad.astype(np.float64))
+
+
+def test_evaluations_reuse_their_buffers():
+    """The objective keeps the forward and backward passes' arrays from one evaluation to the
+    next: an evaluation after the first allocates less than one hidden layer's (n, h) array."""
+    import tracemalloc
+
+    n, hidden = 4000, 50
+    rng = np.random.RandomState(0)
+    X, Y = rng.normal(size=(n, 20)), np.eye(3)[rng.randint(3, size=n)]
+    layout = Layout((20, hidden, 3))
+    objective = FullBatchObjective(
+        layout, X, Y, dict(activation="relu", head="softmax", alpha=0.0), None, np.float64
+    )
+    x = rng.normal(scale=0.1, size=layout.size)
+    objective(x)
+    tracemalloc.start()
+    try:
+        objective(x + 0.01)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < n * hidden * 8
+
+
+def test_the_gradient_norms_of_the_last_three_points_are_remembered(digits):
+    """grad_norm reports, without evaluating anything, the gradient norm of any of the last
+    three points evaluated, and NaN for a point before them or never evaluated."""
+    objective, theta = make_objective(digits)
+    points = [theta + 0.01 * i for i in range(4)]
+    norms = [np.linalg.norm(objective(x)[1]) for x in points]
+    assert np.isnan(objective.grad_norm(points[0]))
+    for x, norm in zip(points[1:], norms[1:], strict=True):
+        assert objective.grad_norm(x) == norm
+    assert np.isnan(objective.grad_norm(theta + 1.0))
+    assert objective.n_evaluations == 4
+
+
 def test_preconditioned_conjugate_gradients_solve_a_badly_scaled_system():
     """CG with the diagonal preconditioner solves ``(C + damping I) d = -g`` to its residual
     target (here 1e-4 of |g|) on curvatures spread over eight orders of magnitude, in a few
