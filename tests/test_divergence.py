@@ -294,6 +294,57 @@ def test_a_small_newton_cg_fit_stops_when_its_loss_has_stalled():
     assert (reductions[:-1] > newton.FTOL).all()
 
 
+class _Quartic:
+    """``offset + sum(x^4) / 4`` with the interface of a FullBatchObjective that
+    minimize_newton uses: Newton's method converges on it only linearly (each step shortens
+    x by about a third), so the relative reductions of its loss fall steadily through FTOL."""
+
+    def __init__(self, offset):
+        self.offset, self.n_evaluations = offset, 0
+        self.X, self.sample_weight = np.zeros((3, 1)), None  # 3 rows: every row's curvature
+
+    def __call__(self, x):
+        self.n_evaluations += 1
+        return self.offset + np.sum(x**4) / 4, x**3
+
+    def keep_row_curvature(self):
+        pass
+
+    def curvature(self, x, rows=None, gauss_newton=True, row_weights=None):
+        return lambda v: 3 * x**2 * v
+
+    def squared_gradients(self, x, rows=None, row_weights=None):
+        return np.ones_like(x)  # no spread: no preconditioner
+
+
+@pytest.mark.parametrize("offset", [0.0, 0.6, 1.5, 1e3])
+def test_the_stall_is_a_reduction_relative_to_the_larger_loss_or_1(offset):
+    """The run stops at the first iteration whose reduction of the loss, relative to
+    max(|f_k|, |f_k+1|, 1), is at most FTOL, and not before: below 1 the reduction itself
+    counts, above it the reduction relative to the loss. Starting points spread over a factor
+    of 2 in x (16 in the loss) put some last reductions between FTOL and 2 FTOL, where the
+    scale decides the stopping iteration."""
+    params = dict(max_iter=500, max_fun=10_000, tol=0.0, curvature="gauss-newton",
+                  curvature_fraction=1.0)  # fmt: skip
+    close_calls = 0
+    for start in np.linspace(1.0, 2.0, 12):
+        objective = _Quartic(offset)
+        theta = np.array([start, -0.5 * start])
+        losses = [objective(theta)[0]]
+        result = newton.minimize_newton(
+            objective, theta, params, lambda x, loss, out=losses: out.append(loss), None
+        )
+        losses = np.array(losses)
+        scale = np.maximum(np.maximum(np.abs(losses[:-1]), np.abs(losses[1:])), 1.0)
+        reductions = (losses[:-1] - losses[1:]) / scale
+        assert result.converged and not result.hit_limit
+        assert result.n_iter == reductions.size < 500
+        assert reductions[-1] <= newton.FTOL and (reductions[:-1] > newton.FTOL).all()
+        assert result.message.startswith("the loss stopped falling")
+        close_calls += (reductions[:-1] <= 2 * newton.FTOL).any()
+    assert close_calls > 0
+
+
 def test_the_stall_threshold_is_that_of_lbfgs():
     """SciPy's L-BFGS-B default: ftol = factr * eps with factr = 1e7."""
     assert newton.FTOL == pytest.approx(2.220446049250313e-09, rel=1e-15)
@@ -357,3 +408,42 @@ def test_the_stand_in_for_an_overflowing_loss_is_the_documented_parabola():
     drop = np.linalg.norm(g0) * np.linalg.norm(x - x0)
     assert value == pytest.approx(f0 + 5 * drop, rel=1e-12)
     np.testing.assert_allclose(grad, g0 + 10 * drop / float((x - x0) @ (x - x0)) * (x - x0))
+    fresh = _BackOff(_Overflowing())  # before the first iterate (the first line search)
+    fresh(x0)
+    value, _ = fresh(x0 - 10 * g0)
+    assert value == pytest.approx(f0 + 4 * abs(float(g0 @ (-10 * g0))), rel=1e-12)
+    at_the_minimum = _BackOff(_Overflowing())  # g0 = 0: the drop is 1
+    at_the_minimum(np.zeros(2))
+    D = np.array([30.0, 40.0])
+    value, grad = at_the_minimum(D)
+    assert value == 5.0
+    np.testing.assert_allclose(grad, 10 * D / float(D @ D))
+
+
+def test_each_overflow_is_reported_by_what_overflowed():
+    """A finite loss whose gradient's norm is beyond 1e150 (its square would overflow in the
+    solvers) is an overflow too; so are a curvature product and squared gradients that
+    overflow. Each raises NonFiniteError saying which of them overflowed."""
+    from sknn_simple.core.network import Layout
+    from sknn_simple.training.full_batch import FullBatchObjective
+
+    rng = np.random.RandomState(0)
+    X, Y = rng.normal(size=(50, 3)), rng.normal(size=(50, 1))
+    layout = Layout((3, 4, 1))
+    model = dict(activation="tanh", head="identity", alpha=0.0)
+    objective = FullBatchObjective(layout, X, Y, model, None, np.float64)
+    theta = rng.normal(scale=0.1, size=layout.size)
+    far = theta.copy()
+    far[-1] = 1e151  # outputs of 1e151: a loss of 5e301, a gradient of 1e151
+    with np.errstate(over="ignore", invalid="ignore"):  # the overflows under test
+        with pytest.raises(NonFiniteError) as error:
+            objective(far)
+        assert str(error.value) == "the loss or its gradient overflowed"
+        with pytest.raises(NonFiniteError) as error:
+            objective.curvature(theta, None, True)(np.full(theta.size, 1e200))
+        assert str(error.value) == "the curvature (Hessian-vector product) overflowed"
+        far[-1] = 1e160  # per-row gradients whose squares overflow
+        with pytest.raises(NonFiniteError) as error:
+            objective.squared_gradients(far)
+        assert str(error.value) == "the squared gradients overflowed"
+    assert np.isfinite(objective(theta)[0])

@@ -428,6 +428,90 @@ def test_the_subsample_squared_gradients_are_the_weighted_rows_ones(digits, weig
     np.testing.assert_allclose(objective.squared_gradients(theta), whole, rtol=1e-12)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_rows_given_without_weights_keep_their_sample_weights(digits, weighted):
+    """Rows asked for without weights of their own are weighted by their sample weights (none
+    for an unweighted fit); rows whose weights are all 0 say nothing, so the curvature and
+    the squared gradients are then the whole set's."""
+    sw = np.random.RandomState(3).uniform(0.5, 2, 300) if weighted else None
+    objective, theta = make_objective(digits, sw)
+    rows = np.arange(0, 300, 7)
+    v = np.random.RandomState(4).normal(size=theta.size)
+    X, Y, w = objective.X[rows], objective.Y[rows], None if sw is None else sw[rows]
+    n_weights, total = objective.layout.n_weights, 300 if sw is None else sw.sum()
+    expected = hessian_product(theta, objective.layout, X, Y, "tanh", "softmax",
+                               sample_weight=w, gauss_newton=True)(v)  # fmt: skip
+    expected[:n_weights] += 0.5 / total * v[:n_weights]
+    np.testing.assert_allclose(objective.curvature(theta, rows, True)(v), expected, rtol=1e-12)
+    expected = squared_gradient_diagonal(theta, objective.layout, X, Y, "tanh", "softmax",
+                                         sample_weight=w)  # fmt: skip
+    expected[:n_weights] += 0.5 / total
+    np.testing.assert_allclose(objective.squared_gradients(theta, rows), expected, rtol=1e-12)
+    zeros = np.zeros(rows.size)
+    np.testing.assert_array_equal(
+        objective.curvature(theta, rows, True, zeros)(v), objective.curvature(theta, None, True)(v)
+    )
+    np.testing.assert_array_equal(
+        objective.squared_gradients(theta, rows, zeros), objective.squared_gradients(theta)
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_objective_is_the_network_in_the_models_dtype(digits, dtype):
+    """The solvers work in float64; the objective evaluates the network in the model's dtype:
+    at a float64 point it gives exactly loss_and_grad's loss and gradient at that point cast
+    to the dtype, with targets in the dtype, and returns the gradient in float64."""
+    X, y = digits
+    X, Y = X[:300].astype(dtype), np.eye(10)[y[:300]]
+    layout = Layout((X.shape[1], 12, 10))
+    model = dict(activation="tanh", head="softmax", alpha=0.5)
+    objective = FullBatchObjective(layout, X, Y, model, None, dtype)
+    for seed in range(2):  # the first evaluation, and one on the buffers it made
+        x = np.random.RandomState(seed).normal(scale=0.1, size=layout.size)
+        loss, grad = objective(x)
+        expected_loss, expected_grad = loss_and_grad(
+            x.astype(dtype), layout, X, Y.astype(dtype), **model
+        )
+        assert loss == expected_loss and grad.dtype == np.float64
+        np.testing.assert_array_equal(grad, expected_grad.astype(np.float64))
+
+
+def test_evaluations_reuse_their_buffers():
+    """The objective keeps the forward and backward passes' arrays from one evaluation to the
+    next: an evaluation after the first allocates less than one hidden layer's (n, h) array."""
+    import tracemalloc
+
+    n, hidden = 4000, 50
+    rng = np.random.RandomState(0)
+    X, Y = rng.normal(size=(n, 20)), np.eye(3)[rng.randint(3, size=n)]
+    layout = Layout((20, hidden, 3))
+    objective = FullBatchObjective(
+        layout, X, Y, dict(activation="relu", head="softmax", alpha=0.0), None, np.float64
+    )
+    x = rng.normal(scale=0.1, size=layout.size)
+    objective(x)
+    tracemalloc.start()
+    try:
+        objective(x + 0.01)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < n * hidden * 8
+
+
+def test_the_gradient_norms_of_the_last_three_points_are_remembered(digits):
+    """grad_norm reports, without evaluating anything, the gradient norm of any of the last
+    three points evaluated, and NaN for a point before them or never evaluated."""
+    objective, theta = make_objective(digits)
+    points = [theta + 0.01 * i for i in range(4)]
+    norms = [np.linalg.norm(objective(x)[1]) for x in points]
+    assert np.isnan(objective.grad_norm(points[0]))
+    for x, norm in zip(points[1:], norms[1:], strict=True):
+        assert objective.grad_norm(x) == norm
+    assert np.isnan(objective.grad_norm(theta + 1.0))
+    assert objective.n_evaluations == 4
+
+
 def test_preconditioned_conjugate_gradients_solve_a_badly_scaled_system():
     """CG with the diagonal preconditioner solves ``(C + damping I) d = -g`` to its residual
     target (here 1e-4 of |g|) on curvatures spread over eight orders of magnitude, in a few
@@ -707,20 +791,36 @@ def test_a_direction_that_does_not_descend_falls_back_on_the_gradient(monkeypatc
     """Should CG return a direction along which the loss does not fall (rounding), the step is
     taken along the negative gradient instead: the loss still falls at every iteration."""
 
+    solves = []  # (damping, gradient) of each iteration
+
     def failed_cg(curvature, grad, damping, start, scale):
+        solves.append((damping, grad.copy()))
         d = np.zeros_like(grad) if direction == "zero" else 1e-3 * grad / np.linalg.norm(grad)
         return d, grad @ d, 0.0
 
     monkeypatch.setattr(newton, "_conjugate_gradients", failed_cg)
     objective, theta = make_objective(digits)
-    losses = []
+    points = [(theta, objective(theta)[0])]
     params = dict(max_iter=5, max_fun=1000, tol=0.0, curvature="gauss-newton",
                   curvature_fraction=1.0)  # fmt: skip
     result = newton.minimize_newton(
-        objective, theta, params, lambda x, loss: losses.append(loss), None
+        objective, theta, params, lambda x, loss: points.append((x.copy(), loss)), None
     )
-    assert result.n_iter == 5 and len(losses) == 5
-    assert losses[0] < objective(theta)[0] and np.all(np.diff(losses) < 0)
+    losses = [loss for _, loss in points]
+    assert result.n_iter == 5 and len(points) == 6 and np.all(np.diff(losses) < 0)
+    # The gradient says nothing of the curvature: its model of the fall is linear (bend 0),
+    # ``t g.(-g)`` for the step t taken, and the damping follows how well that predicted.
+    damping = newton.INITIAL_DAMPING
+    for i, (used, grad) in enumerate(solves):
+        assert used == pytest.approx(damping, rel=1e-12)
+        (x0, f0), (x1, f1) = points[i], points[i + 1]
+        t = np.linalg.norm(x1 - x0) / np.linalg.norm(grad)
+        np.testing.assert_allclose(x1, x0 - t * grad, rtol=1e-12, atol=1e-15)
+        ratio = (f1 - f0) / (-t * (grad @ grad))
+        if ratio < newton.POOR_MODEL[0]:
+            damping *= newton.POOR_MODEL[1]
+        elif ratio > newton.GOOD_MODEL[0]:
+            damping *= newton.GOOD_MODEL[1]
 
 
 def test_without_the_preconditioner_the_squared_gradients_are_measured_once(monkeypatch, digits):
@@ -815,40 +915,74 @@ def test_conjugate_gradients_stop_where_the_damped_curvature_is_not_positive(dam
     assert slope == 0.0 and bend == 0.0
 
 
-@pytest.mark.parametrize("tail", [1.0, 1e-4])
-def test_conjugate_gradients_stop_when_the_model_stops_improving(monkeypatch, tail):
-    """Martens's rule: with ``q_i`` the quadratic model after iteration i, CG stops at the
-    first i >= k = max(10, i // 10) where q_i < 0 and q_(i-k) - q_i < 5e-4 k |q_i|, unless the
-    residual target stopped it first. The q_i come from runs cut after each number of
-    iterations; the residual target is out of reach here (a tiny gradient)."""
-    n = 200
-    # eigenvalues over six orders of magnitude, the gradient mostly along the large ones: the
-    # model's fall comes early, then slows to a trickle
-    Q = np.linalg.qr(np.random.RandomState(3).normal(size=(n, n)))[0]
-    eigenvalues = np.logspace(-6, 0, n)
-    C = Q @ np.diag(eigenvalues) @ Q.T
-    grad = 1e-12 * Q @ (eigenvalues * tail)
-    grad += 1e-12 * Q[:, -1]  # (tail 1e-4: nearly all along the largest, caught at once)
-    damping = 1e-9
+class _SlowSystem:
+    """A 200 x 200 system whose CG model falls early, then slows to a trickle: eigenvalues over
+    six orders of magnitude, the gradient mostly along the large ones (``tail`` of them as
+    heavily as the eigenvalue, plus the largest's own direction); tiny, so that the residual
+    target is out of reach and Martens's rule alone stops CG."""
 
-    def run():
+    n, damping = 200, 1e-9
+
+    def __init__(self, tail):
+        Q = np.linalg.qr(np.random.RandomState(3).normal(size=(self.n, self.n)))[0]
+        eigenvalues = np.logspace(-6, 0, self.n)
+        self.C = Q @ np.diag(eigenvalues) @ Q.T
+        self.grad = 1e-12 * Q @ (eigenvalues * tail) + 1e-12 * Q[:, -1]
+        self.solution = -np.linalg.solve(self.C + self.damping * np.eye(self.n), self.grad)
+
+    def run(self, start):
+        """CG's direction and its number of iterations (products after the start's)."""
         count = [0]
 
         def curvature(v):
             count[0] += 1
-            return C @ v
+            return self.C @ v
 
-        d = newton._conjugate_gradients(curvature, grad, damping, np.zeros(n), 1.0)[0]
-        return d, count[0] - 1  # the first product is the start's
+        d = newton._conjugate_gradients(curvature, self.grad, self.damping, start.copy(), 1.0)[0]
+        return d, count[0] - 1
 
-    _, iterations = run()
+
+def _edge_tail(low, high):
+    """The tail of the gradient, between ``low`` and ``high`` (where CG from zero makes
+    different numbers of iterations), at which Martens's rule goes from stopping CG at one
+    iteration to the next: bisection, to a relative 1e-15."""
+    stop_low = _SlowSystem(low).run(np.zeros(_SlowSystem.n))[1]
+    while high - low > 1e-15 * high:
+        middle = 0.5 * (low + high)
+        if _SlowSystem(middle).run(np.zeros(_SlowSystem.n))[1] == stop_low:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+@pytest.mark.parametrize(
+    "case", ["from_zero", "along_the_largest", "warm_start", "long_warm_start", "near_the_bound"]
+)
+def test_conjugate_gradients_stop_when_the_model_stops_improving(monkeypatch, case):
+    """Martens's rule: with ``q_i`` the quadratic model after iteration i, CG stops at the
+    first i >= k = max(10, i // 10) where q_i < 0 and q_(i-k) - q_i < 5e-4 k |q_i|, unless the
+    residual target stopped it first. The q_i come from runs cut after each number of
+    iterations. The cases: from zero, with the gradient spread over the eigenvalues or nearly
+    all along the largest (caught at once); from a warm start 20 times too long, whose model
+    is positive for the first iterations (the sign test must read the latest q_i), and which
+    falls fast in the last iteration of the window (the fall must be measured to q_i); and a
+    gradient tuned (by bisection) to put the fall between 5e-4 k |q_(i-1)| and 5e-4 k |q_i|
+    at the stop (the bound must use the latest q_i)."""
+    tail = {"from_zero": 1.0, "along_the_largest": 1e-4, "warm_start": 0.01,
+            "long_warm_start": 0.05}.get(case)  # fmt: skip
+    if case == "near_the_bound":
+        tail = _edge_tail(0.03, 0.04) * (1 - 1e-7)
+    system = _SlowSystem(tail)
+    start = 20 * system.solution if "warm" in case else np.zeros(system.n)
+    _, iterations = system.run(start)
     cap = newton.MAX_CG_ITERATIONS
     models = []
     for cut in range(1, iterations + 1):
         monkeypatch.setattr(newton, "MAX_CG_ITERATIONS", cut)
-        d, done = run()
+        d, done = system.run(start)
         assert done == cut
-        models.append(grad @ d + 0.5 * (d @ C @ d))
+        models.append(system.grad @ d + 0.5 * (d @ system.C @ d))
     models = np.array(models)
 
     def rule(i):
@@ -859,15 +993,26 @@ def test_conjugate_gradients_stop_when_the_model_stops_improving(monkeypatch, ta
     assert 10 <= stop < cap - 1  # stopped by the rule, not by the cap
     assert rule(stop) and not any(rule(i) for i in range(stop))
     assert np.all(np.diff(models) < 0)  # each CG iteration lowers the model
+    k = max(newton.CG_WINDOW, stop // 10)
+    if case == "long_warm_start":
+        assert models[1] > 0  # a start too long: the model is still positive
+    if case == "warm_start":  # most of the window's fall is in its last iteration
+        assert models[stop - k] - models[stop - 1] < 5e-4 * k * -models[stop]
+    if case == "near_the_bound":
+        assert models[stop - k] - models[stop] >= 5e-4 * k * -models[stop - 1]
 
 
-def test_a_line_search_that_finds_no_lower_loss_ends_the_run_where_it_was(monkeypatch, digits):
+@pytest.mark.parametrize("length", [1.0, 1e-7])
+def test_a_line_search_that_finds_no_lower_loss_ends_the_run_where_it_was(
+    monkeypatch, digits, length
+):
     """Should no step along the direction lower the loss (here a direction that only claims to
     descend), the run ends after MAX_BACKTRACKS cuts at the last iterate: not converged, no
-    limit, and says why."""
+    limit, and says why. A step whose loss rises is refused however little it rises (length
+    1e-7: a rise far below Armijo's margin of 1e-4 of the claimed fall)."""
 
     def uphill(curvature, grad, damping, start, scale):
-        return grad.copy(), -1.0, 0.0  # a false slope: the loss rises along +grad
+        return length * grad, -1.0, 0.0  # a false slope: the loss rises along +grad
 
     monkeypatch.setattr(newton, "_conjugate_gradients", uphill)
     objective, theta = make_objective(digits)
@@ -931,6 +1076,50 @@ def test_the_damping_follows_how_well_the_quadratic_model_predicted_the_fall(mon
     ratios = np.array(ratios)
     assert (ratios < 0.25).any() and (ratios > 0.5).any()
     assert ((ratios > 0.25) & (ratios < 0.5)).any() and asked[-1] > asked[0]
+
+
+@pytest.mark.parametrize("model", ["too_optimistic", "predicts_a_rise"])
+def test_when_every_model_is_poor_the_rows_double_every_third_iteration(monkeypatch, digits,
+                                                                        model):  # fmt: skip
+    """A quadratic model that predicts a far larger fall than the loss makes, or that predicts
+    no fall at all (its value at the step taken is >= 0: an indefinite Hessian, or a warm
+    start CG did not undo), is a poor model: each one raises the damping by 1.5, and after
+    every third in a row the curvature is measured on twice the rows, up to all of them."""
+    cg, sample = newton._conjugate_gradients, newton.curvature_sample
+    dampings, directions, asked = [], [], []
+    factor = -1e3 if model == "too_optimistic" else 1e3
+
+    def misjudging_cg(curvature, grad, damping, start, scale):
+        d, slope, bend = cg(curvature, grad, damping, start, scale)
+        dampings.append(damping)
+        directions.append(d.copy())
+        return d, slope, bend + factor * abs(slope)
+
+    def recording_sample(row_curvature, sample_weight, n_rows, rng):
+        asked.append(n_rows)
+        return sample(row_curvature, sample_weight, n_rows, rng)
+
+    monkeypatch.setattr(newton, "_conjugate_gradients", misjudging_cg)
+    monkeypatch.setattr(newton, "curvature_sample", recording_sample)
+    monkeypatch.setattr(newton, "MIN_CURVATURE_ROWS", 4)
+    objective, theta = make_objective(digits, n=1000)
+    points = [theta]
+    newton.minimize_newton(
+        objective,
+        theta,
+        {**NEWTON_PARAMS, "max_iter": 24, "curvature_fraction": 0.01},
+        lambda x, loss: points.append(x.copy()),
+        np.random.default_rng(0),
+    )
+    assert len(dampings) == len(points) - 1 == 24
+    # the model's value at the step t taken, t slope + t^2 (bend +- 1e3 |slope|) / 2, with
+    # bend >= 0 (Gauss-Newton): >= 0 for every t >= 2e-3 when it predicts a rise
+    steps = [np.linalg.norm(b - a) / np.linalg.norm(d) for a, b, d in
+             zip(points, points[1:], directions, strict=False)]  # fmt: skip
+    assert min(steps) >= 2e-3
+    np.testing.assert_allclose(dampings, 1.5 ** np.arange(24), rtol=1e-12)
+    # 10 rows (1 % of 1000), doubled after iterations 3, 6, ...; all of them after 21
+    assert asked == [10 * 2 ** (i // 3) for i in range(21)]
 
 
 def test_what_minimize_lbfgs_returns(digits):

@@ -159,6 +159,26 @@ def test_plain_values_round_trip():
             assert a == b, f.name
 
 
+def test_a_restarted_optimizer_is_a_new_one():
+    """What a warm-started fit starts with (as MLPClassifier's does): no optimizer arrays, no
+    Adam steps counted, the new learning rate; the rest of the state stays, and the state
+    still round-trips."""
+    state = full_state()
+    theta, curve = state.theta.copy(), list(state.loss_curve)
+    state.restart_optimizer(0.25)
+    assert state.optimizer_solver is None and state.optimizer is None
+    assert state.n_updates == 0 and state.learning_rate == 0.25
+    np.testing.assert_array_equal(state.theta, theta)
+    assert state.loss_curve == curve
+    back = TrainingState.from_dict(state.to_dict())
+    assert (back.optimizer_solver, back.optimizer, back.n_updates, back.learning_rate) == (
+        None,
+        None,
+        0,
+        0.25,
+    )
+
+
 def bare_state():
     """A state as a full-batch fit without validation or dropout leaves it, after epochs
     that overflowed: the curves keep the infinite and NaN values as they were."""

@@ -204,10 +204,10 @@ def _run_full_batch(state, solver, problem, params, monitor):
     if result.hit_limit:
         return Outcome("limit", message=result.message, **work)
     if not result.converged:
-        return Outcome(
-            "not_converged",
-            message=result.message,
-            gradient_norm=objective.grad_norm(result.theta),
-            **work,
-        )
+        # A failed line search ends many trial evaluations after the point it returns, which
+        # the objective no longer remembers: measure its gradient again then.
+        gradient_norm = objective.grad_norm(result.theta)
+        if np.isnan(gradient_norm):
+            gradient_norm = float(np.linalg.norm(objective(result.theta)[1]))
+        return Outcome("not_converged", message=result.message, gradient_norm=gradient_norm, **work)
     return Outcome("stopped", message=result.message, **work)
