@@ -8,6 +8,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn_simple import SimpleMLPClassifier, SimpleMLPRegressor, _base
+from sknn_simple.core.heads import HEADS
 from sknn_simple.core.network import Layout
 from sknn_simple.training import loop, newton
 from sknn_simple.training.full_batch import NonFiniteError, SolverResult
@@ -244,7 +245,7 @@ def make_problem(n, dtype=np.float64, chunk_head="identity"):
     X = rng.normal(size=(n, 3)).astype(dtype)
     Y = rng.normal(size=(n, 2)).astype(dtype)
     theta = rng.normal(scale=0.3, size=layout.size).astype(dtype)
-    return loop.Problem(X, Y, None, layout, "relu", chunk_head, 0.0), theta
+    return loop.Problem(X, Y, None, layout, "relu", HEADS[chunk_head], 0.0), theta
 
 
 def test_the_check_of_the_returned_weights_reads_every_row_in_chunks():
@@ -256,7 +257,7 @@ def test_the_check_of_the_returned_weights_reads_every_row_in_chunks():
     for row in [0, 1, 2, 3, 5, 9]:
         Y = problem.Y.copy()
         Y[row] = 1e200  # a squared error of 1e400
-        bad = loop.Problem(problem.X, Y, None, problem.layout, "relu", "identity", 0.0)
+        bad = loop.Problem(problem.X, Y, None, problem.layout, "relu", HEADS["identity"], 0.0)
         with np.errstate(over="ignore", invalid="ignore"):
             assert not bad.loss_is_finite(theta, chunk_rows=3)
 

@@ -302,7 +302,9 @@ ACTIVATIONS = {
         _silu_derivative,
         _silu_second_derivative,
         6.0,
-        Op("Mul", ("x", Op("Sigmoid"))),
+        # x / (1 + exp(-x)), not x Sigmoid(x): onnxruntime fuses that product into an
+        # operator of its own (QuickGelu) that has no float64 kernel
+        Op("Div", ("x", Op("Add", (1.0, Op("Exp", (Op("Neg"),)))))),
         reads="input",
     ),
 }
