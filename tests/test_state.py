@@ -374,3 +374,32 @@ def test_the_fields_are_exactly_those_of_the_state(change):
     assert "'seconds'" in known and "'momentum'" not in known
     assert {"missing": "'n_iter'", "extra": "'momentum'", "not a dict": "list"}[change] in got
     assert ("'seconds'" in got) == (change == "extra")
+
+
+def test_the_records_restart_when_a_fit_watches_something_else():
+    """``monitor(..., watched)``: the same measure keeps the records of the best values and of
+    the epochs without improvement (a warm start goes on); another one (a changed loss or
+    scoring) restarts them; an unknown one (None: a state of an earlier version, or a call
+    that does not say) keeps them, and is replaced by what the next call says."""
+    state = TrainingState(np.zeros(3), 0.1, np.random.RandomState(0))
+
+    def watch(watched):
+        state.monitor(False, False, watched)
+        return state.no_improvement_count, state.best_loss, state.watched
+
+    watch("loss='squared_error'")
+    state.no_improvement_count, state.best_loss = 4, 0.5  # what a fit leaves
+    assert watch("loss='squared_error'") == (4, 0.5, "loss='squared_error'")
+    assert watch("loss='quantile(0.9)'") == (0, np.inf, "loss='quantile(0.9)'")
+    state.no_improvement_count, state.best_loss = 3, 0.25
+    assert watch(None) == (3, 0.25, None)  # unknown: kept
+    assert watch("loss='huber(1.35)'") == (3, 0.25, "loss='huber(1.35)'")  # after unknown: kept
+    state.watched = None  # a state loaded from an earlier version's file
+    assert watch("loss='squared_error'") == (3, 0.25, "loss='squared_error'")
+
+
+def test_a_description_of_a_thousand_characters_is_read():
+    """The loader's limit on ``watched`` is what the estimators can write, with room."""
+    values = full_state().to_dict()
+    values["watched"] = "x" * 1000
+    assert TrainingState.from_dict(values).watched == "x" * 1000

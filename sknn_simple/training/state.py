@@ -113,11 +113,11 @@ class TrainingState:
     def monitor(self, has_validation, early_stopping, watched=None):
         """Start the records of what is monitored afresh, if it is not what was monitored:
         another mode, or values that measure something else (``watched``: a changed loss or
-        validation score under ``warm_start``; None, as in states of earlier versions, keeps
-        the records)."""
+        validation score under ``warm_start``; None, unknown as in states of earlier versions,
+        keeps the records)."""
         mode = (bool(has_validation), bool(early_stopping))
         other = None not in (watched, self.watched) and watched != self.watched
-        self.watched = watched if watched is not None else self.watched
+        self.watched = watched
         if mode == self.monitor_mode and not other:
             return
         self.monitor_mode = mode
