@@ -114,13 +114,14 @@ class OutcomeReports:
             advice = f" Lower learning_rate_init (it is {self.learning_rate_init})" + (
                 ", or scale the inputs (e.g. with StandardScaler)." if scales.inputs else "."
             )
+            advice += self._divergence_hint(scales)
         else:
-            advice = " Scale the inputs (e.g. with StandardScaler)." if scales.inputs else ""
+            advice = self._scale_advice(scales)
         return (
             f"Training diverged (solver={self.solver!r}, {len(outcome.losses)} {unit} "
             "recorded): neither its last weights nor those of the last recorded one give a "
             "finite training loss, so there is no usable model; the estimator was left as it "
-            f"was before this call.{advice}" + self._divergence_hint(scales)
+            f"was before this call.{advice}"
         )
 
     def _report(self, outcome, stochastic, scales):
@@ -148,8 +149,7 @@ class OutcomeReports:
             warn(
                 f"solver={self.solver!r} stopped after {self.n_iter_} iterations: "
                 f"{outcome.message}. The weights of the last finite iteration were kept."
-                + (" Scale the inputs (e.g. with StandardScaler)." if scales.inputs else "")
-                + self._divergence_hint(scales),
+                + self._scale_advice(scales),
                 ConvergenceWarning,
             )
         elif outcome.reason == "max_iter":
@@ -244,8 +244,7 @@ class OutcomeReports:
                 f"solver={self.solver!r} stopped before its first iteration: the gradient at "
                 f"the starting weights is already below tol={self.tol}, so the model is its "
                 "random initialization. The loss is too flat on this scale: lower tol."
-                + (" Scale the inputs (e.g. with StandardScaler)." if scales.inputs else "")
-                + self._divergence_hint(scales),
+                + self._scale_advice(scales),
                 ConvergenceWarning,
             )
             return
@@ -270,10 +269,15 @@ class OutcomeReports:
             f"solver={self.solver!r} stopped after {self.n_iter_} iterations"
             + (f" ({outcome.message})" if outcome.message else "")
             + f" with the training loss at {lowest:.4g}, {what}."
-            + (" Scale the inputs (e.g. with StandardScaler)." if scales.inputs else "")
-            + self._divergence_hint(scales),
+            + self._scale_advice(scales),
             ConvergenceWarning,
         )
+
+    def _scale_advice(self, scales):
+        """The advice that ends a full-batch solver's warning: scale the inputs where they are
+        far from unit scale, and the subclass's own hint (scale the targets, ...)."""
+        inputs = " Scale the inputs (e.g. with StandardScaler)." if scales.inputs else ""
+        return inputs + self._divergence_hint(scales)
 
     def _divergence_hint(self, scales):
         """More advice on a diverging fit, for a subclass to add (e.g. scale the targets)."""
